@@ -1,0 +1,63 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# esync: eBPF observability and regression toolkit for IOMMU entry updates.
+#
+#   make                  build what exists (the esync tool, test binaries)
+#   make check            run every test; prints "N passed, N failed, N skipped"
+#   make kernel-patch-check  apply the series on Debian's linux-source-6.12,
+#                         build the library with W=1 (x86_64, arm64), checkpatch
+#   make clean
+#
+# Each directory adds its own rules in a module.mk: it appends programs to
+# BINS, test programs to TEST_BINS (each prints TAP 13) and test scripts to
+# TEST_SCRIPTS (each prints TAP 13 too).  V=1 shows the commands.
+
+.DELETE_ON_ERROR:
+.SUFFIXES:
+
+O       ?= build
+CC      ?= gcc
+CFLAGS  ?= -O2 -g
+WARN    := -Wall -Wextra -Werror -Wno-unused-parameter
+ESYNC_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS)
+
+ifeq ($(V),1)
+Q :=
+msg :=
+else
+Q := @
+msg = @printf '  %-8s %s\n' '$(1)' '$(2)';
+endif
+
+BINS :=
+TEST_BINS :=
+TEST_SCRIPTS :=
+
+all:
+
+include $(sort $(wildcard tests/*/module.mk user/module.mk bpf/module.mk))
+
+all: $(BINS) $(TEST_BINS)
+
+TAP_DIR := $(O)/tap
+TAP_SUMMARY := $(O)/tests/tap-summary
+
+# Run every test program and script even when one fails, then summarise.
+check: $(BINS) $(TEST_BINS) $(TAP_SUMMARY)
+	$(Q)rm -rf $(TAP_DIR) && mkdir -p $(TAP_DIR)
+	$(Q)for t in $(TEST_BINS) $(TEST_SCRIPTS); do \
+		n=$$(basename $$t); \
+		echo "# $$n"; \
+		O=$(O) $$t > $(TAP_DIR)/$$n.tap 2>$(TAP_DIR)/$$n.err; \
+		echo $$? > $(TAP_DIR)/$$n.rc; \
+		grep -E '^(not ok|ok .*# SKIP)|^#   ' $(TAP_DIR)/$$n.tap | head -n 40; \
+	done
+	$(Q)$(TAP_SUMMARY) $(TAP_DIR)/*.tap
+
+kernel-patch-check:
+	$(Q)scripts/kernel-patch-check.sh
+
+clean:
+	rm -rf $(O)
+
+.PHONY: all check clean kernel-patch-check
