@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Entry-format models: field layout and the "used bits" of every entry kind
+ * esync verifies.  One file per format (fmt_*.c) fills a struct esync_format;
+ * format.c holds the registry and the generic decode/diff helpers.
+ *
+ * Entries are handed around as arrays of u64 holding the host-order values of
+ * the little-endian memory words, word 0 first.  A quanta of 128 bits is the
+ * word pair (2i, 2i+1); a 32-bit format (amd-irte32) uses the low half of
+ * word 0.
+ */
+#ifndef ESYNC_FORMAT_H
+#define ESYNC_FORMAT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum {
+	ESYNC_FMT_SMMU_STE = 1,
+	ESYNC_FMT_SMMU_CD = 2,
+	ESYNC_FMT_VTD_PASID = 3,
+	ESYNC_FMT_AMD_DTE = 4,
+	ESYNC_FMT_AMD_IRTE = 5,
+	ESYNC_FMT_AMD_IRTE32 = 6,
+	ESYNC_FMT_TEST = 15,
+};
+
+/* The largest entry any format describes, in u64 words. */
+#define ESYNC_FMT_MAX_WORDS 8
+
+/* A named bit field: bits [lsb + width - 1 : lsb] of entry word 'word'. */
+struct esync_field {
+	const char *name;
+	unsigned int word;
+	unsigned int lsb;
+	unsigned int width;
+};
+
+struct esync_format {
+	const char *name;		/* "smmu-ste", "vtd-pasid", ... */
+	unsigned int id;		/* ESYNC_FMT_* */
+	unsigned int quanta_bits;	/* 64 or 128 (32 for amd-irte32) */
+	unsigned int num_quanta;
+	unsigned int vbit_quanta;	/* the quanta holding the valid bit */
+	unsigned int words;		/* u64 words of the entry (irte32: 1) */
+	/*
+	 * Sets in 'used' (zeroed by the caller, 'words' long) every bit the
+	 * hardware interprets for this entry value.
+	 */
+	void (*get_used)(const uint64_t *entry, uint64_t *used);
+	bool (*is_valid)(const uint64_t *entry);
+	const struct esync_field *fields;
+	unsigned int nr_fields;
+};
+
+/* NULL if unknown. */
+const struct esync_format *esync_format_by_id(unsigned int id);
+const struct esync_format *esync_format_by_name(const char *name);
+
+/* All registered formats, in id order; returns the count. */
+unsigned int esync_format_all(const struct esync_format *const **list);
+
+/*
+ * Names of the fields whose bits under 'mask' differ between a and b, comma
+ * separated, into buf (always NUL-terminated when len > 0).  Differing bits
+ * no named field covers are reported as "w2[17:16]".  'mask' may be NULL
+ * (all bits).  Returns the number of characters written (snprintf-like:
+ * the length that would have been written, so a result >= len means
+ * truncation).
+ */
+size_t esync_format_diff(const struct esync_format *f, const uint64_t *a,
+			 const uint64_t *b, const uint64_t *mask, char *buf,
+			 size_t len);
+
+/*
+ * One-line "FIELD=0x.. FIELD=0x.." decode of the fields the entry uses (any
+ * used bit inside the field).  Same return convention as esync_format_diff.
+ */
+size_t esync_format_decode(const struct esync_format *f, const uint64_t *entry,
+			   char *buf, size_t len);
+
+/* Value of a field in an entry. */
+uint64_t esync_field_get(const struct esync_field *fld, const uint64_t *entry);
+
+/* Mask of a field inside its word. */
+static inline uint64_t esync_field_mask(const struct esync_field *fld)
+{
+	uint64_t m = fld->width >= 64 ? ~0ULL : (1ULL << fld->width) - 1;
+
+	return m << fld->lsb;
+}
+
+/* The format descriptors (defined in fmt_*.c). */
+extern const struct esync_format esync_fmt_smmu_ste;
+extern const struct esync_format esync_fmt_smmu_cd;
+extern const struct esync_format esync_fmt_vtd_pasid;
+extern const struct esync_format esync_fmt_amd_dte;
+extern const struct esync_format esync_fmt_amd_irte;
+extern const struct esync_format esync_fmt_amd_irte32;
+extern const struct esync_format esync_fmt_test;
+
+#endif /* ESYNC_FORMAT_H */
