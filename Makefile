@@ -10,7 +10,8 @@
 #
 # Each directory adds its own rules in a module.mk: it appends programs to
 # BINS, test programs to TEST_BINS (each prints TAP 13) and test scripts to
-# TEST_SCRIPTS (each prints TAP 13 too).  V=1 shows the commands.
+# TEST_SCRIPTS (each prints TAP 13 too), and what the tests need built to
+# CHECK_DEPS.  V=1 shows the commands.
 
 .DELETE_ON_ERROR:
 .SUFFIXES:
@@ -32,6 +33,7 @@ endif
 BINS :=
 TEST_BINS :=
 TEST_SCRIPTS :=
+CHECK_DEPS :=
 
 all:
 
@@ -43,7 +45,7 @@ TAP_DIR := $(O)/tap
 TAP_SUMMARY := $(O)/tests/tap-summary
 
 # Run every test program and script even when one fails, then summarise.
-check: $(BINS) $(TEST_BINS) $(TAP_SUMMARY)
+check: $(BINS) $(TEST_BINS) $(CHECK_DEPS) $(TAP_SUMMARY)
 	$(Q)rm -rf $(TAP_DIR) && mkdir -p $(TAP_DIR)
 	$(Q)for t in $(TEST_BINS) $(TEST_SCRIPTS); do \
 		n=$$(basename $$t); \

@@ -1,0 +1,116 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Check the kernel series the way a maintainer would before taking it:
+#  - it applies without fuzz on the Debian source named in kernel-patch/BASE;
+#  - after each patch, drivers/iommu/ builds with W=1 and no warning in the
+#    series' files, for x86_64 and arm64;
+#  - every patch is clean under checkpatch.pl --strict.
+# Prints TAP 13. Work goes to $O/kernel-check (O defaults to build).
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+O=${O:-$top/build}
+case $O in /*) ;; *) O=$top/$O ;; esac
+work=$O/kernel-check
+jobs=${JOBS:-$(($(nproc) + 1))}
+kp=$top/kernel-patch
+
+want=$(sed -n 's/^version: //p' "$kp/BASE")
+have=$(dpkg-query -W -f '${Version}' linux-source-6.12 2>/dev/null)
+if [ "$have" != "$want" ]; then
+	echo "kernel-patch-check: linux-source-6.12 $want is needed (installed: ${have:-none}); run: apt-get install linux-source-6.12=$want" >&2
+	exit 2
+fi
+mapfile -t patches < <(grep -v '^#' "$kp/series" | sed '/^$/d')
+archs=(x86_64 arm64)
+echo "TAP version 13"
+echo "1..$((2 + ${#patches[@]} * (${#archs[@]} + 1)))"
+n=0
+fails=0
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+notok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $*"; }
+diag() { sed 's/^/#   /'; }
+
+rm -rf "$work/src" && mkdir -p "$work/src"
+tar -xf /usr/src/linux-source-6.12.tar.xz -C "$work/src" --strip-components=1
+src=$work/src
+ok "unpacked linux-source-6.12 $want"
+
+cross() {
+	case $1 in
+	x86_64) echo "ARCH=x86_64" ;;
+	arm64) echo "ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-" ;;
+	esac
+}
+
+configure() {
+	local arch=$1 b=$work/build-$1
+	mkdir -p "$b"
+	# shellcheck disable=SC2046
+	make -s -C "$src" O="$b" $(cross "$arch") tinyconfig >/dev/null
+}
+
+# Re-apply the fragment: symbols the series adds exist only after their patch.
+refresh_config() {
+	local arch=$1 b=$work/build-$1
+	cat "$kp/configs/check.config" >> "$b/.config"
+	# shellcheck disable=SC2046
+	make -s -C "$src" O="$b" $(cross "$arch") olddefconfig >/dev/null 2>&1
+}
+
+# Files the series touches: warnings in them fail the build check.
+series_files=$(cat "${patches[@]/#/$kp/}" | sed -n 's|^+++ b/||p' | sort -u)
+series_c=$(echo "$series_files" | grep "^drivers/.*\.c$")
+
+for p in "${patches[@]}"; do
+	if out=$(patch -d "$src" -p1 -F0 --batch --forward < "$kp/$p" 2>&1); then
+		:
+	else
+		notok "$p applies without fuzz"
+		echo "$out" | diag
+		# Later checks cannot mean anything on a half-applied tree.
+		exit 1
+	fi
+	for arch in "${archs[@]}"; do
+		b=$work/build-$arch
+		[ -f "$b/.config" ] || configure "$arch" || { notok "$p: $arch configure"; continue; }
+		refresh_config "$arch"
+		log=$b/build.log
+		# shellcheck disable=SC2046
+		# Objects of the series are built as single targets too, so that a
+		# file no config of this point in the series selects is still compiled.
+		objs=$(for f in $series_c; do [ -f "$src/$f" ] && echo "${f%.c}.o"; done)
+		# shellcheck disable=SC2046,SC2086
+		if make -C "$src" O="$b" $(cross "$arch") -j"$jobs" W=1 drivers/iommu/ $objs > "$log" 2>&1; then
+			warns=$(grep -E '(warning|error):' "$log" | grep -F -f <(echo "$series_files") || true)
+			if [ -z "$warns" ]; then
+				ok "$p: drivers/iommu builds on $arch with W=1, no warning in the series' files"
+			else
+				notok "$p: W=1 warnings on $arch"
+				echo "$warns" | diag
+			fi
+		else
+			notok "$p: drivers/iommu fails to build on $arch"
+			grep -E 'error|Error' "$log" | head -n 30 | diag
+		fi
+	done
+	cp=$(cd "$src" && perl scripts/checkpatch.pl --strict --quiet "$kp/$p" 2>/dev/null |
+		grep -E '^(ERROR|WARNING|CHECK):' -A3)
+	if [ -z "$cp" ]; then
+		ok "$p: checkpatch --strict clean"
+	else
+		notok "$p: checkpatch --strict"
+		echo "$cp" | diag
+	fi
+done
+
+# Every option of the check fragment must be on in the final config, or
+# the builds above proved less than they claim.
+missing=$(grep "^CONFIG_.*=y" "$kp/configs/check.config" | while read -r l; do
+	grep -qx "$l" "$work/build-x86_64/.config" || echo "$l"; done)
+if [ -z "$missing" ]; then
+	ok "the final config has every option of configs/check.config"
+else
+	notok "the final config lacks: $missing"
+fi
+[ "$fails" -eq 0 ]
