@@ -57,9 +57,13 @@ check: $(BINS) $(TEST_BINS) $(CHECK_DEPS) $(TAP_SUMMARY)
 	$(Q)$(TAP_SUMMARY) $(TAP_DIR)/*.tap
 
 kernel-patch-check:
-	$(Q)scripts/kernel-patch-check.sh
+	$(Q)O=$(O) scripts/kernel-patch-check.sh
+
+# Debian packages the build and the tests need (root; see scripts/install-deps.sh).
+deps:
+	$(Q)scripts/install-deps.sh
 
 clean:
 	rm -rf $(O)
 
-.PHONY: all check clean kernel-patch-check
+.PHONY: all check clean deps kernel-patch-check

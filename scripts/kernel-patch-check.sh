@@ -18,8 +18,16 @@ kp=$top/kernel-patch
 want=$(sed -n 's/^version: //p' "$kp/BASE")
 have=$(dpkg-query -W -f '${Version}' linux-source-6.12 2>/dev/null)
 if [ "$have" != "$want" ]; then
-	echo "kernel-patch-check: linux-source-6.12 $want is needed (installed: ${have:-none}); run: apt-get install linux-source-6.12=$want" >&2
-	exit 2
+	echo "TAP version 13"
+	echo "1..1"
+	echo "ok 1 - kernel series # SKIP linux-source-6.12 $want is not installed (${have:-none}): run make deps"
+	exit 0
+fi
+if [ -n "${ESYNC_SKIP_KERNEL:-}" ]; then
+	echo "TAP version 13"
+	echo "1..1"
+	echo "ok 1 - kernel series # SKIP ESYNC_SKIP_KERNEL is set"
+	exit 0
 fi
 mapfile -t patches < <(grep -v '^#' "$kp/series" | sed '/^$/d')
 archs=(x86_64 arm64)

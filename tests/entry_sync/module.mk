@@ -30,3 +30,21 @@ $(ES_DIR)/model-%: tests/entry_sync/mutants/%.patch tests/entry_sync/model.c $(E
 TEST_BINS += $(ES_DIR)/model-shipped
 TEST_SCRIPTS += tests/entry_sync/mutants.sh tests/entry_sync/one-source.sh
 CHECK_DEPS += $(ES_MUTANTS:%=$(ES_DIR)/model-%)
+
+# The series' KUnit test, run in userspace against the same library.
+$(ES_DIR)/kunit-entry-sync: tests/entry_sync/kunit-runner.c $(ES_SRC)/entry_sync.c $(HARNESS_OBJ) $(wildcard tests/shim/*.h tests/shim/*/*.h)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(ES_CFLAGS) -I$(ES_SRC) -o $@ tests/entry_sync/kunit-runner.c \
+		$(ES_SRC)/entry_sync.c $(ES_SRC)/entry_sync_test.c $(HARNESS_OBJ)
+
+TEST_BINS += $(ES_DIR)/kunit-entry-sync
+
+# The KUnit test against each mutant: it must catch them too.
+$(ES_DIR)/kunit-%: tests/entry_sync/mutants/%.patch $(ES_DIR)/model-% tests/entry_sync/kunit-runner.c $(HARNESS_OBJ)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(ES_CFLAGS) -w -I$(ES_DIR)/mutant-$*/drivers/iommu -o $@ \
+		tests/entry_sync/kunit-runner.c \
+		$(ES_DIR)/mutant-$*/drivers/iommu/entry_sync.c \
+		$(ES_DIR)/src/drivers/iommu/entry_sync_test.c $(HARNESS_OBJ)
+
+CHECK_DEPS += $(ES_MUTANTS:%=$(ES_DIR)/kunit-%)

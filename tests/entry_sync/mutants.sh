@@ -10,7 +10,7 @@ O=${O:-build}
 case $O in /*) ;; *) O=$top/$O ;; esac
 mapfile -t mutants < <(cd "$top/tests/entry_sync/mutants" && ls -- *.patch | sed 's/\.patch$//')
 echo "TAP version 13"
-echo "1..${#mutants[@]}"
+echo "1..$((2 * ${#mutants[@]}))"
 n=0
 fails=0
 for m in "${mutants[@]}"; do
@@ -34,6 +34,15 @@ for m in "${mutants[@]}"; do
 		echo "$out" | tail -n 5 | sed 's/^/#   /'
 	else
 		echo "not ok $n - mutant $m survived: the checker passed it"
+		fails=$((fails + 1))
+	fi
+	# The series' KUnit test, run in userspace, must catch it as well.
+	n=$((n + 1))
+	kout=$(timeout 60 "$O/entry_sync/kunit-$m" 2>&1)
+	if [ $? -ne 0 ]; then
+		echo "ok $n - mutant $m caught by the KUnit test: $(echo "$kout" | sed -n "s/^not ok [0-9]* - //p" | head -n 1)"
+	else
+		echo "not ok $n - mutant $m survived the KUnit test"
 		fails=$((fails + 1))
 	fi
 done

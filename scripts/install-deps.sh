@@ -1,0 +1,20 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Install the Debian 12 packages esync builds and tests with. Needs root.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+kver=$(sed -n 's/^version: //p' "$top/kernel-patch/BASE")
+packages=(
+	build-essential make gcc clang llvm libclang-rt-14-dev	# tool, tests, fuzzing
+	libbpf-dev bpftool libelf-dev zlib1g-dev		# BPF side
+	"linux-source-6.12=$kver"				# kernel-patch/BASE
+	gcc-aarch64-linux-gnu flex bison bc libssl-dev dwarves	# kernel builds
+	xz-utils patch perl git cpio kmod
+)
+if [ "$(id -u)" -ne 0 ]; then
+	echo "install-deps: must run as root (try: sudo $0)" >&2
+	exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q --no-install-recommends "${packages[@]}"
