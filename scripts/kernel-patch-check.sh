@@ -13,7 +13,7 @@ O=${O:-$top/build}
 case $O in /*) ;; *) O=$top/$O ;; esac
 work=$O/kernel-check
 jobs=${JOBS:-$(($(nproc) + 1))}
-kp=$top/kernel-patch
+kp=${KERNEL_PATCH_DIR:-$top/kernel-patch}
 
 want=$(sed -n 's/^version: //p' "$kp/BASE")
 have=$(dpkg-query -W -f '${Version}' linux-source-6.12 2>/dev/null)
@@ -39,7 +39,8 @@ ok() { n=$((n + 1)); echo "ok $n - $*"; }
 notok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $*"; }
 diag() { sed 's/^/#   /'; }
 
-rm -rf "$work/src" && mkdir -p "$work/src"
+# Start clean: a stale object would hide a build failure.
+rm -rf "$work" && mkdir -p "$work/src"
 tar -xf /usr/src/linux-source-6.12.tar.xz -C "$work/src" --strip-components=1
 src=$work/src
 ok "unpacked linux-source-6.12 $want"
@@ -91,6 +92,10 @@ for p in "${patches[@]}"; do
 		# shellcheck disable=SC2046,SC2086
 		if make -C "$src" O="$b" $(cross "$arch") -j"$jobs" W=1 drivers/iommu/ $objs > "$log" 2>&1; then
 			warns=$(grep -E '(warning|error):' "$log" | grep -F -f <(echo "$series_files") || true)
+			for o in $objs; do
+				[ -f "$b/$o" ] || warns="$warns${warns:+
+}$o was not built"
+			done
 			if [ -z "$warns" ]; then
 				ok "$p: drivers/iommu builds on $arch with W=1, no warning in the series' files"
 			else
