@@ -6,6 +6,7 @@ ES_DIR := $(O)/entry_sync
 ES_SRC := $(ES_DIR)/src/drivers/iommu
 ES_CFLAGS = $(ESYNC_CFLAGS) -Wno-missing-field-initializers \
 	-DCONFIG_ARCH_SUPPORTS_INT128 -Itests/shim -Itests/harness
+ES_SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all
 ES_MUTANTS := $(basename $(notdir $(wildcard tests/entry_sync/mutants/*.patch)))
 
 $(ES_SRC)/entry_sync.c: $(ES_SERIES) kernel-patch/series tests/entry_sync/extract.sh
@@ -16,7 +17,7 @@ $(ES_SRC)/entry_sync.c: $(ES_SERIES) kernel-patch/series tests/entry_sync/extrac
 # or with one planted bug (a file of tests/entry_sync/mutants).
 $(ES_DIR)/model-shipped: tests/entry_sync/model.c $(ES_SRC)/entry_sync.c $(HARNESS_OBJ) $(wildcard tests/shim/*.h tests/shim/*/*.h)
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(ES_CFLAGS) -I$(ES_SRC) -o $@ tests/entry_sync/model.c $(ES_SRC)/entry_sync.c $(HARNESS_OBJ)
+	$(Q)$(CC) $(ES_CFLAGS) $(ES_SANITIZE) -I$(ES_SRC) -o $@ tests/entry_sync/model.c $(ES_SRC)/entry_sync.c $(HARNESS_OBJ)
 
 $(ES_DIR)/model-%: tests/entry_sync/mutants/%.patch tests/entry_sync/model.c $(ES_SRC)/entry_sync.c $(HARNESS_OBJ)
 	$(call msg,MUTANT,$*)
@@ -34,7 +35,7 @@ CHECK_DEPS += $(ES_MUTANTS:%=$(ES_DIR)/model-%)
 # The series' KUnit test, run in userspace against the same library.
 $(ES_DIR)/kunit-entry-sync: tests/entry_sync/kunit-runner.c $(ES_SRC)/entry_sync.c $(HARNESS_OBJ) $(wildcard tests/shim/*.h tests/shim/*/*.h)
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(ES_CFLAGS) -I$(ES_SRC) -o $@ tests/entry_sync/kunit-runner.c \
+	$(Q)$(CC) $(ES_CFLAGS) $(ES_SANITIZE) -I$(ES_SRC) -o $@ tests/entry_sync/kunit-runner.c \
 		$(ES_SRC)/entry_sync.c $(ES_SRC)/entry_sync_test.c $(HARNESS_OBJ)
 
 TEST_BINS += $(ES_DIR)/kunit-entry-sync
