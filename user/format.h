@@ -27,7 +27,15 @@ enum {
 };
 
 /* The largest entry any format describes, in u64 words. */
-#define ESYNC_FMT_MAX_WORDS 8
+#define ESYNC_FMT_MAX_WORDS 24
+
+/* Bit helpers for the format files. */
+#define ESYNC_BIT(n)		(1ULL << (n))
+#define ESYNC_GENMASK(h, l)	((~0ULL >> (63 - (h))) & (~0ULL << (l)))
+#define ESYNC_FIELD_PREP(m, v)	(((uint64_t)(v) << __builtin_ctzll(m)) & (m))
+#define ESYNC_FIELD_GET(m, v)	(((v) & (m)) >> __builtin_ctzll(m))
+/* A field table row for bits [h:l] of word w. */
+#define ESYNC_FIELD(n, w, h, l)	{ (n), (w), (l), (h) - (l) + 1 }
 
 /* A named bit field: bits [lsb + width - 1 : lsb] of entry word 'word'. */
 struct esync_field {
@@ -52,6 +60,13 @@ struct esync_format {
 	bool (*is_valid)(const uint64_t *entry);
 	const struct esync_field *fields;
 	unsigned int nr_fields;
+	/*
+	 * Optional: formats whose field layout depends on a mode bit (AMD GA
+	 * IRTE: remapped or guest vAPIC) return the table for this entry;
+	 * NULL means 'fields'.
+	 */
+	const struct esync_field *(*fields_for)(const uint64_t *entry,
+						unsigned int *nr);
 };
 
 /* NULL if unknown. */
@@ -65,9 +80,8 @@ unsigned int esync_format_all(const struct esync_format *const **list);
  * Names of the fields whose bits under 'mask' differ between a and b, comma
  * separated, into buf (always NUL-terminated when len > 0).  Differing bits
  * no named field covers are reported as "w2[17:16]".  'mask' may be NULL
- * (all bits).  Returns the number of characters written (snprintf-like:
- * the length that would have been written, so a result >= len means
- * truncation).
+ * (all bits).  Returns the number of characters written
+ * (excluding the NUL; output that does not fit is cut at a field boundary).
  */
 size_t esync_format_diff(const struct esync_format *f, const uint64_t *a,
 			 const uint64_t *b, const uint64_t *mask, char *buf,
@@ -75,7 +89,8 @@ size_t esync_format_diff(const struct esync_format *f, const uint64_t *a,
 
 /*
  * One-line "FIELD=0x.. FIELD=0x.." decode of the fields the entry uses (any
- * used bit inside the field).  Same return convention as esync_format_diff.
+ * used bit inside the field).  Same return
+ * convention as esync_format_diff.
  */
 size_t esync_format_decode(const struct esync_format *f, const uint64_t *entry,
 			   char *buf, size_t len);
@@ -99,5 +114,14 @@ extern const struct esync_format esync_fmt_amd_dte;
 extern const struct esync_format esync_fmt_amd_irte;
 extern const struct esync_format esync_fmt_amd_irte32;
 extern const struct esync_format esync_fmt_test;
+
+/*
+ * The synthetic format in other geometries (the entry_sync KUnit cases):
+ * NULL unless (num_quanta, vbit_quanta, quanta_bits) is one the KUnit test
+ * uses or the default (4, 0, 64).
+ */
+const struct esync_format *esync_format_test_variant(unsigned int num_quanta,
+						     unsigned int vbit_quanta,
+						     unsigned int quanta_bits);
 
 #endif /* ESYNC_FORMAT_H */

@@ -20,6 +20,7 @@ struct esync_alias_set {
 	uint32_t dev;
 	unsigned int nr;
 	uint32_t alias[ESYNC_MAX_ALIASES];	/* excludes dev itself */
+	unsigned int dropped;	/* aliases that did not fit in alias[] */
 };
 
 struct esync_topology {
