@@ -241,15 +241,13 @@ int esync_devid_parse(const char *s, uint32_t *id)
 	unsigned int seg = 0, bus, slot, fn;
 	int n = 0;
 
-	if (sscanf(s, "%x:%x:%x.%x%n", &seg, &bus, &slot, &fn, &n) == 4 &&
-	    s[n] == '\0') {
-		/* full form */
-	} else if (seg = 0, n = 0,
-		   sscanf(s, "%x:%x.%x%n", &bus, &slot, &fn, &n) == 3 &&
-		   s[n] == '\0') {
-		/* bus:slot.fn */
-	} else {
+	if (!*s || s[strspn(s, "0123456789abcdefABCDEF:.")] != '\0')
 		return -EINVAL;
+	if (sscanf(s, "%x:%x:%x.%x%n", &seg, &bus, &slot, &fn, &n) != 4 || s[n]) {
+		seg = 0;
+		n = 0;
+		if (sscanf(s, "%x:%x.%x%n", &bus, &slot, &fn, &n) != 3 || s[n])
+			return -EINVAL;
 	}
 	if (seg > 0xffff || bus > 0xff || slot > 0x1f || fn > 7)
 		return -EINVAL;
