@@ -58,3 +58,19 @@ $(O)/tests/formats-smmu-driver: tests/formats/smmu_driver_test.c $(FMT_KERNEL_OB
 	$(Q)mkdir -p $(@D) && $(CC) $(MODEL_TEST_CFLAGS) $(FMT_KERNEL_DEF) -o $@ $^
 
 TEST_BINS += $(O)/tests/formats-smmu-driver
+
+# The "test" format against the entry_sync KUnit test's own tf_used().
+FMT_TF_PATCH := kernel-patch/0002-iommu-Add-a-KUnit-test-for-entry_sync.patch
+
+$(O)/tests/formats/kunit-tf-used.c: $(FMT_TF_PATCH) tests/formats/extract-tf-used.sh
+	$(call msg,GEN,$@)
+	$(Q)mkdir -p $(@D) && tests/formats/extract-tf-used.sh $< $@
+
+$(O)/tests/formats-test-kunit: tests/formats/test_format_kunit_test.c \
+		$(O)/tests/formats/kunit-tf-used.c tests/formats/shim/kernel-tf.h \
+		$(MODEL_SAN_OBJS) $(O)/tests/harness/tap.o
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(MODEL_TEST_CFLAGS) -Itests/formats/shim -o $@ \
+		$(filter %.c %.o,$^)
+
+TEST_BINS += $(O)/tests/formats-test-kunit
