@@ -408,6 +408,46 @@ static void decode_shows_used_fields(void)
 		     "LINT0_PASS=0x0 LINT1_PASS=0x0", buf);
 }
 
+/* Random entries, every buffer size: NUL-terminated, return == strlen. */
+static void diff_and_decode_stay_in_bounds(void)
+{
+	const struct esync_format *const *all;
+	unsigned int n = esync_format_all(&all);
+	uint64_t x = 0x853c49e6748fea9bULL;
+
+	for (unsigned int i = 0; i < n; i++) {
+		const struct esync_format *f = all[i];
+
+		for (unsigned int round = 0; round < 200; round++) {
+			uint64_t a[W], b[W], m[W];
+			size_t len = round % 97, r;
+			char buf[97];
+
+			for (unsigned int w = 0; w < W; w++) {
+				x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+				a[w] = x;
+				b[w] = x * 0x9e3779b97f4a7c15ULL;
+				m[w] = round & 1 ? ~0ULL : x >> 3;
+			}
+			memset(buf, '#', sizeof(buf));
+			r = esync_format_diff(f, a, b, m, buf, len);
+			if (len) {
+				EXPECT_EQ(strlen(buf), r);
+				EXPECT_LE(len - 1, r);
+			} else {
+				EXPECT_EQ(0, r);
+				EXPECT_EQ('#', buf[0]);
+			}
+			memset(buf, '#', sizeof(buf));
+			r = esync_format_decode(f, a, buf, len);
+			if (len) {
+				EXPECT_EQ(strlen(buf), r);
+				EXPECT_LE(len - 1, r);
+			}
+		}
+	}
+}
+
 TAP_MAIN(TAP_CASE(registry_ids_names_geometry),
 	 TAP_CASE(field_tables_are_sound),
 	 TAP_CASE(smmu_ste_used_bits),
@@ -420,4 +460,5 @@ TAP_MAIN(TAP_CASE(registry_ids_names_geometry),
 	 TAP_CASE(diff_names_fields),
 	 TAP_CASE(diff_truncates_at_a_field),
 	 TAP_CASE(diff_irte_uses_the_mode_layout),
-	 TAP_CASE(decode_shows_used_fields))
+	 TAP_CASE(decode_shows_used_fields),
+	 TAP_CASE(diff_and_decode_stay_in_bounds))
