@@ -1,0 +1,699 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Writes the hand-made dumps of tests/data: for each entry format a clean
+ * series of updates, and for each check a dump where it must fire.  The
+ * updates come from a small model of the entry_sync writer (used bits ->
+ * no change / hitless / disruptive) and of each driver's sync, into which a
+ * "bug" can be planted.
+ *
+ *   gen-dumps DIR              all the dumps, DIR/NAME.dump
+ *   gen-dumps --bench N FILE   at least N events of mixed, clean traffic
+ *
+ * Output is deterministic: fixed timestamps, host and kernel strings.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dump.h"
+#include "format.h"
+
+enum bug {
+	BUG_NONE = 0,
+	BUG_NO_SYNC_LAST = 1 << 0,	/* the last step's sync never completes */
+	BUG_NO_SYNC_FIRST = 1 << 1,	/* the first step's sync never completes */
+	BUG_WRONG_DEV = 1 << 2,		/* invalidates dev + 1 */
+	BUG_V1_RANGE = 1 << 3,		/* disruptive: [0, num-1) then V quanta */
+	BUG_ALWAYS_DISRUPTIVE = 1 << 4,	/* disruptive even when hitless works */
+	BUG_NEVER_DISRUPTIVE = 1 << 5,	/* all quanta in one step, V stays set */
+	BUG_DROP_LAST_STORE = 1 << 6,	/* forgets the last store */
+	BUG_DEVTLB_FIRST = 1 << 7,	/* VT-d: device-TLB before IOTLB */
+	BUG_NO_ALIAS = 1 << 8,		/* AMD: invalidates the device only */
+	BUG_CUT = 1 << 9,		/* the dump ends after the first store */
+	BUG_LOST = 1 << 10,		/* a lost record after the first store */
+};
+
+struct gen {
+	struct esync_dump_writer w;
+	uint64_t ts;
+	uint64_t seq;
+	uint64_t events;
+	int failed;
+	bool stop;		/* BUG_CUT: emit nothing more */
+};
+
+struct entry {
+	const struct esync_format *f;
+	uint64_t addr;
+	uint16_t iommu;
+	uint32_t dev;
+	uint32_t sub;
+	uint64_t val[ESYNC_EV_MAX_WORDS];
+	unsigned int nr_alias;		/* aliases a correct AMD driver flushes */
+	uint32_t alias[4];
+	bool ats;			/* VT-d: device-TLB after the write */
+};
+
+static void emit(struct gen *g, void *ev, unsigned int kind, size_t size,
+		 uint64_t seq, uint16_t iommu)
+{
+	struct esync_ev_hdr *h = ev;
+	int err;
+
+	if (g->stop)
+		return;
+	h->ts_ns = g->ts += 250;
+	h->seq = seq;
+	h->cpu = (uint32_t)(seq & 1);
+	h->iommu = iommu;
+	h->kind = (uint16_t)kind;
+	h->size = (uint16_t)size;
+	err = esync_dump_write(&g->w, ev);
+	if (err && !g->failed)
+		g->failed = err;
+	g->events++;
+}
+
+static unsigned int qwords(const struct esync_format *f)
+{
+	return f->quanta_bits == 128 ? 2 : 1;
+}
+
+/* Clears what a value does not use, until its used bits stop changing. */
+static void sanitize(const struct esync_format *f, uint64_t *v)
+{
+	for (int round = 0; round < 4; round++) {
+		uint64_t used[ESYNC_FMT_MAX_WORDS] = { 0 };
+
+		f->get_used(v, used);
+		for (unsigned int w = 0; w < f->words; w++)
+			v[w] &= used[w];
+	}
+}
+
+static void smmu_cmd(struct gen *g, const struct entry *e, uint64_t seq,
+		     uint8_t op, uint32_t sid, uint32_t ssid, uint8_t flags)
+{
+	struct esync_ev_smmu_cmd c = { 0 };
+
+	c.cmd[0] = op | (uint64_t)sid << 32 | (uint64_t)(ssid & 0xfffff) << 12;
+	c.cmd[1] = 1;	/* leaf */
+	c.sid = sid;
+	c.ssid = ssid;
+	c.opcode = op;
+	c.flags = flags;
+	emit(g, &c, ESYNC_EV_SMMU_CMD, sizeof(c), seq, e->iommu);
+}
+
+static void vtd_desc(struct gen *g, const struct entry *e, uint64_t seq,
+		     uint64_t qw0)
+{
+	struct esync_ev_vtd_desc d = { 0 };
+
+	d.qw[0] = qw0;
+	d.type = qw0 & 0xf;
+	d.did = (uint16_t)(qw0 >> 16);
+	d.pasid = (uint32_t)(qw0 >> 32) & 0xfffff;
+	emit(g, &d, ESYNC_EV_VTD_DESC, sizeof(d), seq, e->iommu);
+}
+
+static void amd_cmd(struct gen *g, const struct entry *e, uint64_t seq,
+		    uint8_t type, uint32_t devid)
+{
+	struct esync_ev_amd_cmd c = { 0 };
+
+	c.data[0] = devid & 0xffff;
+	c.data[1] = (uint32_t)type << 28;
+	c.devid = devid & 0xffff;
+	c.type = type;
+	emit(g, &c, ESYNC_EV_AMD_CMD, sizeof(c), seq, e->iommu);
+}
+
+static void completion(struct gen *g, const struct entry *e, uint64_t seq,
+		       uint8_t family, uint64_t raw0)
+{
+	struct esync_ev_completion c = { 0 };
+
+	c.raw[0] = raw0;
+	c.family = family;
+	emit(g, &c, ESYNC_EV_COMPLETION, sizeof(c), seq, e->iommu);
+}
+
+static uint32_t vtd_did(const struct entry *e)
+{
+	return (uint32_t)(e->val[1] & 0xffff);
+}
+
+/* The driver's sync op: invalidate the entry's cache, then wait. */
+static void driver_sync(struct gen *g, const struct entry *e, uint64_t seq,
+			unsigned int bugs, bool skip)
+{
+	uint32_t dev = e->dev + (bugs & BUG_WRONG_DEV ? 1 : 0);
+
+	if (skip)
+		return;
+	switch (e->f->id) {
+	case ESYNC_FMT_SMMU_STE:
+	case ESYNC_FMT_TEST:
+		smmu_cmd(g, e, seq, 0x03, dev, 0, 0);
+		smmu_cmd(g, e, seq, 0x46, 0, 0, 0);
+		break;
+	case ESYNC_FMT_SMMU_CD:
+		/* CFGI_CD in a batch the driver closes with CMD_SYNC */
+		smmu_cmd(g, e, seq, 0x05, dev, e->sub, ESYNC_SMMU_F_SYNC);
+		break;
+	case ESYNC_FMT_VTD_PASID:
+		/* PASID-selective PASID-cache invalidation, then the wait */
+		vtd_desc(g, e, 0, 7 | 1u << 4 | (uint64_t)vtd_did(e) << 16 |
+			 (uint64_t)(e->sub + (bugs & BUG_WRONG_DEV ? 1 : 0)) << 32);
+		completion(g, e, 0, ESYNC_FAMILY_VTD, 5 | 1u << 5);
+		break;
+	case ESYNC_FMT_AMD_DTE:
+	case ESYNC_FMT_AMD_IRTE:
+	case ESYNC_FMT_AMD_IRTE32: {
+		uint8_t type = e->f->id == ESYNC_FMT_AMD_DTE ? 0x02 : 0x05;
+
+		amd_cmd(g, e, 0, type, dev);
+		if (!(bugs & BUG_NO_ALIAS))
+			for (unsigned int i = 0; i < e->nr_alias; i++)
+				amd_cmd(g, e, 0, type, e->alias[i]);
+		if (e->f->id == ESYNC_FMT_AMD_IRTE)
+			completion(g, e, 0, ESYNC_FAMILY_AMD, 1ull << 60);
+		else
+			amd_cmd(g, e, 0, 0x01, 0);
+		break;
+	}
+	}
+}
+
+struct writer {
+	struct gen *g;
+	struct entry *e;
+	uint64_t seq;
+	unsigned int bugs;
+	unsigned int nr_syncs;
+	unsigned int nq;
+	unsigned int qw;
+	bool sync_pending;	/* the driver has yet to sync the last step */
+};
+
+static bool quanta_eq(const struct writer *w, const uint64_t *a, const uint64_t *b,
+		      unsigned int q)
+{
+	return !memcmp(a + q * w->qw, b + q * w->qw, w->qw * sizeof(uint64_t));
+}
+
+/* Stores quanta [start, start + len) of vals that differ; no sync. */
+static void flush_sync(struct writer *w, bool last);
+
+static bool copy(struct writer *w, const uint64_t *vals, unsigned int start,
+		 unsigned int len)
+{
+	struct esync_ev_store st;
+	bool changed = false;
+
+	for (unsigned int q = start; q < start + len; q++) {
+		if (quanta_eq(w, w->e->val, vals, q))
+			continue;
+		flush_sync(w, false);
+		memset(&st, 0, sizeof(st));
+		st.entry = w->e->addr;
+		st.index = q;
+		st.old_lo = w->e->val[q * w->qw];
+		st.new_lo = vals[q * w->qw];
+		if (w->qw > 1) {
+			st.old_hi = w->e->val[q * w->qw + 1];
+			st.new_hi = vals[q * w->qw + 1];
+		}
+		emit(w->g, &st, ESYNC_EV_STORE, sizeof(st), w->seq, w->e->iommu);
+		memcpy(w->e->val + q * w->qw, vals + q * w->qw, w->qw * sizeof(uint64_t));
+		changed = true;
+		if (w->bugs & BUG_CUT)
+			w->g->stop = true;
+		if (w->bugs & BUG_LOST) {
+			struct esync_ev_lost l = { .lost = 3 };
+
+			emit(w->g, &l, ESYNC_EV_LOST, sizeof(l), 0, w->e->iommu);
+			w->bugs &= ~BUG_LOST;
+		}
+	}
+	return changed;
+}
+
+static void sync_step(struct writer *w)
+{
+	struct esync_ev_sync s = { 0 };
+
+	s.entry = w->e->addr;
+	s.step = ++w->nr_syncs;
+	emit(w->g, &s, ESYNC_EV_SYNC, sizeof(s), w->seq, w->e->iommu);
+	w->sync_pending = true;
+}
+
+/*
+ * The driver's commands for the pending sync.  They are issued right after
+ * the sync event either way; deferring them to the next store or the end
+ * only lets a planted bug know whether this sync is the last one.
+ */
+static void flush_sync(struct writer *w, bool last)
+{
+	bool skip = (w->bugs & BUG_NO_SYNC_FIRST && w->nr_syncs == 1) ||
+		    (w->bugs & BUG_NO_SYNC_LAST && last);
+
+	if (!w->sync_pending)
+		return;
+	w->sync_pending = false;
+	driver_sync(w->g, w->e, w->seq, w->bugs, skip);
+}
+
+static void set(struct writer *w, const uint64_t *vals, unsigned int start,
+		unsigned int len)
+{
+	if (copy(w, vals, start, len))
+		sync_step(w);
+}
+
+/* One update of e to target, as the entry_sync writer does it. */
+static void write_entry(struct gen *g, struct entry *e, const uint64_t *target_in,
+			unsigned int bugs)
+{
+	const struct esync_format *f = e->f;
+	struct writer w = { .g = g, .e = e, .bugs = bugs, .nq = f->num_quanta,
+			    .qw = qwords(f) };
+	uint64_t target[ESYNC_EV_MAX_WORDS] = { 0 }, uu[ESYNC_EV_MAX_WORDS] = { 0 };
+	uint64_t cu[ESYNC_FMT_MAX_WORDS] = { 0 }, tu[ESYNC_FMT_MAX_WORDS] = { 0 };
+	struct esync_ev_write_begin b = { 0 };
+	struct esync_ev_write_end end = { 0 };
+	unsigned int nr_crit = 0, crit = 0, how, v = f->vbit_quanta;
+
+	memcpy(target, target_in, f->words * sizeof(uint64_t));
+	w.seq = ++g->seq;
+	b.entry = e->addr;
+	b.format = (uint16_t)f->id;
+	b.quanta_bits = (uint16_t)f->quanta_bits;
+	b.num_quanta = (uint16_t)f->num_quanta;
+	b.vbit_quanta = (uint16_t)v;
+	b.dev = e->dev;
+	b.sub = e->sub;
+	b.words = (uint16_t)f->words;
+	memcpy(b.cur, e->val, f->words * sizeof(uint64_t));
+	memcpy(b.target, target, f->words * sizeof(uint64_t));
+	emit(g, &b, ESYNC_EV_WRITE_BEGIN, sizeof(b), w.seq, e->iommu);
+
+	f->get_used(e->val, cu);
+	f->get_used(target, tu);
+	for (unsigned int q = 0; q < w.nq; q++) {
+		bool critical = false;
+
+		for (unsigned int k = 0; k < w.qw; k++) {
+			unsigned int i = q * w.qw + k;
+
+			uu[i] = (e->val[i] & cu[i]) | (target[i] & ~cu[i]);
+			if ((uu[i] & tu[i]) != target[i])
+				critical = true;
+		}
+		if (critical) {
+			nr_crit++;
+			crit = q;
+		}
+	}
+	if (bugs & BUG_ALWAYS_DISRUPTIVE && nr_crit == 1)
+		nr_crit = 2;
+
+	if (bugs & BUG_NEVER_DISRUPTIVE && nr_crit > 1) {
+		set(&w, target, 0, w.nq);
+		how = ESYNC_HOW_HITLESS;
+	} else if (nr_crit == 1) {
+		memcpy(uu + crit * w.qw, e->val + crit * w.qw, w.qw * sizeof(uint64_t));
+		set(&w, uu, 0, w.nq);
+		set(&w, target, crit, 1);
+		/* BUG_DROP_LAST_STORE: the step clearing what the target ignores */
+		if (!(bugs & BUG_DROP_LAST_STORE))
+			set(&w, target, 0, w.nq);
+		how = ESYNC_HOW_HITLESS;
+	} else if (nr_crit) {
+		bool changed;
+
+		memset(uu + v * w.qw, 0, w.qw * sizeof(uint64_t));
+		set(&w, uu, v, 1);
+		if (bugs & BUG_V1_RANGE) {
+			/* The v1 bug: [0, vbit - 1] and [vbit, num - 1] as lengths */
+			changed = copy(&w, target, 0, w.nq - 1);
+		} else {
+			changed = copy(&w, target, 0, v);
+			changed |= copy(&w, target, v + 1, w.nq - v - 1);
+		}
+		if (changed)
+			sync_step(&w);
+		set(&w, target, v, 1);
+		how = ESYNC_HOW_DISRUPTIVE;
+	} else {
+		set(&w, target, 0, w.nq);
+		how = ESYNC_HOW_NO_CHANGE;
+	}
+
+	flush_sync(&w, true);
+	end.entry = e->addr;
+	end.how = (uint8_t)how;
+	end.nr_critical = (uint16_t)nr_crit;
+	end.nr_syncs = (uint16_t)w.nr_syncs;
+	end.words = (uint16_t)f->words;
+	memcpy(end.final, e->val, f->words * sizeof(uint64_t));
+	emit(g, &end, ESYNC_EV_WRITE_END, sizeof(end), w.seq, e->iommu);
+
+	/* VT-d flushes the IOTLB, then the device TLB, once, after the writer */
+	if (f->id == ESYNC_FMT_VTD_PASID && e->ats) {
+		uint64_t iotlb = 6 | 3u << 4 | (uint64_t)vtd_did(e) << 16 |
+				 (uint64_t)e->sub << 32;
+		uint64_t devtlb = 8 | (uint64_t)(e->dev & 0xffff) << 16 |
+				  (uint64_t)e->sub << 32;
+
+		if (bugs & BUG_DEVTLB_FIRST) {
+			vtd_desc(g, e, 0, devtlb);
+			vtd_desc(g, e, 0, iotlb);
+		} else {
+			vtd_desc(g, e, 0, iotlb);
+			vtd_desc(g, e, 0, devtlb);
+		}
+		completion(g, e, 0, ESYNC_FAMILY_VTD, 5 | 1u << 5);
+	}
+}
+
+static void write_words(struct gen *g, struct entry *e, unsigned int bugs,
+			uint64_t w0, uint64_t w1, uint64_t w2, uint64_t w3)
+{
+	uint64_t t[ESYNC_EV_MAX_WORDS] = { w0, w1, w2, w3 };
+
+	sanitize(e->f, t);
+	write_entry(g, e, t, bugs);
+}
+
+static int gen_open(struct gen *g, const char *path,
+		    const struct esync_alias_set *topo, unsigned int nr_topo)
+{
+	struct esync_dump_info info = { .mode = ESYNC_MODE_PATCHED };
+	int err;
+
+	memset(g, 0, sizeof(*g));
+	g->ts = 1000000;
+	strcpy(info.host, "esync-gen");
+	strcpy(info.kernel, "6.12.0-esync-test");
+	info.topo.nr = nr_topo;
+	info.topo.sets = (struct esync_alias_set *)topo;
+	err = esync_dump_create(&g->w, path, &info);
+	if (err)
+		fprintf(stderr, "gen-dumps: %s: %s\n", path, strerror(-err));
+	return err;
+}
+
+static int gen_close(struct gen *g, const char *path)
+{
+	int err = esync_dump_finish(&g->w);
+
+	if (!err)
+		err = g->failed;
+	if (err)
+		fprintf(stderr, "gen-dumps: %s: %s\n", path, strerror(-err));
+	return err;
+}
+
+/* Entries of each format, set up the way their drivers would. */
+#define STE_S1(ctx)	(1 | 5u << 1 | (uint64_t)(ctx) << 6)
+#define STE_S2		(1 | 6u << 1)
+#define STE_BYPASS	(1 | 4u << 1)
+#define STE_ABORT	(1)
+
+static struct entry ste(void)
+{
+	return (struct entry){ .f = &esync_fmt_smmu_ste, .addr = 0xffff000040001000,
+			       .dev = 0x10 };
+}
+
+static void clean_ste(struct gen *g, unsigned int bugs)
+{
+	struct entry e = ste();
+
+	write_words(g, &e, bugs, STE_ABORT, 0, 0, 0);		/* V=0 -> abort */
+	write_words(g, &e, bugs, STE_BYPASS, 1ull << 44, 0, 0);	/* hitless */
+	write_words(g, &e, bugs, STE_S1(0x1000), 0, 0, 0);	/* hitless */
+	write_words(g, &e, bugs, STE_S1(0x2000), 0, 0, 0);	/* hitless */
+	write_words(g, &e, bugs, STE_S2, 0, 0x5 | 0x80ull << 32,
+		    0x40000000);				/* disruptive */
+	write_words(g, &e, bugs, STE_S2, 0, 0x5 | 0x80ull << 32,
+		    0x40000000);				/* no change */
+	write_words(g, &e, bugs, 0, 0, 0, 0);			/* hitless */
+}
+
+static void clean_cd(struct gen *g, unsigned int bugs)
+{
+	struct entry e = { .f = &esync_fmt_smmu_cd, .addr = 0xffff000040102000,
+			   .dev = 0x10, .sub = 1 };
+	uint64_t cd0 = 16 | 1ull << 31 | 1ull << 41;	/* T0SZ, V, AA64 */
+
+	write_words(g, &e, bugs, cd0 | 1ull << 48, 0x80000000, 0, 0xff);
+	write_words(g, &e, bugs, cd0 | 2ull << 48, 0x80000000, 0, 0xff);
+	write_words(g, &e, bugs, 0, 0, 0, 0);
+}
+
+static struct entry vtd(void)
+{
+	return (struct entry){ .f = &esync_fmt_vtd_pasid, .addr = 0xffff888010203000,
+			       .dev = 0x0010, .sub = 3, .ats = true };
+}
+
+static void clean_vtd(struct gen *g, unsigned int bugs)
+{
+	struct entry e = vtd();
+	uint64_t pt = 1 | 2u << 2 | 4u << 6, sl = 1 | 2u << 2 | 2u << 6 | 0x7000;
+
+	write_words(g, &e, bugs, pt, 1, 0, 0);		/* set up pass-through */
+	write_words(g, &e, bugs, sl, 1, 0, 0);		/* PT -> SL, hitless */
+	write_words(g, &e, bugs, 0, 0, 0, 0);		/* tear down */
+}
+
+static const struct esync_alias_set amd_topo[] = {
+	{ .dev = 0x0208, .nr = 1, .alias = { 0x0200 } },
+};
+
+static struct entry amd(const struct esync_format *f, uint64_t addr)
+{
+	return (struct entry){ .f = f, .addr = addr, .iommu = 1, .dev = 0x0208,
+			       .sub = 5, .nr_alias = 1, .alias = { 0x0200 } };
+}
+
+static void clean_dte(struct gen *g, unsigned int bugs)
+{
+	struct entry e = amd(&esync_fmt_amd_dte, 0xffff888020004100);
+	uint64_t d0 = 1 | 1u << 1 | 4u << 9 | 0x123000ull | 1ull << 61 | 1ull << 62;
+
+	write_words(g, &e, bugs, d0, 7, 0, 0);
+	write_words(g, &e, bugs, d0, 9, 0, 0);	/* domain change, hitless */
+	write_words(g, &e, bugs, d0 & ~0x123000ull, 9, 0, 0);
+}
+
+static void clean_irte(struct gen *g, unsigned int bugs)
+{
+	struct entry e = amd(&esync_fmt_amd_irte, 0xffff888020100050);
+
+	write_words(g, &e, bugs, 1 | 0x1u << 8, 0x41, 0, 0);
+	write_words(g, &e, bugs, 1 | 0x2u << 8, 0x41, 0, 0);	/* affinity */
+	write_words(g, &e, bugs, 1 | 0x2u << 8, 0x42, 0, 0);	/* vector */
+}
+
+static void clean_irte32(struct gen *g, unsigned int bugs)
+{
+	struct entry e = amd(&esync_fmt_amd_irte32, 0xffff888020200014);
+
+	write_words(g, &e, bugs, 1 | 0x1u << 8 | 0x30u << 16, 0, 0, 0);
+	write_words(g, &e, bugs, 1 | 0x3u << 8 | 0x30u << 16, 0, 0, 0);
+	write_words(g, &e, bugs, 0, 0, 0, 0);
+}
+
+#define TEST_W(mode, p0, p1, p2, p3) \
+	(1 | (uint64_t)(mode) << 1 | (uint64_t)(p0) << 16), (uint64_t)(p1) << 16, \
+	(uint64_t)(p2) << 16, (uint64_t)(p3) << 16
+
+static void clean_test(struct gen *g, unsigned int bugs)
+{
+	struct entry e = { .f = &esync_fmt_test, .addr = 0xffffc90000001000,
+			   .dev = 0x20 };
+
+	write_words(g, &e, bugs, TEST_W(1, 0, 0x11, 0, 0));
+	write_words(g, &e, bugs, TEST_W(2, 0, 0x11, 0x22, 0));	/* hitless */
+	write_words(g, &e, bugs, TEST_W(3, 0, 0, 0x33, 0x44));	/* disruptive */
+}
+
+typedef void (*scenario_fn)(struct gen *g, unsigned int bugs);
+
+static void ste_hitless(struct gen *g, unsigned int bugs)
+{
+	struct entry e = ste();
+
+	e.val[0] = STE_S1(0x1000);
+	write_words(g, &e, bugs, STE_S1(0x2000), 0, 0, 0);
+}
+
+static void ste_to_s2(struct gen *g, unsigned int bugs)
+{
+	struct entry e = ste();
+
+	e.val[0] = STE_S1(0x1000);
+	write_words(g, &e, bugs, STE_S2, 0, 0x5 | 0x80ull << 32, 0x40000000);
+}
+
+static void ste_bypass(struct gen *g, unsigned int bugs)
+{
+	struct entry e = ste();
+
+	e.val[0] = STE_ABORT;
+	write_words(g, &e, bugs, STE_BYPASS, 1ull << 44, 0, 0);
+}
+
+static void ste_bypass_to_s1(struct gen *g, unsigned int bugs)
+{
+	struct entry e = ste();
+
+	e.val[0] = STE_BYPASS;
+	e.val[1] = 1ull << 44;
+	write_words(g, &e, bugs, STE_S1(0x1000), 0, 0, 0);
+}
+
+static void ste_stray_bits(struct gen *g, unsigned int bugs)
+{
+	struct entry e = ste();
+	uint64_t t[ESYNC_EV_MAX_WORDS] = { STE_BYPASS, 1ull << 44, 0x77, 0 };
+
+	/* S2VMID is not used by a bypass STE: the target breaks the contract */
+	e.val[0] = STE_ABORT;
+	write_entry(g, &e, t, bugs);
+}
+
+static void vtd_pt_to_sl(struct gen *g, unsigned int bugs)
+{
+	struct entry e = vtd();
+
+	e.val[0] = 1 | 2u << 2 | 4u << 6;
+	e.val[1] = 1;
+	write_words(g, &e, bugs, 1 | 2u << 2 | 2u << 6 | 0x7000, 1, 0, 0);
+}
+
+static void irte_affinity(struct gen *g, unsigned int bugs)
+{
+	struct entry e = amd(&esync_fmt_amd_irte, 0xffff888020100050);
+	uint64_t t[ESYNC_EV_MAX_WORDS] = { 1 | 0x2u << 8, 0x41 };
+
+	e.val[0] = 1 | 0x1u << 8;
+	e.val[1] = 0x41;
+	write_entry(g, &e, t, bugs);
+}
+
+struct dump {
+	const char *name;
+	scenario_fn fn;
+	unsigned int bugs;
+	bool amd_topology;
+};
+
+static const struct dump dumps[] = {
+	{ "clean-smmu-ste", clean_ste, 0, false },
+	{ "clean-smmu-cd", clean_cd, 0, false },
+	{ "clean-vtd-pasid", clean_vtd, 0, false },
+	{ "clean-amd-dte", clean_dte, 0, true },
+	{ "clean-amd-irte", clean_irte, 0, true },
+	{ "clean-amd-irte32", clean_irte32, 0, true },
+	{ "clean-test", clean_test, 0, false },
+	{ "h1-torn-view", ste_to_s2, BUG_NEVER_DISRUPTIVE, false },
+	{ "h1-v1-range", ste_to_s2, BUG_V1_RANGE, false },
+	{ "h2-needless-disruption", ste_hitless, BUG_ALWAYS_DISRUPTIVE, false },
+	{ "h3-wrong-end", ste_bypass_to_s1, BUG_DROP_LAST_STORE, false },
+	{ "h3-unused-bits", ste_stray_bits, 0, false },
+	{ "f1-missing-sync", ste_bypass, BUG_NO_SYNC_LAST, false },
+	{ "f1-missing-step-sync", ste_bypass, BUG_NO_SYNC_FIRST, false },
+	{ "f2-wrong-sid", ste_hitless, BUG_WRONG_DEV, false },
+	{ "f2-wrong-pasid", vtd_pt_to_sl, BUG_WRONG_DEV, false },
+	{ "f3-devtlb-order", vtd_pt_to_sl, BUG_DEVTLB_FIRST, false },
+	{ "a1-alias-irte", irte_affinity, BUG_NO_ALIAS, true },
+	{ "incomplete-cut", ste_to_s2, BUG_CUT, false },
+	{ "incomplete-lost", ste_to_s2, BUG_LOST, false },
+};
+
+static int gen_all(const char *dir)
+{
+	char path[4096];
+	int rc = 0;
+
+	for (size_t i = 0; i < sizeof(dumps) / sizeof(dumps[0]); i++) {
+		const struct dump *d = &dumps[i];
+		struct gen g;
+
+		snprintf(path, sizeof(path), "%s/%s.dump", dir, d->name);
+		if (gen_open(&g, path, d->amd_topology ? amd_topo : NULL,
+			     d->amd_topology ? 1 : 0))
+			return 1;
+		d->fn(&g, d->bugs);
+		if (gen_close(&g, path))
+			rc = 1;
+	}
+	return rc;
+}
+
+/*
+ * Benchmark traffic: many entries of every format updated in turn, with the
+ * share of each format roughly what a busy host shows (IRTE affinity
+ * changes dominate, then PASID and STE/CD churn).
+ */
+static int gen_bench(uint64_t n, const char *path)
+{
+	static const struct esync_alias_set topo[] = {
+		{ .dev = 0x0208, .nr = 1, .alias = { 0x0200 } },
+	};
+	struct gen g;
+	uint64_t round = 0;
+
+	if (gen_open(&g, path, topo, 1))
+		return 1;
+	while (g.events < n && !g.failed) {
+		struct entry e;
+		unsigned int k = (unsigned int)(round % 16);
+		uint64_t r = round++;
+
+		if (k < 6) {
+			e = amd(&esync_fmt_amd_irte, 0xffff888020100000 + (r % 512) * 16);
+			e.val[0] = 1 | 0x1u << 8;
+			e.val[1] = 0x41;
+			write_words(&g, &e, 0, 1 | ((r % 7) + 2) << 8, 0x41 + r % 8, 0, 0);
+		} else if (k < 9) {
+			e = vtd();
+			e.addr += (r % 256) * 64;
+			e.sub = (uint32_t)(r % 256);
+			write_words(&g, &e, 0, 1 | 2u << 2 | 4u << 6, 1, 0, 0);
+			write_words(&g, &e, 0, 1 | 2u << 2 | 2u << 6 | 0x7000, 1, 0, 0);
+			write_words(&g, &e, 0, 0, 0, 0, 0);
+		} else if (k < 12) {
+			clean_ste(&g, 0);
+		} else if (k < 14) {
+			clean_cd(&g, 0);
+		} else if (k < 15) {
+			clean_dte(&g, 0);
+		} else {
+			clean_test(&g, 0);
+		}
+	}
+	if (gen_close(&g, path))
+		return 1;
+	printf("%llu events\n", (unsigned long long)g.events);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 4 && !strcmp(argv[1], "--bench"))
+		return gen_bench(strtoull(argv[2], NULL, 0), argv[3]);
+	if (argc == 2)
+		return gen_all(argv[1]);
+	fprintf(stderr, "usage: gen-dumps DIR | gen-dumps --bench N FILE\n");
+	return 2;
+}

@@ -1,0 +1,444 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Unit tests of the engine's parts: checksum, event validation, command
+ * decoding, the dump reader and writer, and the sequence engine fed event
+ * by event (paths the hand-made dumps do not take: topology records, write
+ * ids on commands, 128-bit quanta, lost events, bounded memory).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "crc32c.h"
+#include "dump.h"
+#include "engine.h"
+#include "tap.h"
+
+static void test_crc32c(void)
+{
+	/* The CRC-32C check value, and continuation over two pieces */
+	EXPECT_EQ(0xe3069283, esync_crc32c(0, "123456789", 9));
+	EXPECT_EQ(0xe3069283, esync_crc32c(esync_crc32c(0, "1234", 4), "56789", 5));
+	EXPECT_EQ(0, esync_crc32c(0, "", 0));
+}
+
+static void test_event_check(void)
+{
+	struct esync_ev_store st = { .hdr = { .kind = ESYNC_EV_STORE, .size = sizeof(st) } };
+
+	EXPECT_TRUE(esync_event_check(&st, sizeof(st)) == NULL);
+	EXPECT_EQ(sizeof(struct esync_ev_write_begin), esync_event_size(ESYNC_EV_WRITE_BEGIN));
+	EXPECT_EQ(0, esync_event_size(0));
+	EXPECT_EQ(0, esync_event_size(ESYNC_EV_NR_KINDS));
+	st.hdr.size = 72;
+	EXPECT_STREQ("event size does not match its record", esync_event_check(&st, sizeof(st)));
+	EXPECT_STREQ("wrong size for its kind", esync_event_check(&st, 72));
+	st.hdr.size = sizeof(st);
+	st.hdr.kind = 99;
+	EXPECT_STREQ("unknown event kind", esync_event_check(&st, sizeof(st)));
+	EXPECT_STREQ("shorter than an event header", esync_event_check(&st, 8));
+}
+
+static void decode(union esync_event *ev, struct esync_inv *inv)
+{
+	ASSERT_TRUE(esync_inv_decode(ev, inv));
+}
+
+static void test_decode(void)
+{
+	union esync_event ev = { 0 };
+	struct esync_inv inv;
+	char buf[96];
+
+	ev.hdr.kind = ESYNC_EV_SMMU_CMD;
+	ev.smmu.cmd[0] = 0x03 | 0x42ull << 32;
+	decode(&ev, &inv);
+	EXPECT_EQ(ESYNC_INV_ENTRY, inv.kind);
+	EXPECT_EQ(ESYNC_INVT_STE, inv.target);
+	EXPECT_EQ(0x42, inv.dev);
+	esync_inv_describe(&inv, buf, sizeof(buf));
+	EXPECT_STREQ("CFGI_STE sid=0x42", buf);
+
+	ev.smmu.cmd[0] = 0x04 | 0x45ull << 32;	/* CFGI_STE_RANGE, 4 SIDs */
+	ev.smmu.cmd[1] = 1;
+	decode(&ev, &inv);
+	EXPECT_EQ(0x44, inv.dev);
+	EXPECT_EQ(4, inv.dev_span);
+	ev.smmu.cmd[1] = 31;			/* CFGI_ALL */
+	decode(&ev, &inv);
+	EXPECT_EQ(ESYNC_INVT_ALL, inv.target);
+
+	ev.smmu.cmd[0] = 0x46;
+	ev.smmu.flags = 0;
+	decode(&ev, &inv);
+	EXPECT_EQ(ESYNC_INV_COMPLETION, inv.kind);
+
+	memset(&ev, 0, sizeof(ev));
+	ev.hdr.kind = ESYNC_EV_VTD_DESC;
+	ev.vtd.qw[0] = 7 | 1u << 4 | 0x12ull << 16 | 0x5ull << 32;	/* PASID-selective */
+	decode(&ev, &inv);
+	EXPECT_EQ(ESYNC_INVT_PASID, inv.target);
+	EXPECT_TRUE(inv.has_did && inv.has_sub);
+	EXPECT_EQ(0x12, inv.did);
+	EXPECT_EQ(5, inv.sub);
+	ev.vtd.qw[0] = 7 | 3u << 4;					/* global */
+	decode(&ev, &inv);
+	EXPECT_FALSE(inv.has_did || inv.has_sub);
+	ev.vtd.qw[0] = 3 | 0x0208ull << 32;				/* device-TLB */
+	decode(&ev, &inv);
+	EXPECT_EQ(ESYNC_INV_DEVTLB, inv.kind);
+	EXPECT_EQ(0x208, inv.dev);
+
+	memset(&ev, 0, sizeof(ev));
+	ev.hdr.kind = ESYNC_EV_AMD_CMD;
+	ev.amd.data[0] = 0x0200;
+	ev.amd.data[1] = 5u << 28;
+	decode(&ev, &inv);
+	EXPECT_EQ(ESYNC_INVT_IRT, inv.target);
+	EXPECT_EQ(0x200, inv.dev);
+	ev.amd.data[1] = 1u << 28;
+	decode(&ev, &inv);
+	EXPECT_EQ(ESYNC_INV_COMPLETION, inv.kind);
+
+	ev.hdr.kind = ESYNC_EV_STORE;
+	EXPECT_FALSE(esync_inv_decode(&ev, &inv));
+}
+
+static char tmpdir[] = "/tmp/esync-test-XXXXXX";
+
+static void test_dump_roundtrip(void)
+{
+	struct esync_alias_set set = { .dev = 0x0208, .nr = 2, .alias = { 0x0200, 0x0100 } };
+	struct esync_dump_info info = { .mode = ESYNC_MODE_LEGACY, .created_ns = 77,
+					.topo = { 1, &set } };
+	static struct esync_dump_writer w;
+	struct esync_dump_reader r;
+	union esync_event ev;
+	struct stat st;
+	char path[256];
+	int i;
+
+	strcpy(info.host, "host-a");
+	strcpy(info.kernel, "6.12.1");
+	snprintf(path, sizeof(path), "%s/rt.dump", tmpdir);
+	ASSERT_EQ(0, esync_dump_create(&w, path, &info));
+	for (i = 0; i < 1000; i++) {
+		struct esync_ev_sync s = { .hdr = { .kind = ESYNC_EV_SYNC, .size = sizeof(s),
+						    .ts_ns = (uint64_t)i },
+					   .step = (uint32_t)i };
+
+		ASSERT_EQ(0, esync_dump_write(&w, &s));
+	}
+	/* An event whose size field lies is refused, not written */
+	ev.hdr.kind = ESYNC_EV_SYNC;
+	ev.hdr.size = 40;
+	EXPECT_NE(0, esync_dump_write(&w, &ev));
+	ASSERT_EQ(0, esync_dump_finish(&w));
+	ASSERT_EQ(0, stat(path, &st));
+	EXPECT_EQ(0600, st.st_mode & 0777);
+
+	ASSERT_EQ(0, esync_dump_open(&r, path));
+	EXPECT_EQ(ESYNC_MODE_LEGACY, r.info.mode);
+	EXPECT_STREQ("host-a", r.info.host);
+	EXPECT_STREQ("6.12.1", r.info.kernel);
+	ASSERT_EQ(1, r.info.topo.nr);
+	EXPECT_EQ(0x0208, r.info.topo.sets[0].dev);
+	EXPECT_EQ(2, r.info.topo.sets[0].nr);
+	EXPECT_EQ(0x0100, r.info.topo.sets[0].alias[1]);
+	for (i = 0; esync_dump_next(&r, &ev) > 0; i++)
+		EXPECT_EQ((uint64_t)i, ev.sync.step);
+	EXPECT_EQ(1000, i);
+	EXPECT_EQ(0, r.err[0]);
+	esync_dump_close(&r);
+
+	/* Cut inside the last record: the 999 before it are read */
+	ASSERT_EQ(0, truncate(path, st.st_size - 3));
+	ASSERT_EQ(0, esync_dump_open(&r, path));
+	for (i = 0; esync_dump_next(&r, &ev) > 0; i++)
+		;
+	EXPECT_EQ(999, i);
+	EXPECT_TRUE(strstr(r.err, "in record 1000 at byte offset") != NULL);
+	esync_dump_close(&r);
+	unlink(path);
+}
+
+/* An engine fed by hand, findings collected. */
+struct collect {
+	struct esync_finding f[16];
+	unsigned int n;
+	unsigned int done;
+};
+
+static void collect_finding(void *ctx, const struct esync_finding *f)
+{
+	struct collect *c = ctx;
+
+	if (c->n < 16)
+		c->f[c->n++] = *f;
+}
+
+static void collect_done(void *ctx, const struct esync_seq *s)
+{
+	((struct collect *)ctx)->done++;
+}
+
+static uint64_t now_ts;
+
+static void hdr(union esync_event *ev, unsigned int kind, uint64_t seq, uint16_t iommu)
+{
+	ev->hdr.kind = (uint16_t)kind;
+	ev->hdr.size = (uint16_t)esync_event_size(kind);
+	ev->hdr.seq = seq;
+	ev->hdr.iommu = iommu;
+	ev->hdr.ts_ns = ++now_ts;
+}
+
+static void begin(struct esync_engine *e, uint64_t seq, uint64_t entry,
+		  const struct esync_format *f, uint32_t dev, const uint64_t *cur,
+		  const uint64_t *target, uint16_t iommu)
+{
+	union esync_event ev = { 0 };
+
+	hdr(&ev, ESYNC_EV_WRITE_BEGIN, seq, iommu);
+	ev.begin.entry = entry;
+	ev.begin.format = (uint16_t)f->id;
+	ev.begin.quanta_bits = (uint16_t)f->quanta_bits;
+	ev.begin.num_quanta = (uint16_t)f->num_quanta;
+	ev.begin.vbit_quanta = (uint16_t)f->vbit_quanta;
+	ev.begin.words = (uint16_t)f->words;
+	ev.begin.dev = dev;
+	memcpy(ev.begin.cur, cur, f->words * 8);
+	memcpy(ev.begin.target, target, f->words * 8);
+	esync_engine_event(e, &ev);
+}
+
+static void store(struct esync_engine *e, uint64_t seq, uint64_t entry,
+		  unsigned int q, uint64_t lo, uint64_t hi, uint16_t iommu)
+{
+	union esync_event ev = { 0 };
+
+	hdr(&ev, ESYNC_EV_STORE, seq, iommu);
+	ev.store.entry = entry;
+	ev.store.index = q;
+	ev.store.new_lo = lo;
+	ev.store.new_hi = hi;
+	esync_engine_event(e, &ev);
+}
+
+static void sync_ev(struct esync_engine *e, uint64_t seq, uint64_t entry, unsigned int step)
+{
+	union esync_event ev = { 0 };
+
+	hdr(&ev, ESYNC_EV_SYNC, seq, 0);
+	ev.sync.entry = entry;
+	ev.sync.step = step;
+	esync_engine_event(e, &ev);
+}
+
+static void end(struct esync_engine *e, uint64_t seq, uint64_t entry,
+		const uint64_t *final, unsigned int words, uint16_t iommu)
+{
+	union esync_event ev = { 0 };
+
+	hdr(&ev, ESYNC_EV_WRITE_END, seq, iommu);
+	ev.end.entry = entry;
+	ev.end.words = (uint16_t)words;
+	memcpy(ev.end.final, final, words * 8);
+	esync_engine_event(e, &ev);
+}
+
+static void amd(struct esync_engine *e, uint64_t seq, uint8_t type, uint32_t devid)
+{
+	union esync_event ev = { 0 };
+
+	hdr(&ev, ESYNC_EV_AMD_CMD, seq, 1);
+	ev.amd.data[0] = devid;
+	ev.amd.data[1] = (uint32_t)type << 28;
+	esync_engine_event(e, &ev);
+}
+
+static void smmu(struct esync_engine *e, uint64_t seq, uint8_t op, uint32_t sid)
+{
+	union esync_event ev = { 0 };
+
+	hdr(&ev, ESYNC_EV_SMMU_CMD, seq, 0);
+	ev.smmu.cmd[0] = op | (uint64_t)sid << 32;
+	esync_engine_event(e, &ev);
+}
+
+static struct esync_engine *engine(struct collect *c)
+{
+	struct esync_engine_sink sink = { collect_finding, collect_done, c };
+	struct esync_engine *e;
+
+	memset(c, 0, sizeof(*c));
+	e = esync_engine_new(&sink, NULL, ESYNC_ALL_CHECKS);
+	if (!e)
+		ASSERT_FAIL("esync_engine_new failed");
+	return e;
+}
+
+/* A DTE change whose alias comes from a topology record, not the header */
+static void test_alias_from_record(void)
+{
+	const struct esync_format *f = &esync_fmt_amd_dte;
+	uint64_t cur[4] = { 1 | 1u << 1, 7 }, tgt[4] = { 1 | 1u << 1, 9 };
+	union esync_event ev = { 0 };
+	struct collect c;
+	struct esync_engine *e = engine(&c);
+
+	hdr(&ev, ESYNC_EV_TOPOLOGY, 0, 1);
+	ev.topo.dev = 0x0208;
+	ev.topo.nr = 2;
+	ev.topo.alias[0] = 0x0200;
+	ev.topo.alias[1] = 0x0300;
+	esync_engine_event(e, &ev);
+
+	begin(e, 1, 0x1000, f, 0x0208, cur, tgt, 1);
+	store(e, 1, 0x1000, 0, tgt[0], tgt[1], 1);
+	sync_ev(e, 1, 0x1000, 1);
+	amd(e, 0, 2, 0x0208);
+	amd(e, 0, 2, 0x0300);
+	amd(e, 0, 1, 0);
+	end(e, 1, 0x1000, tgt, 4, 1);
+	esync_engine_finish(e);
+	ASSERT_EQ(1, c.n);
+	EXPECT_STREQ("A1", esync_check_name(c.f[0].check));
+	EXPECT_TRUE(strstr(c.f[0].evidence, "0000:02:00.0 never invalidated") != NULL);
+	EXPECT_TRUE(strstr(c.f[0].evidence, "alias 0000:02:00.0 never") != NULL);
+	EXPECT_TRUE(strstr(c.f[0].evidence, "(invalidated: 0000:02:01.0, 0000:03:00.0)") != NULL);
+	EXPECT_EQ(1, c.done);
+	esync_engine_free(e);
+}
+
+/* A command tagged with another write's id does not sync this one */
+static void test_command_write_id(void)
+{
+	const struct esync_format *f = &esync_fmt_test;
+	uint64_t cur[4] = { 1 | 1u << 1, 0x11 << 16 }, tgt[4] = { 1 | 1u << 1, 0x22 << 16 };
+	struct collect c;
+	struct esync_engine *e;
+	int round;
+
+	for (round = 0; round < 2; round++) {
+		e = engine(&c);
+		begin(e, 5, 0x2000, f, 0x20, cur, tgt, 0);
+		begin(e, 6, 0x3000, f, 0x20, cur, tgt, 0);
+		store(e, 5, 0x2000, 1, tgt[1], 0, 0);
+		sync_ev(e, 5, 0x2000, 1);
+		/* round 0: tagged with write 6; round 1: untagged, so it counts */
+		smmu(e, round ? 0 : 6, 0x03, 0x20);
+		smmu(e, 0, 0x46, 0);
+		end(e, 5, 0x2000, tgt, 4, 0);
+		end(e, 6, 0x3000, cur, 4, 0);
+		esync_engine_finish(e);
+		if (round == 0) {
+			ASSERT_LE(2, c.n);
+			EXPECT_STREQ("F1", esync_check_name(c.f[0].check));
+			EXPECT_EQ(5, c.f[0].seq);
+		} else {
+			/* write 6 ends at cur though its target differs: H3 */
+			ASSERT_EQ(1, c.n);
+			EXPECT_STREQ("H3", esync_check_name(c.f[0].check));
+			EXPECT_EQ(6, c.f[0].seq);
+		}
+		esync_engine_free(e);
+	}
+}
+
+/* 128-bit quanta: a torn view across the high halves */
+static void test_torn_128(void)
+{
+	const struct esync_format *f = esync_format_test_variant(4, 0, 128);
+	/* mode 2 uses the payload of quanta 1 and 2 (upper halves) */
+	uint64_t cur[8] = { 1 | 2u << 1, 0, 0, 0x11ull << 16, 0, 0x22ull << 16 };
+	uint64_t tgt[8] = { 1 | 2u << 1, 0, 0, 0x33ull << 16, 0, 0x44ull << 16 };
+	struct collect c;
+	struct esync_engine *e;
+
+	ASSERT_TRUE(f != NULL);
+	e = engine(&c);
+	begin(e, 9, 0x4000, f, 0x30, cur, tgt, 0);
+	store(e, 9, 0x4000, 1, 0, tgt[3], 0);
+	store(e, 9, 0x4000, 2, 0, tgt[5], 0);
+	sync_ev(e, 9, 0x4000, 1);
+	smmu(e, 0, 0x03, 0x30);
+	smmu(e, 0, 0x46, 0);
+	end(e, 9, 0x4000, tgt, 8, 0);
+	esync_engine_finish(e);
+	ASSERT_EQ(1, c.n);
+	EXPECT_STREQ("H1", esync_check_name(c.f[0].check));
+	EXPECT_TRUE(strstr(c.f[0].evidence, "q1=0x00000000003300000000000000000000(new)") != NULL);
+	EXPECT_TRUE(strstr(c.f[0].evidence, "2 torn views") != NULL);
+	esync_engine_free(e);
+}
+
+/* Sequential writes reuse one slot; stores of unknown writes are orphans */
+static void test_bounded(void)
+{
+	const struct esync_format *f = &esync_fmt_test;
+	uint64_t v[4] = { 1 | 1u << 1, 0x11 << 16 };
+	struct collect c;
+	struct esync_engine *e = engine(&c);
+
+	for (int i = 0; i < 5000; i++) {
+		begin(e, (uint64_t)i + 1, 0x5000 + (uint64_t)(i % 7) * 64, f, 0x20, v, v, 0);
+		end(e, (uint64_t)i + 1, 0x5000 + (uint64_t)(i % 7) * 64, v, 4, 0);
+	}
+	store(e, 99999, 0x9000, 0, 1, 0, 0);
+	esync_engine_finish(e);
+	EXPECT_EQ(0, c.n);
+	EXPECT_EQ(5000, c.done);
+	EXPECT_EQ(5000, esync_engine_stats(e)->seqs);
+	EXPECT_LE(2, esync_engine_stats(e)->max_open);
+	EXPECT_EQ(1, esync_engine_stats(e)->orphans);
+	esync_engine_free(e);
+}
+
+static void test_lost_and_unknown(void)
+{
+	const struct esync_format *f = &esync_fmt_test;
+	uint64_t v[4] = { 1 | 1u << 1, 0x11 << 16 };
+	union esync_event ev = { 0 };
+	struct collect c;
+	struct esync_engine *e = engine(&c);
+
+	begin(e, 1, 0x6000, f, 0x20, v, v, 0);
+	hdr(&ev, ESYNC_EV_LOST, 0, 0);
+	ev.lost.lost = 12;
+	esync_engine_event(e, &ev);
+	end(e, 1, 0x6000, v, 4, 0);
+	/* A format esync has no model for is reported, never passed */
+	memset(&ev, 0, sizeof(ev));
+	hdr(&ev, ESYNC_EV_WRITE_BEGIN, 2, 0);
+	ev.begin.entry = 0x7000;
+	ev.begin.format = 11;
+	esync_engine_event(e, &ev);
+	end(e, 2, 0x7000, v, 0, 0);
+	esync_engine_finish(e);
+	ASSERT_EQ(2, c.n);
+	EXPECT_EQ(ESYNC_CHK_INCOMPLETE, c.f[0].check);
+	EXPECT_STREQ("events were lost while this write was open", c.f[0].evidence);
+	EXPECT_EQ(ESYNC_CHK_INCOMPLETE, c.f[1].check);
+	EXPECT_STREQ("no model for this entry format", c.f[1].evidence);
+	EXPECT_EQ(12, esync_engine_stats(e)->lost);
+	esync_engine_free(e);
+}
+
+static void setup(void)
+{
+	if (!mkdtemp(tmpdir))
+		ASSERT_FAIL("mkdtemp failed");
+}
+
+static void cleanup(void)
+{
+	rmdir(tmpdir);
+}
+
+TAP_MAIN(TAP_CASE(setup), TAP_CASE(test_crc32c), TAP_CASE(test_event_check),
+	 TAP_CASE(test_decode), TAP_CASE(test_dump_roundtrip),
+	 TAP_CASE(test_alias_from_record), TAP_CASE(test_command_write_id),
+	 TAP_CASE(test_torn_128), TAP_CASE(test_bounded),
+	 TAP_CASE(test_lost_and_unknown), TAP_CASE(cleanup))

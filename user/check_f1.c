@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * F1 missing sync: the stores of a later step began while those of an
+ * earlier step had no completed sync (an invalidation covering the entry and
+ * then its completion), or a write's last stores never got one.
+ */
+#include "checker.h"
+
+static const char *expected_sync(const struct esync_seq *s)
+{
+	switch (s->format) {
+	case ESYNC_FMT_SMMU_STE:
+	case ESYNC_FMT_TEST:
+		return "CFGI_STE then CMD_SYNC";
+	case ESYNC_FMT_SMMU_CD:
+		return "CFGI_CD then CMD_SYNC";
+	case ESYNC_FMT_VTD_PASID:
+		return "a PASID-cache invalidation then a wait descriptor";
+	case ESYNC_FMT_AMD_DTE:
+		return "INVALIDATE_DEVTAB_ENTRY then COMPLETION_WAIT";
+	}
+	return "INVALIDATE_INTERRUPT_TABLE then COMPLETION_WAIT";
+}
+
+/* A wrong target (F2) explains the missing sync already. */
+static bool explained(const struct esync_seq *s)
+{
+	return s->reported & (1u << ESYNC_CHK_F2);
+}
+
+static void f1_before_store(struct esync_seq *s, unsigned int q)
+{
+	if (!s->win_stores || s->win_step >= s->step || explained(s))
+		return;
+	esync_report(s, ESYNC_CHK_F1, s->step,
+		     "a store to quanta %u in step %u began while %u store%s since step %u had no completed sync (expected %s)",
+		     q, s->step, s->win_stores, s->win_stores == 1 ? "" : "s",
+		     s->win_step, expected_sync(s));
+}
+
+static void f1_final(struct esync_seq *s)
+{
+	if (!s->win_stores || explained(s))
+		return;
+	esync_report(s, ESYNC_CHK_F1, s->store_step,
+		     "the last %u store%s (from step %u) were never followed by a completed sync (expected %s)",
+		     s->win_stores, s->win_stores == 1 ? "" : "s", s->win_step,
+		     expected_sync(s));
+}
+
+const struct esync_checker esync_check_f1 = {
+	.id = ESYNC_CHK_F1,
+	.before_store = f1_before_store,
+	.final = f1_final,
+};

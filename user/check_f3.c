@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * F3 order: rules on the order of invalidations that the trace can decide.
+ * A device TLB (SMMU ATC, VT-d device-TLB, AMD IOTLB) is invalidated once,
+ * after the new entry is in place; on VT-d the IOTLB invalidation precedes
+ * the device-TLB one (spec 6.5.2.5).
+ */
+#include "checker.h"
+
+static bool for_device(const struct esync_seq *s, const struct esync_inv *inv)
+{
+	uint32_t mask = inv->family == ESYNC_FAMILY_SMMU ? ~0u : 0xffff;
+
+	if (!inv->has_dev || (inv->dev & mask) != (s->dev & mask))
+		return false;
+	if (inv->has_sub && (s->format == ESYNC_FMT_SMMU_CD ||
+			     s->format == ESYNC_FMT_VTD_PASID))
+		return inv->sub == s->sub;
+	return true;
+}
+
+static void f3_after_store(struct esync_seq *s, unsigned int q)
+{
+	s->tlb_since_store = false;
+	if (s->devtlb)
+		esync_report(s, ESYNC_CHK_F3, s->step,
+			     "the device TLB was invalidated at step %u, before the new entry was in place (a store to quanta %u followed at step %u)",
+			     s->devtlb_step, q, s->step);
+}
+
+static void f3_command(struct esync_seq *s, const struct esync_inv *inv,
+		       bool covers)
+{
+	char cmd[96];
+
+	if (inv->kind == ESYNC_INV_TLB) {
+		s->tlb_since_store = true;
+		return;
+	}
+	if (inv->kind != ESYNC_INV_DEVTLB || !for_device(s, inv))
+		return;
+	if (inv->family == ESYNC_FAMILY_VTD && !s->tlb_since_store) {
+		esync_inv_describe(inv, cmd, sizeof(cmd));
+		esync_report(s, ESYNC_CHK_F3, s->step,
+			     "%s was issued with no IOTLB invalidation before it since the last store: the IOTLB must be invalidated first",
+			     cmd);
+	}
+	if (!s->devtlb++)
+		s->devtlb_step = s->step;
+}
+
+static void f3_final(struct esync_seq *s)
+{
+	if (s->devtlb > 1)
+		esync_report(s, ESYNC_CHK_F3, 0,
+			     "the device TLB was invalidated %u times for one update, expected once after the new entry",
+			     s->devtlb);
+}
+
+const struct esync_checker esync_check_f3 = {
+	.id = ESYNC_CHK_F3,
+	.after_store = f3_after_store,
+	.command = f3_command,
+	.final = f3_final,
+};

@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * H2 needless disruption.  By the used-bits rule an update is hitless when,
+ * after the bits the current entry ignores take their new value, at most
+ * one quanta still has used bits to change.  Such an update must never
+ * leave the entry non-valid on its way from a valid entry to a valid target.
+ */
+#include <string.h>
+
+#include "checker.h"
+
+static void h2_begin(struct esync_seq *s)
+{
+	uint64_t cu[ESYNC_EV_MAX_WORDS] = { 0 }, tu[ESYNC_EV_MAX_WORDS] = { 0 };
+
+	s->fmt->get_used(s->cur, cu);
+	s->fmt->get_used(s->target, tu);
+	s->model_critical = 0;
+	for (unsigned int q = 0; q < s->nq; q++) {
+		for (unsigned int k = 0; k < s->qwords; k++) {
+			unsigned int w = q * s->qwords + k;
+			uint64_t unused_update = (s->cur[w] & cu[w]) |
+						 (s->target[w] & ~cu[w]);
+
+			if ((unused_update & tu[w]) != s->target[w]) {
+				if (!s->model_critical++)
+					s->model_crit_q = q;
+				break;
+			}
+		}
+	}
+	s->was_valid = s->fmt->is_valid(s->cur);
+}
+
+static void h2_after_store(struct esync_seq *s, unsigned int q)
+{
+	if (s->was_valid && !s->went_invalid && !s->fmt->is_valid(s->now)) {
+		s->went_invalid = true;
+		s->invalid_step = s->step;
+	}
+}
+
+static void h2_final(struct esync_seq *s)
+{
+	if (!s->went_invalid || !s->fmt->is_valid(s->target) ||
+	    s->model_critical > 1)
+		return;
+	if (s->model_critical)
+		esync_report(s, ESYNC_CHK_H2, s->invalid_step,
+			     "the entry went non-valid at step %u although only quanta %u had used bits to change: a hitless update was possible",
+			     s->invalid_step, s->model_crit_q);
+	else
+		esync_report(s, ESYNC_CHK_H2, s->invalid_step,
+			     "the entry went non-valid at step %u although no used bit changed",
+			     s->invalid_step);
+}
+
+const struct esync_checker esync_check_h2 = {
+	.id = ESYNC_CHK_H2,
+	.begin = h2_begin,
+	.after_store = h2_after_store,
+	.final = h2_final,
+};

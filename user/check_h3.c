@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * H3 wrong end state: the entry at write-end is not the target, or the
+ * target sets bits outside its own used bits (the writer's contract).
+ */
+#include <inttypes.h>
+#include <string.h>
+
+#include "checker.h"
+
+static void h3_begin(struct esync_seq *s)
+{
+	uint64_t tu[ESYNC_EV_MAX_WORDS] = { 0 }, stray[ESYNC_EV_MAX_WORDS];
+	uint64_t zero[ESYNC_EV_MAX_WORDS] = { 0 };
+	char names[200];
+
+	s->fmt->get_used(s->target, tu);
+	for (unsigned int w = 0; w < s->words; w++) {
+		stray[w] = s->target[w] & ~tu[w];
+		if (!stray[w])
+			continue;
+		esync_format_diff(s->fmt, s->target, zero, stray, names, sizeof(names));
+		esync_report(s, ESYNC_CHK_H3, 0,
+			     "the target sets bits outside its own used bits: word %u mask 0x%016" PRIx64 " (%s)",
+			     w, stray[w], names);
+		return;
+	}
+}
+
+static void h3_final(struct esync_seq *s)
+{
+	char names[200];
+
+	if (!memcmp(s->final, s->target, s->words * sizeof(uint64_t)))
+		return;
+	esync_format_diff(s->fmt, s->final, s->target, NULL, names, sizeof(names));
+	for (unsigned int w = 0; w < s->words; w++) {
+		if (s->final[w] == s->target[w])
+			continue;
+		esync_report(s, ESYNC_CHK_H3, 0,
+			     "the entry at write-end differs from the target in %s: word %u is 0x%016" PRIx64 ", target 0x%016" PRIx64,
+			     names, w, s->final[w], s->target[w]);
+		return;
+	}
+}
+
+const struct esync_checker esync_check_h3 = {
+	.id = ESYNC_CHK_H3,
+	.begin = h3_begin,
+	.final = h3_final,
+};

@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The checker interface.  The sequence engine (seq.c) rebuilds each entry
+ * update from the event stream and keeps the state every checker shares in
+ * struct esync_seq: the entry values, the step, the torn-view window (the
+ * values each quanta held since the last completed sync) and whether the
+ * entry's cache was invalidated.  Each checker (check_*.c) hooks the points
+ * it needs and reports through esync_report().  Checkers never see BPF,
+ * dump frames or output formats.
+ */
+#ifndef ESYNC_CHECKER_H
+#define ESYNC_CHECKER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "events.h"
+#include "finding.h"
+#include "format.h"
+#include "topology.h"
+
+#define ESYNC_MAX_QUANTA	8
+/* Distinct values one quanta may hold between two completed syncs. */
+#define ESYNC_WIN_MAX		8
+/* Devices an A1 check remembers as invalidated after the last store. */
+#define ESYNC_A1_MAX		(ESYNC_MAX_ALIASES + 1)
+
+struct esync_engine;
+
+struct esync_seq {
+	/* What the write-begin said */
+	uint64_t id;
+	uint64_t entry;
+	uint64_t ts_begin;
+	uint64_t ts_last;
+	const struct esync_format *fmt;
+	uint16_t format;
+	uint16_t iommu;
+	uint32_t dev;
+	uint32_t sub;
+	unsigned int nq;	/* quanta */
+	unsigned int qwords;	/* u64 words per quanta (1 for 32 and 64 bits) */
+	unsigned int words;
+	unsigned int vbit;
+	const struct esync_field *did_field;	/* VT-d: the DID the cache is tagged with */
+	uint64_t cur[ESYNC_EV_MAX_WORDS];	/* entry before the write */
+	uint64_t target[ESYNC_EV_MAX_WORDS];
+	uint64_t now[ESYNC_EV_MAX_WORDS];	/* rebuilt from the stores */
+	uint64_t final[ESYNC_EV_MAX_WORDS];	/* what write-end reported */
+
+	/* Progress */
+	unsigned int step;		/* 1 + entry_sync_sync events so far */
+	unsigned int nr_stores;
+	unsigned int nr_sync_events;
+	unsigned int nr_completed;	/* completed syncs for this entry */
+	unsigned int nr_cmds;
+	unsigned int how;		/* from write-end */
+	unsigned int store_step;	/* step of the last store */
+	bool ended;			/* write-end seen */
+	unsigned int cmds_after_end;
+	const char *incomplete;		/* why this write's data is not whole */
+
+	/* Torn-view window: values of each quanta since the last completed sync */
+	uint64_t win[ESYNC_MAX_QUANTA][ESYNC_WIN_MAX][2];
+	uint8_t nwin[ESYNC_MAX_QUANTA];
+	unsigned int win_stores;	/* stores since the last completed sync */
+	unsigned int win_step;		/* step of the first of them */
+	bool win_overflow;
+	bool covered;			/* entry invalidated since the last store */
+
+	/* Checker state (each block belongs to one checker) */
+	bool f2_wrong_seen;			/* F2 */
+	struct esync_inv f2_wrong;
+	unsigned int model_critical;		/* H2 */
+	unsigned int model_crit_q;
+	bool was_valid, went_invalid;
+	unsigned int invalid_step;
+	bool tlb_since_store;			/* F3 */
+	unsigned int devtlb;
+	unsigned int devtlb_step;
+	uint32_t a1_dev[ESYNC_A1_MAX];		/* A1 */
+	unsigned int a1_nr;
+	bool a1_all;
+
+	uint32_t reported;		/* bit per check already reported */
+
+	/* Engine links */
+	struct esync_seq *hnext;
+	struct esync_seq *onext, *oprev;
+	struct esync_engine *eng;
+};
+
+struct esync_checker {
+	unsigned int id;		/* enum esync_check_id */
+	/* After the engine set up the sequence from write-begin. */
+	void (*begin)(struct esync_seq *s);
+	/* A store to quanta q: before and after s->now and the window take it. */
+	void (*before_store)(struct esync_seq *s, unsigned int q);
+	void (*after_store)(struct esync_seq *s, unsigned int q);
+	/* An invalidation command on the entry's IOMMU; covers: of this entry. */
+	void (*command)(struct esync_seq *s, const struct esync_inv *inv,
+			bool covers);
+	/* A completion; completed: it completes an invalidation of the entry. */
+	void (*completion)(struct esync_seq *s, bool completed);
+	/* The torn-view window closes (completed sync, or the write is done). */
+	void (*window)(struct esync_seq *s);
+	/* The write and the commands after it are done, the data is whole. */
+	void (*final)(struct esync_seq *s);
+};
+
+extern const struct esync_checker esync_check_h1, esync_check_h2,
+	esync_check_h3, esync_check_f1, esync_check_f2, esync_check_f3,
+	esync_check_a1;
+
+/* Reports a finding for s (once per check and sequence). */
+void esync_report(struct esync_seq *s, unsigned int check, unsigned int step,
+		  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* The topology the engine knows (dump header and topology records). */
+const struct esync_alias_set *esync_seq_aliases(const struct esync_seq *s);
+
+/* True if inv invalidates the entry cache s lives in (any id). */
+bool esync_inv_same_cache(const struct esync_seq *s, const struct esync_inv *inv);
+/* True if inv invalidates s's entry. */
+bool esync_inv_covers(const struct esync_seq *s, const struct esync_inv *inv);
+
+/* Quanta q of an entry, as lo/hi. */
+static inline void esync_quanta_get(const struct esync_seq *s, const uint64_t *e,
+				    unsigned int q, uint64_t v[2])
+{
+	v[0] = e[q * s->qwords];
+	v[1] = s->qwords > 1 ? e[q * s->qwords + 1] : 0;
+}
+
+static inline void esync_quanta_put(const struct esync_seq *s, uint64_t *e,
+				    unsigned int q, const uint64_t v[2])
+{
+	e[q * s->qwords] = v[0];
+	if (s->qwords > 1)
+		e[q * s->qwords + 1] = v[1];
+}
+
+/* (a & m) == (b & m) over the entry's words. */
+static inline bool esync_same_under(const struct esync_seq *s, const uint64_t *a,
+				    const uint64_t *b, const uint64_t *m)
+{
+	for (unsigned int w = 0; w < s->words; w++)
+		if ((a[w] ^ b[w]) & m[w])
+			return false;
+	return true;
+}
+
+#endif /* ESYNC_CHECKER_H */

@@ -1,0 +1,375 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * esync show: the timeline of each write in a dump, grouped by write: every
+ * store with the fields it changed, every sync and command, how the write
+ * went and what the checks found.  Lines of a write are kept until the
+ * engine says the write is done, then printed together.
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "dump.h"
+#include "engine.h"
+
+struct shown {
+	uint64_t entry, id;
+	uint16_t iommu;
+	const struct esync_format *f;
+	uint64_t now[ESYNC_EV_MAX_WORDS];
+	unsigned int qwords, step;
+	char *text;
+	size_t len;
+	FILE *out;
+	bool keep;		/* passes the filters */
+	struct shown *next;
+};
+
+struct show_ctx {
+	struct shown *open;
+	uint64_t t0;
+	bool have_t0;
+	/* filters */
+	bool by_entry, by_dev;
+	uint64_t entry;
+	uint32_t dev;
+	uint32_t check_mask;	/* 0: any write; else writes with these findings */
+	/* --check: the writes that have a matching finding (first pass) */
+	uint64_t *hits;
+	size_t nhits, caphits;
+	bool pass_one;
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: esync show [--entry ADDR] [--device DEV] [--check CHECKS] FILE\n\n"
+		"Print the timeline of every entry update in a dump: the stores with\n"
+		"the fields each changed, the syncs and invalidation commands, how the\n"
+		"write went and the findings of the checks.\n\n"
+		"Options:\n"
+		"  --entry ADDR     only the entry at this kernel address (hex)\n"
+		"  --device DEV     only this device: 0000:02:01.0, 02:01.0 or a number\n"
+		"                   (StreamID, requester ID, DeviceID)\n"
+		"  --check CHECKS   only writes with findings of these checks (H1,A1,...)\n"
+		"  -h, --help       this text\n\n"
+		"EXAMPLES\n"
+		"  esync show trace.dump\n"
+		"  esync show --device 02:01.0 --check A1 amd.dump\n"
+		"  esync show --entry 0xffff000040001000 arm.dump | less\n");
+}
+
+static struct shown *find(struct show_ctx *c, uint64_t entry)
+{
+	for (struct shown *s = c->open; s; s = s->next)
+		if (s->entry == entry)
+			return s;
+	return NULL;
+}
+
+static double rel(struct show_ctx *c, uint64_t ts)
+{
+	if (!c->have_t0) {
+		c->t0 = ts;
+		c->have_t0 = true;
+	}
+	return (double)(ts - c->t0) / 1e9;
+}
+
+static bool is_hit(const struct show_ctx *c, uint64_t id, uint64_t entry)
+{
+	for (size_t i = 0; i + 1 < c->nhits; i += 2)
+		if (c->hits[i] == id && c->hits[i + 1] == entry)
+			return true;
+	return false;
+}
+
+static void on_finding(void *ctx, const struct esync_finding *f)
+{
+	struct show_ctx *c = ctx;
+	struct shown *s;
+
+	if (c->pass_one) {
+		if (!(c->check_mask & (1u << f->check)))
+			return;
+		if (c->nhits + 2 > c->caphits) {
+			size_t cap = c->caphits ? c->caphits * 2 : 64;
+			void *p = realloc(c->hits, cap * sizeof(*c->hits));
+
+			if (!p)
+				return;
+			c->hits = p;
+			c->caphits = cap;
+		}
+		c->hits[c->nhits++] = f->seq;
+		c->hits[c->nhits++] = f->entry;
+		return;
+	}
+	s = find(c, f->entry);
+	if (s && s->out) {
+		fprintf(s->out, "  !! ");
+		esync_finding_print_text(s->out, f);
+	}
+}
+
+static void on_done(void *ctx, const struct esync_seq *seq)
+{
+	struct show_ctx *c = ctx;
+	struct shown **pp, *s;
+
+	for (pp = &c->open; *pp; pp = &(*pp)->next)
+		if ((*pp)->entry == seq->entry)
+			break;
+	s = *pp;
+	if (!s)
+		return;
+	*pp = s->next;
+	if (s->out) {
+		fclose(s->out);
+		if (s->keep)
+			fwrite(s->text, 1, s->len, stdout), fputc('\n', stdout);
+		free(s->text);
+	}
+	free(s);
+}
+
+static void show_begin(struct show_ctx *c, const struct esync_ev_write_begin *b)
+{
+	struct shown *s = calloc(1, sizeof(*s));
+	char dev[64], dec[400];
+
+	if (!s)
+		return;
+	s->entry = b->entry;
+	s->id = b->hdr.seq;
+	s->iommu = b->hdr.iommu;
+	s->f = esync_format_by_id(b->format);
+	s->qwords = b->quanta_bits == 128 ? 2 : 1;
+	s->step = 1;
+	memcpy(s->now, b->cur, sizeof(s->now));
+	s->keep = (!c->by_entry || c->entry == b->entry) &&
+		  (!c->by_dev || c->dev == b->dev) &&
+		  (!c->check_mask || is_hit(c, b->hdr.seq, b->entry));
+	s->next = c->open;
+	c->open = s;
+	if (c->pass_one || !s->keep)
+		return;
+	s->out = open_memstream(&s->text, &s->len);
+	if (!s->out)
+		return;
+	esync_entry_dev_str(b->format, b->dev, b->sub, dev, sizeof(dev));
+	fprintf(s->out, "seq %" PRIu64 " %s entry 0x%" PRIx64 " (%s) iommu %u, %ux%u-bit quanta, V in %u\n",
+		b->hdr.seq, s->f ? s->f->name : "unknown-format", b->entry, dev,
+		b->hdr.iommu, b->num_quanta, b->quanta_bits, b->vbit_quanta);
+	if (s->f && b->words <= ESYNC_EV_MAX_WORDS) {
+		esync_format_decode(s->f, b->cur, dec, sizeof(dec));
+		fprintf(s->out, "  %12.6f begin   old:    %s\n", rel(c, b->hdr.ts_ns), dec);
+		esync_format_decode(s->f, b->target, dec, sizeof(dec));
+		fprintf(s->out, "  %12s         target: %s\n", "", dec);
+	}
+}
+
+static void show_store(struct show_ctx *c, const struct esync_ev_store *st)
+{
+	struct shown *s = find(c, st->entry);
+	uint64_t before[ESYNC_EV_MAX_WORDS];
+	char diff[300] = "";
+	unsigned int w;
+
+	if (!s)
+		return;
+	w = st->index * s->qwords;
+	if (w + s->qwords > ESYNC_EV_MAX_WORDS)
+		return;
+	memcpy(before, s->now, sizeof(before));
+	s->now[w] = st->new_lo;
+	if (s->qwords > 1)
+		s->now[w + 1] = st->new_hi;
+	if (!s->out)
+		return;
+	if (s->f)
+		esync_format_diff(s->f, before, s->now, NULL, diff, sizeof(diff));
+	if (s->qwords > 1)
+		fprintf(s->out, "  %12.6f store   step %u q%u 0x%016" PRIx64 "%016" PRIx64 " -> 0x%016" PRIx64 "%016" PRIx64 "  [%s]\n",
+			rel(c, st->hdr.ts_ns), s->step, st->index, st->old_hi,
+			st->old_lo, st->new_hi, st->new_lo, diff);
+	else
+		fprintf(s->out, "  %12.6f store   step %u q%u 0x%016" PRIx64 " -> 0x%016" PRIx64 "  [%s]\n",
+			rel(c, st->hdr.ts_ns), s->step, st->index, st->old_lo,
+			st->new_lo, diff);
+}
+
+static const char *how_name(unsigned int how)
+{
+	return how == ESYNC_HOW_NO_CHANGE ? "no change" :
+	       how == ESYNC_HOW_HITLESS ? "hitless" :
+	       how == ESYNC_HOW_DISRUPTIVE ? "disruptive" : "?";
+}
+
+static void show_event(struct show_ctx *c, const union esync_event *ev)
+{
+	struct shown *s;
+	struct esync_inv inv;
+	char cmd[96];
+
+	switch (ev->hdr.kind) {
+	case ESYNC_EV_STORE:
+		show_store(c, &ev->store);
+		break;
+	case ESYNC_EV_SYNC:
+		s = find(c, ev->sync.entry);
+		if (s) {
+			s->step = ev->sync.step + 1;
+			if (s->out)
+				fprintf(s->out, "  %12.6f sync    end of step %u\n",
+					rel(c, ev->hdr.ts_ns), ev->sync.step);
+		}
+		break;
+	case ESYNC_EV_WRITE_END:
+		s = find(c, ev->end.entry);
+		if (s && s->out)
+			fprintf(s->out, "  %12.6f end     %s, %u critical quanta, %u syncs, final %s target\n",
+				rel(c, ev->hdr.ts_ns), how_name(ev->end.how),
+				ev->end.nr_critical, ev->end.nr_syncs,
+				memcmp(ev->end.final, s->now, sizeof(s->now)) ? "!=" : "==");
+		break;
+	case ESYNC_EV_SMMU_CMD:
+	case ESYNC_EV_VTD_DESC:
+	case ESYNC_EV_AMD_CMD:
+	case ESYNC_EV_COMPLETION:
+		esync_inv_decode(ev, &inv);
+		esync_inv_describe(&inv, cmd, sizeof(cmd));
+		for (s = c->open; s; s = s->next)
+			if (s->out && s->iommu == ev->hdr.iommu)
+				fprintf(s->out, "  %12.6f cmd     %s\n",
+					rel(c, ev->hdr.ts_ns), cmd);
+		break;
+	case ESYNC_EV_LOST:
+		for (s = c->open; s; s = s->next)
+			if (s->out)
+				fprintf(s->out, "  %12.6f LOST    %" PRIu64 " events dropped\n",
+					rel(c, ev->hdr.ts_ns), ev->lost.lost);
+		break;
+	}
+}
+
+static int pass(struct show_ctx *c, const char *path, bool one)
+{
+	struct esync_engine_sink sink = { on_finding, on_done, c };
+	struct esync_dump_reader r;
+	struct esync_engine *e;
+	union esync_event ev;
+	int rc;
+
+	c->pass_one = one;
+	c->have_t0 = false;
+	if (esync_dump_open(&r, path) < 0) {
+		esync_err("%s", r.err);
+		return -1;
+	}
+	e = esync_engine_new(&sink, &r.info.topo, ESYNC_ALL_CHECKS);
+	if (!e) {
+		esync_dump_close(&r);
+		return -1;
+	}
+	if (!one)
+		printf("# %s: recorded on %s, kernel %s, %s mode\n", path,
+		       r.info.host[0] ? r.info.host : "?",
+		       r.info.kernel[0] ? r.info.kernel : "?",
+		       r.info.mode == ESYNC_MODE_PATCHED ? "patched" :
+		       r.info.mode == ESYNC_MODE_LEGACY ? "legacy" : "unknown");
+	while ((rc = esync_dump_next(&r, &ev)) > 0) {
+		/* The begin finishes older writes first, so it goes after */
+		if (ev.hdr.kind != ESYNC_EV_WRITE_BEGIN)
+			show_event(c, &ev);
+		esync_engine_event(e, &ev);
+		if (ev.hdr.kind == ESYNC_EV_WRITE_BEGIN)
+			show_begin(c, &ev.begin);
+	}
+	if (rc < 0 && !one)
+		esync_err("warning: %s", r.err);
+	esync_engine_finish(e);
+	/* Anything the engine never opened (orphans) */
+	while (c->open) {
+		struct esync_seq fake = { .entry = c->open->entry };
+
+		on_done(c, &fake);
+	}
+	esync_engine_free(e);
+	esync_dump_close(&r);
+	return rc < 0 ? 1 : 0;
+}
+
+static int run(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "entry", required_argument, NULL, 'e' },
+		{ "device", required_argument, NULL, 'd' },
+		{ "check", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	struct show_ctx c = { 0 };
+	char *end;
+	int opt, rc;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'e':
+			c.by_entry = true;
+			c.entry = strtoull(optarg, &end, 16);
+			if (*end) {
+				esync_err("show: --entry wants a hex address, not '%s'", optarg);
+				return ESYNC_EXIT_INCOMPLETE;
+			}
+			break;
+		case 'd':
+			c.by_dev = true;
+			if (esync_devid_parse(optarg, &c.dev) < 0) {
+				c.dev = (uint32_t)strtoul(optarg, &end, 0);
+				if (*end) {
+					esync_err("show: --device wants 0000:02:01.0 or a number, not '%s'",
+						  optarg);
+					return ESYNC_EXIT_INCOMPLETE;
+				}
+			}
+			break;
+		case 'c':
+			for (char *tok = strtok(optarg, ","); tok; tok = strtok(NULL, ",")) {
+				int id = esync_check_parse(tok);
+
+				if (id < 0) {
+					esync_err("show: unknown check '%s'", tok);
+					return ESYNC_EXIT_INCOMPLETE;
+				}
+				c.check_mask |= 1u << id;
+			}
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return ESYNC_EXIT_INCOMPLETE;
+		}
+	}
+	if (argc - optind != 1) {
+		esync_err("show: give one dump file; see 'esync show --help'");
+		return ESYNC_EXIT_INCOMPLETE;
+	}
+	if (c.check_mask && pass(&c, argv[optind], true) < 0)
+		return ESYNC_EXIT_INCOMPLETE;
+	rc = pass(&c, argv[optind], false);
+	free(c.hits);
+	return rc ? ESYNC_EXIT_INCOMPLETE : 0;
+}
+
+const struct esync_cmd cmd_show = {
+	.name = "show",
+	.summary = "per-entry timeline of stores, syncs and commands in a dump",
+	.run = run,
+	.usage = usage,
+};

@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The dump file: a header (magic, format version, host, kernel release,
+ * mode, topology snapshot) and then framed events, each frame carrying its
+ * length and a CRC-32C of length and payload.  A dump cut by a crash reads
+ * up to its last whole frame.
+ *
+ *   struct esync_dump_hdr		192 bytes, crc over header + topology
+ *   struct esync_dump_topo[nr]		136 bytes each
+ *   { u32 len; u32 crc; u8 event[len]; } ...
+ *
+ * All fields are little-endian.
+ */
+#ifndef ESYNC_DUMP_H
+#define ESYNC_DUMP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "events.h"
+#include "topology.h"
+
+#define ESYNC_DUMP_MAGIC	"ESYNCDMP"
+#define ESYNC_DUMP_VERSION	1
+#define ESYNC_DUMP_MAX_TOPO	65536
+
+enum esync_mode {
+	ESYNC_MODE_UNKNOWN = 0,
+	ESYNC_MODE_PATCHED = 1,
+	ESYNC_MODE_LEGACY = 2,
+};
+
+struct esync_dump_hdr {
+	char magic[8];
+	uint32_t version;
+	uint32_t hdr_size;	/* this header and the topology records */
+	uint32_t events_version;
+	uint32_t mode;		/* enum esync_mode */
+	uint64_t created_ns;	/* CLOCK_REALTIME at creation */
+	char host[64];
+	char kernel[64];
+	uint32_t nr_topo;
+	uint32_t topo_size;	/* sizeof(struct esync_dump_topo) */
+	uint32_t reserved[5];
+	uint32_t crc;		/* computed with this field 0 */
+};
+
+struct esync_dump_topo {
+	uint32_t dev;
+	uint32_t nr;
+	uint32_t alias[ESYNC_EV_MAX_ALIASES];
+};
+
+_Static_assert(sizeof(struct esync_dump_hdr) == 192, "dump header size");
+_Static_assert(sizeof(struct esync_dump_topo) == 136, "dump topology size");
+
+struct esync_frame {
+	uint32_t len;
+	uint32_t crc;
+};
+
+/* What a dump says about where it was recorded. */
+struct esync_dump_info {
+	uint32_t mode;
+	uint64_t created_ns;
+	char host[65];
+	char kernel[65];
+	struct esync_topology topo;	/* sets malloc'ed, sorted by dev */
+};
+
+struct esync_dump_reader {
+	const char *name;
+	const uint8_t *data;
+	size_t size;
+	size_t off;		/* of the next frame */
+	uint64_t records;	/* whole records read */
+	bool mapped;
+	struct esync_dump_info info;
+	char err[320];		/* one line: what is wrong, what to do */
+};
+
+/*
+ * Opens and maps a dump and reads its header.  Returns 0, or -1 with r->err
+ * set (then nothing is left to close).
+ */
+int esync_dump_open(struct esync_dump_reader *r, const char *path);
+
+/* As esync_dump_open on a buffer the caller keeps alive. */
+int esync_dump_open_mem(struct esync_dump_reader *r, const void *buf,
+			size_t len, const char *name);
+
+/*
+ * Copies the next event to ev.  Returns 1, 0 at the clean end of the file,
+ * or -1 on damage with r->err saying where reading stopped; every record
+ * before it has been returned.
+ */
+int esync_dump_next(struct esync_dump_reader *r, union esync_event *ev);
+
+void esync_dump_close(struct esync_dump_reader *r);
+
+void esync_dump_info_free(struct esync_dump_info *info);
+
+struct esync_dump_writer {
+	int fd;
+	size_t len;
+	uint64_t records;
+	unsigned char buf[1 << 16];
+};
+
+/* Creates path with mode 0600 and writes the header.  0 or -errno. */
+int esync_dump_create(struct esync_dump_writer *w, const char *path,
+		      const struct esync_dump_info *info);
+
+/* Frames and writes one event (ev->hdr.size bytes).  0 or -errno. */
+int esync_dump_write(struct esync_dump_writer *w, const void *ev);
+
+/* Flushes and closes.  0 or -errno. */
+int esync_dump_finish(struct esync_dump_writer *w);
+
+#endif /* ESYNC_DUMP_H */

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Sequence reconstruction: feeds events in stream order, rebuilds every
+ * entry update (write-begin to write-end plus the commands issued
+ * meanwhile and right after), runs the checkers on it and hands findings and
+ * finished sequences to a sink.  Memory is bounded by the writes open at
+ * the same time; the per-event path neither allocates nor formats.
+ */
+#ifndef ESYNC_ENGINE_H
+#define ESYNC_ENGINE_H
+
+#include <stdint.h>
+
+#include "checker.h"
+
+struct esync_engine_sink {
+	void (*finding)(void *ctx, const struct esync_finding *f);
+	/* Optional: a sequence is done (findings for it were all reported). */
+	void (*seq_done)(void *ctx, const struct esync_seq *s);
+	void *ctx;
+};
+
+struct esync_stats {
+	uint64_t events;
+	uint64_t by_kind[ESYNC_EV_NR_KINDS];
+	uint64_t seqs;
+	uint64_t orphans;	/* events of writes whose begin was not seen */
+	uint64_t lost;		/* events the ring buffer dropped */
+	uint64_t findings[ESYNC_CHK_NR];
+	uint64_t max_open;	/* most writes open at once */
+};
+
+/* check_mask: bit per ESYNC_CHK_* to run; topo is copied.  NULL on ENOMEM. */
+struct esync_engine *esync_engine_new(const struct esync_engine_sink *sink,
+				      const struct esync_topology *topo,
+				      uint32_t check_mask);
+void esync_engine_event(struct esync_engine *e, const union esync_event *ev);
+/* End of input: writes still open are reported incomplete. */
+void esync_engine_finish(struct esync_engine *e);
+const struct esync_stats *esync_engine_stats(const struct esync_engine *e);
+void esync_engine_free(struct esync_engine *e);
+
+#define ESYNC_ALL_CHECKS ((1u << ESYNC_CHK_NR) - 1)
+
+#endif /* ESYNC_ENGINE_H */

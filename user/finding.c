@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Finding names and output: text, JSON. */
+#include <inttypes.h>
+#include <strings.h>
+
+#include "finding.h"
+#include "format.h"
+#include "topology.h"
+
+static const struct {
+	const char *name;
+	const char *title;
+} checks[ESYNC_CHK_NR] = {
+	[ESYNC_CHK_H1] = { "H1", "torn view" },
+	[ESYNC_CHK_H2] = { "H2", "needless disruption" },
+	[ESYNC_CHK_H3] = { "H3", "wrong end state" },
+	[ESYNC_CHK_F1] = { "F1", "missing sync" },
+	[ESYNC_CHK_F2] = { "F2", "wrong target" },
+	[ESYNC_CHK_F3] = { "F3", "order" },
+	[ESYNC_CHK_A1] = { "A1", "alias coverage" },
+	[ESYNC_CHK_INCOMPLETE] = { "incomplete", "incomplete data" },
+};
+
+const char *esync_check_name(unsigned int check)
+{
+	return check < ESYNC_CHK_NR ? checks[check].name : "?";
+}
+
+const char *esync_check_title(unsigned int check)
+{
+	return check < ESYNC_CHK_NR ? checks[check].title : "?";
+}
+
+int esync_check_parse(const char *name)
+{
+	for (int i = 0; i < ESYNC_CHK_NR; i++)
+		if (!strcasecmp(name, checks[i].name))
+			return i;
+	return -1;
+}
+
+void esync_entry_dev_str(unsigned int format, uint32_t dev, uint32_t sub,
+			 char *buf, size_t len)
+{
+	char pci[16];
+
+	switch (format) {
+	case ESYNC_FMT_SMMU_STE:
+	case ESYNC_FMT_TEST:
+		snprintf(buf, len, "sid 0x%x", dev);
+		break;
+	case ESYNC_FMT_SMMU_CD:
+		snprintf(buf, len, "sid 0x%x ssid 0x%x", dev, sub);
+		break;
+	case ESYNC_FMT_VTD_PASID:
+		esync_devid_str(dev, pci, sizeof(pci));
+		snprintf(buf, len, "%s pasid 0x%x", pci, sub);
+		break;
+	case ESYNC_FMT_AMD_IRTE:
+	case ESYNC_FMT_AMD_IRTE32:
+		esync_devid_str(dev, pci, sizeof(pci));
+		snprintf(buf, len, "%s irte %u", pci, sub);
+		break;
+	default:
+		esync_devid_str(dev, pci, sizeof(pci));
+		snprintf(buf, len, "%s", pci);
+		break;
+	}
+}
+
+static const char *format_name(unsigned int id)
+{
+	const struct esync_format *f = esync_format_by_id(id);
+
+	return f ? f->name : "unknown-format";
+}
+
+void esync_finding_print_text(FILE *out, const struct esync_finding *f)
+{
+	char dev[64];
+
+	esync_entry_dev_str(f->format, f->dev, f->sub, dev, sizeof(dev));
+	fprintf(out, "%s %s: %s entry 0x%" PRIx64 " (%s) iommu %u seq %" PRIu64,
+		esync_check_name(f->check), esync_check_title(f->check),
+		format_name(f->format), f->entry, dev, f->iommu, f->seq);
+	if (f->step)
+		fprintf(out, " step %u", f->step);
+	fprintf(out, ": %s\n", f->evidence);
+}
+
+void esync_json_escape(FILE *out, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(out, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(out, "\\u%04x", c);
+		else
+			fputc(c, out);
+	}
+}
+
+void esync_finding_print_json(FILE *out, const struct esync_finding *f)
+{
+	char dev[64];
+
+	esync_entry_dev_str(f->format, f->dev, f->sub, dev, sizeof(dev));
+	fprintf(out, "{\"check\":\"%s\",\"title\":\"%s\",\"format\":\"%s\","
+		"\"entry\":\"0x%" PRIx64 "\",\"iommu\":%u,\"dev\":%u,\"sub\":%u,"
+		"\"device\":\"",
+		esync_check_name(f->check), esync_check_title(f->check),
+		format_name(f->format), f->entry, f->iommu, f->dev, f->sub);
+	esync_json_escape(out, dev);
+	fprintf(out, "\",\"seq\":%" PRIu64 ",\"step\":%u,\"ts_ns\":%" PRIu64
+		",\"evidence\":\"", f->seq, f->step, f->ts_ns);
+	esync_json_escape(out, f->evidence);
+	fputs("\"}\n", out);
+}

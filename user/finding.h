@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Findings: what a checker reports, and the three ways esync prints them
+ * (a text line, a JSON object, TAP diagnostics).
+ */
+#ifndef ESYNC_FINDING_H
+#define ESYNC_FINDING_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+enum esync_check_id {
+	ESYNC_CHK_H1,		/* torn view */
+	ESYNC_CHK_H2,		/* needless disruption */
+	ESYNC_CHK_H3,		/* wrong end state */
+	ESYNC_CHK_F1,		/* missing sync */
+	ESYNC_CHK_F2,		/* wrong target */
+	ESYNC_CHK_F3,		/* order */
+	ESYNC_CHK_A1,		/* alias coverage */
+	ESYNC_CHK_INCOMPLETE,	/* the data for the write is not whole */
+	ESYNC_CHK_NR
+};
+
+#define ESYNC_FINDING_EVIDENCE 640
+
+struct esync_finding {
+	unsigned int check;	/* enum esync_check_id */
+	unsigned int step;	/* 0 when the finding is about the whole write */
+	uint64_t seq;
+	uint64_t entry;
+	uint64_t ts_ns;
+	uint32_t dev;
+	uint32_t sub;
+	uint16_t iommu;
+	uint16_t format;
+	char evidence[ESYNC_FINDING_EVIDENCE];
+};
+
+/* "H1"; "incomplete". */
+const char *esync_check_name(unsigned int check);
+/* "torn view"; "incomplete data". */
+const char *esync_check_title(unsigned int check);
+/* ESYNC_CHK_* for "H1" or "h1" or "incomplete"; -1 if unknown. */
+int esync_check_parse(const char *name);
+
+/* The device an entry belongs to: "sid 0x10 ssid 0x1", "0000:02:01.0 pasid 0x3". */
+void esync_entry_dev_str(unsigned int format, uint32_t dev, uint32_t sub,
+			 char *buf, size_t len);
+
+/* One line, newline included. */
+void esync_finding_print_text(FILE *out, const struct esync_finding *f);
+/* One JSON object on one line, newline included. */
+void esync_finding_print_json(FILE *out, const struct esync_finding *f);
+/* JSON string body for s (no quotes). */
+void esync_json_escape(FILE *out, const char *s);
+
+#endif /* ESYNC_FINDING_H */
