@@ -43,10 +43,6 @@ struct esync_seq {
 	unsigned int words;
 	unsigned int vbit;
 	const struct esync_field *did_field;	/* VT-d: the DID the cache is tagged with */
-	uint64_t cur[ESYNC_EV_MAX_WORDS];	/* entry before the write */
-	uint64_t target[ESYNC_EV_MAX_WORDS];
-	uint64_t now[ESYNC_EV_MAX_WORDS];	/* rebuilt from the stores */
-	uint64_t final[ESYNC_EV_MAX_WORDS];	/* what write-end reported */
 
 	/* Progress */
 	unsigned int step;		/* 1 + entry_sync_sync events so far */
@@ -61,7 +57,6 @@ struct esync_seq {
 	const char *incomplete;		/* why this write's data is not whole */
 
 	/* Torn-view window: values of each quanta since the last completed sync */
-	uint64_t win[ESYNC_MAX_QUANTA][ESYNC_WIN_MAX][2];
 	uint8_t nwin[ESYNC_MAX_QUANTA];
 	unsigned int win_stores;	/* stores since the last completed sync */
 	unsigned int win_step;		/* step of the first of them */
@@ -88,6 +83,16 @@ struct esync_seq {
 	struct esync_seq *hnext;
 	struct esync_seq *onext, *oprev;
 	struct esync_engine *eng;
+
+	/*
+	 * Values, set word by word as the write goes (the engine does not
+	 * clear them for a new write: only the first 'words' count)
+	 */
+	uint64_t cur[ESYNC_EV_MAX_WORDS];	/* entry before the write */
+	uint64_t target[ESYNC_EV_MAX_WORDS];
+	uint64_t now[ESYNC_EV_MAX_WORDS];	/* rebuilt from the stores */
+	uint64_t final[ESYNC_EV_MAX_WORDS];	/* what write-end reported */
+	uint64_t win[ESYNC_MAX_QUANTA][ESYNC_WIN_MAX][2];
 };
 
 struct esync_checker {

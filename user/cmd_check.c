@@ -5,6 +5,8 @@
  */
 #include <getopt.h>
 #include <inttypes.h>
+#include <sys/resource.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,6 +20,7 @@ struct check_ctx {
 	enum out_mode mode;
 	const char *file;
 	bool prefix;		/* several files: name each */
+	bool stats;		/* --stats */
 	unsigned long tap_n;
 	/* TAP: findings of writes still open, printed with their test point */
 	struct esync_finding *pending;
@@ -46,6 +49,7 @@ static void usage(FILE *out)
 		"  --tap           TAP 13, one test point per write\n"
 		"  --only CHECKS   run only these checks, comma separated (H1,F2,...)\n"
 		"  -q, --quiet     no summary line\n"
+		"  --stats         on stderr: events per second, ns per event, peak RSS\n"
 		"  -h, --help      this text\n\n"
 		"Exit status: 0 clean, 1 findings, 2 incomplete or unreadable input.\n\n"
 		"EXAMPLES\n"
@@ -132,6 +136,21 @@ static void on_seq_done(void *ctx, const struct esync_seq *s)
 	c->npending = kept;
 }
 
+/* Throughput of reading, rebuilding and checking, and peak memory. */
+static void print_stats(const char *path, uint64_t events, const struct timespec *t0)
+{
+	struct timespec t1;
+	struct rusage ru;
+	double s;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	getrusage(RUSAGE_SELF, &ru);
+	s = (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+	fprintf(stderr, "# %s: %" PRIu64 " events in %.3f s: %.2f M events/s, %.1f ns/event, peak RSS %ld KiB\n",
+		path, events, s, s > 0 ? (double)events / s / 1e6 : 0.0,
+		events ? s * 1e9 / (double)events : 0.0, ru.ru_maxrss);
+}
+
 static int check_file(struct check_ctx *c, const char *path, uint32_t mask,
 		      bool quiet)
 {
@@ -145,6 +164,7 @@ static int check_file(struct check_ctx *c, const char *path, uint32_t mask,
 	struct esync_engine *e;
 	union esync_event ev;
 	uint64_t nfind = 0;
+	struct timespec t0;
 	int rc, status;
 
 	c->file = path;
@@ -161,6 +181,7 @@ static int check_file(struct check_ctx *c, const char *path, uint32_t mask,
 		esync_dump_close(&r);
 		return ESYNC_EXIT_INCOMPLETE;
 	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	while ((rc = esync_dump_next(&r, &ev)) > 0)
 		esync_engine_event(e, &ev);
 	if (rc < 0) {
@@ -171,6 +192,8 @@ static int check_file(struct check_ctx *c, const char *path, uint32_t mask,
 	}
 	esync_engine_finish(e);
 	st = esync_engine_stats(e);
+	if (c->stats)
+		print_stats(path, st->events, &t0);
 	for (int k = 0; k < ESYNC_CHK_INCOMPLETE; k++)
 		nfind += st->findings[k];
 	if (nfind)
@@ -236,6 +259,7 @@ static int run(int argc, char **argv)
 		{ "tap", no_argument, NULL, 't' },
 		{ "only", required_argument, NULL, 'o' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "stats", no_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -259,6 +283,9 @@ static int run(int argc, char **argv)
 			break;
 		case 'q':
 			quiet = true;
+			break;
+		case 's':
+			c.stats = true;
 			break;
 		case 'h':
 			usage(stdout);

@@ -16,6 +16,11 @@
 #include "crc32c.h"
 #include "dump.h"
 
+uint32_t esync_frame_sum(uint32_t len, const void *payload)
+{
+	return esync_crc32c_lanes(len * 0x9e3779b9u, payload, len);
+}
+
 static uint32_t header_crc(const struct esync_dump_hdr *h, const uint8_t *topo,
 			   size_t topo_len)
 {
@@ -183,6 +188,8 @@ int esync_dump_open(struct esync_dump_reader *r, const char *path)
 	return 0;
 }
 
+#define DROP_CHUNK (16u << 20)
+
 static int damaged(struct esync_dump_reader *r, const char *what)
 {
 	snprintf(r->err, sizeof(r->err),
@@ -212,8 +219,7 @@ int esync_dump_next(struct esync_dump_reader *r, union esync_event *ev)
 		return damaged(r, "impossible record length");
 	if (left - sizeof(fr) < fr.len)
 		return damaged(r, "file ends inside a record (cut by a crash?)");
-	if (esync_crc32c(esync_crc32c(0, &fr.len, sizeof(fr.len)), p + sizeof(fr),
-			 fr.len) != fr.crc)
+	if (esync_frame_sum(fr.len, p + sizeof(fr)) != fr.crc)
 		return damaged(r, "bad checksum");
 	memcpy(ev, p + sizeof(fr), fr.len);
 	why = esync_event_check(ev, fr.len);
@@ -221,6 +227,13 @@ int esync_dump_next(struct esync_dump_reader *r, union esync_event *ev)
 		return damaged(r, why);
 	r->off += sizeof(fr) + fr.len;
 	r->records++;
+	/* Give read pages back, so that memory does not grow with the file */
+	if (r->mapped && r->off - r->dropped >= DROP_CHUNK) {
+		size_t upto = r->off & ~(DROP_CHUNK - 1);
+
+		madvise((void *)(r->data + r->dropped), upto - r->dropped, MADV_DONTNEED);
+		r->dropped = upto;
+	}
 	return 1;
 }
 
@@ -332,7 +345,7 @@ int esync_dump_write(struct esync_dump_writer *w, const void *ev)
 	if (w->len + sizeof(fr) + h->size > sizeof(w->buf) && (err = flush(w)))
 		return err;
 	fr.len = h->size;
-	fr.crc = esync_crc32c(esync_crc32c(0, &fr.len, sizeof(fr.len)), ev, h->size);
+	fr.crc = esync_frame_sum(fr.len, ev);
 	memcpy(w->buf + w->len, &fr, sizeof(fr));
 	memcpy(w->buf + w->len + sizeof(fr), ev, h->size);
 	w->len += sizeof(fr) + h->size;

@@ -2,8 +2,8 @@
 /*
  * The dump file: a header (magic, format version, host, kernel release,
  * mode, topology snapshot) and then framed events, each frame carrying its
- * length and a CRC-32C of length and payload.  A dump cut by a crash reads
- * up to its last whole frame.
+ * length and a checksum of both (esync_frame_sum: CRC-32C in three lanes).
+ * A dump cut by a crash reads up to its last whole frame.
  *
  *   struct esync_dump_hdr		192 bytes, crc over header + topology
  *   struct esync_dump_topo[nr]		136 bytes each
@@ -60,6 +60,9 @@ struct esync_frame {
 	uint32_t crc;
 };
 
+/* The checksum of a frame of len bytes (a multiple of 8). */
+uint32_t esync_frame_sum(uint32_t len, const void *payload);
+
 /* What a dump says about where it was recorded. */
 struct esync_dump_info {
 	uint32_t mode;
@@ -76,6 +79,7 @@ struct esync_dump_reader {
 	size_t off;		/* of the next frame */
 	uint64_t records;	/* whole records read */
 	bool mapped;
+	size_t dropped;		/* mapped bytes before this were given back */
 	struct esync_dump_info info;
 	char err[320];		/* one line: what is wrong, what to do */
 };

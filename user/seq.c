@@ -250,6 +250,22 @@ static void seq_finalize(struct esync_engine *e, struct esync_seq *s)
 	e->free = s;
 }
 
+/* The field a VT-d PASID entry's cache tag (DID) lives in; looked up once. */
+static const struct esync_field *did_field(const struct esync_format *f)
+{
+	static const struct esync_format *cached_fmt;
+	static const struct esync_field *cached;
+
+	if (f != cached_fmt) {
+		cached = NULL;
+		for (unsigned int i = 0; i < f->nr_fields; i++)
+			if (!strcmp(f->fields[i].name, "DID"))
+				cached = &f->fields[i];
+		cached_fmt = f;
+	}
+	return cached;
+}
+
 static const struct esync_format *model_for(const struct esync_ev_write_begin *b)
 {
 	const struct esync_format *f = esync_format_by_id(b->format);
@@ -318,9 +334,7 @@ static void on_begin(struct esync_engine *e, const union esync_event *ev)
 		memcpy(s->target, b->target, s->words * sizeof(uint64_t));
 		memcpy(s->now, b->cur, s->words * sizeof(uint64_t));
 		if (s->format == ESYNC_FMT_VTD_PASID)
-			for (unsigned int i = 0; i < s->fmt->nr_fields; i++)
-				if (!strcmp(s->fmt->fields[i].name, "DID"))
-					s->did_field = &s->fmt->fields[i];
+			s->did_field = did_field(s->fmt);
 		window_reset(s);
 	}
 

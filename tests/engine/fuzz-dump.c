@@ -47,8 +47,9 @@ static void fix_checksums(uint8_t *buf, size_t size)
 		memcpy(&fr, buf + off, sizeof(fr));
 		if (fr.len > size - off - sizeof(fr))
 			break;
-		fr.crc = esync_crc32c(esync_crc32c(0, &fr.len, sizeof(fr.len)),
-				      buf + off + sizeof(fr), fr.len);
+		if (fr.len % 8)
+			break;
+		fr.crc = esync_frame_sum(fr.len, buf + off + sizeof(fr));
 		memcpy(buf + off, &fr, sizeof(fr));
 		off += sizeof(fr) + fr.len;
 	}
