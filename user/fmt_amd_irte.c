@@ -10,7 +10,9 @@
  * doorbell APIC id), GuestMode b7, GATag[63:32].  hi: Vector[7:0],
  * GA root pointer[51:12], Destination[63:56] (APIC id bits 31:24).
  *
- * Used bits: RemapEn alone when it is 0; otherwise
+ * Used bits: RemapEn and SupIOPF when RemapEn is 0 (the interrupt is
+ * target-aborted and SupIOPF still decides whether that is logged as an
+ * IO_PAGE_FAULT event); otherwise
  *  - remapped: SupIOPF, IntType, RqEoi, DM, GuestMode, both destination
  *    pieces and the vector (GATag and the GA root are ignored);
  *  - guest vAPIC: SupIOPF, GALogIntr, IsRun, GuestMode, both destination
@@ -18,7 +20,8 @@
  *
  * 32-bit legacy format ("amd-irte32"): one 32-bit quanta in the low half of
  * word 0: RemapEn b0, SupIOPF b1, IntType[4:2], RqEoi b5, DM b6,
- * Destination[15:8], Vector[23:16]; RemapEn alone when 0, else all of these.
+ * Destination[15:8], Vector[23:16]; RemapEn and SupIOPF when RemapEn is 0,
+ * else all of these.
  */
 #include "format.h"
 
@@ -39,10 +42,10 @@
 
 static void irte_ga_get_used(const uint64_t *ent, uint64_t *used)
 {
-	used[0] = IRTE_LO_VALID;
+	used[0] = IRTE_LO_VALID | IRTE_LO_NO_FAULT;
 	if (!(ent[0] & IRTE_LO_VALID))
 		return;
-	used[0] |= IRTE_LO_NO_FAULT | IRTE_LO_GUEST_MODE | IRTE_LO_DEST;
+	used[0] |= IRTE_LO_GUEST_MODE | IRTE_LO_DEST;
 	used[1] |= IRTE_HI_VECTOR | IRTE_HI_DEST;
 	if (ent[0] & IRTE_LO_GUEST_MODE) {
 		used[0] |= IRTE_LO_GA_LOG_INTR | IRTE_LO_IS_RUN |
@@ -113,11 +116,13 @@ const struct esync_format esync_fmt_amd_irte = {
 };
 
 #define IRTE32_VALID		ESYNC_BIT(0)
+#define IRTE32_NO_FAULT		ESYNC_BIT(1)
 #define IRTE32_USED		(ESYNC_GENMASK(6, 0) | ESYNC_GENMASK(23, 8))
 
 static void irte32_get_used(const uint64_t *ent, uint64_t *used)
 {
-	used[0] = ent[0] & IRTE32_VALID ? IRTE32_USED : IRTE32_VALID;
+	used[0] = ent[0] & IRTE32_VALID ? IRTE32_USED :
+					  IRTE32_VALID | IRTE32_NO_FAULT;
 }
 
 static bool irte32_is_valid(const uint64_t *ent)
