@@ -125,8 +125,9 @@ static int read_header(struct esync_dump_reader *r)
 		memcpy(s->alias, t.alias, s->nr * sizeof(s->alias[0]));
 	}
 	r->info.topo.nr = h.nr_topo;
-	qsort(r->info.topo.sets, r->info.topo.nr, sizeof(*r->info.topo.sets),
-	      topo_cmp);
+	if (h.nr_topo)
+		qsort(r->info.topo.sets, r->info.topo.nr,
+		      sizeof(*r->info.topo.sets), topo_cmp);
 	r->off = h.hdr_size;
 	return 0;
 }

@@ -33,7 +33,7 @@ gen-dumps: $(ENGINE_T)/gen-dumps
 FUZZ_SRCS := $(ENGINE_LIB_SRCS)
 $(ENGINE_T)/fuzz-dump: tests/engine/fuzz-dump.c $(FUZZ_SRCS) $(wildcard user/*.h)
 	$(call msg,FUZZCC,$@)
-	$(Q)mkdir -p $(@D) && $(FUZZ_CC) -g -O1 -fsanitize=fuzzer,address,undefined \
+	$(Q)mkdir -p $(@D) && $(FUZZ_CC) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		$(ESYNC_INC) -o $@ tests/engine/fuzz-dump.c $(FUZZ_SRCS) -lpthread
 
 FUZZ_SECONDS ?= 600
