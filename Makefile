@@ -59,6 +59,16 @@ check: $(BINS) $(TEST_BINS) $(CHECK_DEPS) $(TAP_SUMMARY)
 kernel-patch-check:
 	$(Q)O=$(O) scripts/kernel-patch-check.sh
 
+# Small x86_64 and arm64 kernels with the series (cached by a hash of the
+# series and config), and their KUnit suites booted in QEMU.
+kernel:
+	$(Q)O=$(O) scripts/build-kernel.sh x86_64
+	$(Q)O=$(O) scripts/build-kernel.sh arm64
+
+kernel-kunit: $(O)/tests/ktap-check $(TAP_SUMMARY)
+	$(Q)O=$(O) scripts/kernel-kunit.sh; \
+	$(TAP_SUMMARY) $(O)/kunit/*.tap
+
 # Debian packages the build and the tests need (root; see scripts/install-deps.sh).
 deps:
 	$(Q)scripts/install-deps.sh
@@ -66,4 +76,4 @@ deps:
 clean:
 	rm -rf $(O)
 
-.PHONY: all check clean deps kernel-patch-check
+.PHONY: all check clean deps kernel kernel-kunit kernel-patch-check

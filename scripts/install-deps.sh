@@ -10,11 +10,14 @@ packages=(
 	"linux-source-6.12=$kver"				# kernel-patch/BASE
 	gcc-aarch64-linux-gnu flex bison bc libssl-dev dwarves	# kernel builds
 	xz-utils patch perl git cpio kmod
+	qemu-system-x86 qemu-system-arm busybox-static	# kernels in QEMU
 )
 if [ "$(id -u)" -ne 0 ]; then
 	echo "install-deps: must run as root (try: sudo $0)" >&2
 	exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
+# arm64 packages (the guest's busybox) are unpacked, never installed.
+dpkg --add-architecture arm64
 apt-get update -q
 apt-get install -y -q --no-install-recommends "${packages[@]}"

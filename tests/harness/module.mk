@@ -20,3 +20,11 @@ $(O)/tests/harness-selftest: tests/harness/selftest.c $(HARNESS_OBJ) | $(O)/test
 	$(Q)mkdir -p $(@D) && $(CC) $(ESYNC_CFLAGS) -Itests/harness -o $@ $^
 
 TEST_BINS += $(O)/tests/harness-selftest
+
+# Reads KUnit's KTAP from a kernel console log (make kernel-kunit).
+$(O)/tests/ktap-check: tests/harness/ktap-check.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D) && $(CC) $(ESYNC_CFLAGS) -o $@ $<
+
+TEST_SCRIPTS += tests/harness/ktap-selftest.sh
+CHECK_DEPS += $(O)/tests/ktap-check

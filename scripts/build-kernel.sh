@@ -1,0 +1,79 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Usage: build-kernel.sh ARCH [unpatched]
+#
+# Build a small kernel for ARCH (x86_64 or arm64) from Debian's
+# linux-source-6.12 with kernel-patch/ applied (or not, with "unpatched"),
+# configured as tinyconfig + kernel-patch/configs/ARCH.config. The result is
+# cached under $O/kernel/ARCH-<key>, the key a hash of BASE, the series and
+# the config, so an unchanged tree is not rebuilt. The build tree stays for
+# incremental rebuilds. Prints the image path on the last line.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+O=${O:-$top/build}
+case $O in /*) ;; *) O=$top/$O ;; esac
+arch=${1:?usage: build-kernel.sh x86_64|arm64 [unpatched]}
+variant=${2:-patched}
+kp=$top/kernel-patch
+jobs=${JOBS:-$(($(nproc) + 1))}
+
+case $arch in
+x86_64) make_arch=(ARCH=x86_64); image=arch/x86/boot/bzImage ;;
+arm64) make_arch=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-); image=arch/arm64/boot/Image ;;
+*) echo "build-kernel: unknown arch '$arch' (x86_64 or arm64)" >&2; exit 2 ;;
+esac
+want=$(sed -n 's/^version: //p' "$kp/BASE")
+have=$(dpkg-query -W -f '${Version}' linux-source-6.12 2>/dev/null || true)
+if [ "$have" != "$want" ]; then
+	echo "build-kernel: linux-source-6.12 $want is needed (installed: ${have:-none}): run make deps" >&2
+	exit 2
+fi
+
+mapfile -t patches < <(grep -v '^#' "$kp/series" | sed '/^$/d')
+key=$( {
+	cat "$kp/BASE" "$kp/configs/$arch.config"
+	echo "$variant"
+	if [ "$variant" = patched ]; then
+		for p in "${patches[@]}"; do cat "$kp/$p"; done
+	fi
+} | sha256sum | cut -c1-16)
+dir=$O/kernel/$arch-$variant-$key
+if [ -f "$dir/done" ]; then
+	echo "build-kernel: $arch $variant kernel is up to date"
+	echo "$dir/$image"
+	exit 0
+fi
+
+echo "build-kernel: building the $arch $variant kernel in $dir (takes several minutes)"
+rm -rf "$dir" && mkdir -p "$dir"
+tar -xf /usr/src/linux-source-6.12.tar.xz -C "$dir" --strip-components=1
+if [ "$variant" = patched ]; then
+	for p in "${patches[@]}"; do
+		patch -s -d "$dir" -p1 -F0 --batch --forward < "$kp/$p"
+	done
+fi
+make -s -C "$dir" "${make_arch[@]}" tinyconfig
+cat "$kp/configs/$arch.config" >> "$dir/.config"
+make -s -C "$dir" "${make_arch[@]}" olddefconfig > /dev/null 2>&1
+missing=$(grep "^CONFIG_.*=y" "$kp/configs/$arch.config" | while read -r l; do
+	grep -qx "$l" "$dir/.config" || echo "$l"; done)
+if [ -n "$missing" ]; then
+	echo "build-kernel: configs/$arch.config asks for options that did not stick: "$missing >&2
+	exit 1
+fi
+t0=$SECONDS
+# Progress: one line a minute with the number of objects built so far.
+( while sleep 60; do
+	echo "build-kernel: $arch: $((SECONDS - t0)) s, $(find "$dir" -name '*.o' | wc -l) objects"
+done ) &
+ticker=$!
+trap 'kill $ticker 2>/dev/null' EXIT
+if ! make -s -C "$dir" "${make_arch[@]}" -j"$jobs" > "$dir/build.log" 2>&1; then
+	grep -E 'error|Error' "$dir/build.log" | head -n 20 >&2
+	echo "build-kernel: the $arch build failed; see $dir/build.log" >&2
+	exit 1
+fi
+touch "$dir/done"
+echo "build-kernel: $arch $variant kernel built in $((SECONDS - t0)) s"
+echo "$dir/$image"
