@@ -3,8 +3,19 @@
 # ASan/UBSan for the unit tests (tests/engine/module.mk links those).
 
 ESYNC_SRCS := $(sort $(wildcard user/*.c))
+# live and record need the BPF skeleton and libbpf (bpf/module.mk)
+ifeq ($(ESYNC_BPF),1)
+ESYNC_LIVE_SRCS := $(sort $(wildcard user/live/*.c))
+else
+ESYNC_SRCS := $(filter-out user/cmd_live.c user/cmd_record.c,$(ESYNC_SRCS))
+endif
 ESYNC_OBJS := $(patsubst user/%.c,$(O)/user/%.o,$(ESYNC_SRCS))
 ESYNC_SAN_OBJS := $(patsubst user/%.c,$(O)/user/san/%.o,$(ESYNC_SRCS))
+ESYNC_OBJS += $(patsubst user/%.c,$(O)/user/%.o,$(ESYNC_LIVE_SRCS))
+
+$(O)/user/live/collect.o: $(BPF_OUT)/esync.skel.h
+$(O)/user/live/%.o: ESYNC_INC += -Iuser/live -I$(BPF_OUT)
+$(O)/user/cmd_live.o $(O)/user/cmd_record.o: ESYNC_INC += -Iuser/live
 
 ESYNC_INC := -Iuser -Ibpf
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -19,6 +30,6 @@ $(O)/user/san/%.o: user/%.c $(wildcard user/*.h) bpf/esync_events.h
 
 $(O)/esync: $(ESYNC_OBJS)
 	$(call msg,LD,$@)
-	$(Q)$(CC) $(CFLAGS) -o $@ $^ -lpthread
+	$(Q)$(CC) $(CFLAGS) $(ESYNC_LDFLAGS) -o $@ $^ $(ESYNC_LIBS) -lpthread
 
 BINS += $(O)/esync

@@ -1,0 +1,536 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * esync's collectors.  Every program copies what its hook gives into one
+ * event of bpf/esync_events.h and submits it to the ring buffer; nothing is
+ * formatted here.  Userspace switches off, before load, the programs whose
+ * hook the running kernel lacks (bpf_program__set_autoload).
+ *
+ *   patched kernels  tp_btf on entry_sync_*, arm_smmu_cmdq_issue,
+ *                    amd_iommu_cmd and intel_iommu:qi_submit
+ *   legacy kernels   qi_submit and iommu:io_page_fault, kprobes on the
+ *                    SMMUv3 command queue and sync callbacks, the AMD
+ *                    command queue and IRTE/DTE writers
+ *
+ * Driver types that one kernel may lack are declared here with
+ * preserve_access_index, so that one object serves x86_64 and arm64.
+ */
+#include "vmlinux.h"
+
+#if defined(__TARGET_ARCH_arm64) && !defined(ESYNC_VMLINUX_ARM64)
+/* vmlinux.h is x86_64's: arm64 kprobes read their arguments from this */
+struct user_pt_regs {
+	__u64 regs[31];
+	__u64 sp;
+	__u64 pc;
+	__u64 pstate;
+};
+#endif
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+
+#include "esync_events.h"
+#include "esync_bpf.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* Set by userspace before load */
+const volatile __u32 esync_nr_cpus = 1;
+/* Legacy AMD: __iommu_queue_command_sync cannot be probed, synthesize */
+const volatile bool amd_synth_irt = false;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 22);	/* resized by userspace */
+} events SEC(".maps");
+
+/* Rare notifications that are not part of the event stream (faults). */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 12);
+} notes SEC(".maps");
+
+/* Per-CPU counters: ESYNC_CNT_* */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, ESYNC_CNT_NR);
+	__type(key, __u32);
+	__type(value, __u64);
+} counters SEC(".maps");
+
+static __always_inline void count(__u32 which)
+{
+	__u64 *c = bpf_map_lookup_elem(&counters, &which);
+
+	if (c)
+		(*c)++;
+}
+
+static __always_inline void *reserve(__u32 size, __u16 kind, __u64 seq,
+				     __u16 iommu)
+{
+	struct esync_ev_hdr *h = bpf_ringbuf_reserve(&events, size, 0);
+
+	if (!h) {
+		count(ESYNC_CNT_DROPS);
+		return NULL;
+	}
+	h->ts_ns = bpf_ktime_get_ns();
+	h->seq = seq;
+	h->cpu = bpf_get_smp_processor_id();
+	h->iommu = iommu;
+	h->kind = kind;
+	h->size = size;
+	h->flags = 0;
+	h->pad = 0;
+	return h;
+}
+
+static __always_inline void submit(void *ev)
+{
+	bpf_ringbuf_submit(ev, 0);
+	count(ESYNC_CNT_EVENTS);
+}
+
+/* Local views of kernel types (CO-RE relocates their fields) */
+struct entry_sync_id___esync {
+	__u16 format;
+	__u16 iommu;
+	__u32 dev;
+	__u32 sub;
+} __attribute__((preserve_access_index));
+
+struct amd_iommu___esync {
+	int index;
+} __attribute__((preserve_access_index));
+
+struct intel_iommu___esync {
+	int seq_id;
+} __attribute__((preserve_access_index));
+
+struct iommu_cmd___esync {
+	__u32 data[4];
+} __attribute__((preserve_access_index));
+
+struct irte_ga___esync {
+	__u64 lo;
+	__u64 hi;
+} __attribute__((preserve_access_index));
+
+struct iommu_dev_data___esync {
+	__u16 devid;
+} __attribute__((preserve_access_index));
+
+static __always_inline __u16 amd_index(const void *iommu)
+{
+	const struct amd_iommu___esync *i = iommu;
+
+	return (__u16)BPF_CORE_READ(i, index);
+}
+
+static __always_inline __u16 vtd_index(const void *iommu)
+{
+	const struct intel_iommu___esync *i = iommu;
+
+	return (__u16)BPF_CORE_READ(i, seq_id);
+}
+
+static __always_inline __u32 words_of(__u32 n)
+{
+	return n > ESYNC_EV_MAX_WORDS ? ESYNC_EV_MAX_WORDS : n;
+}
+
+/* Copies n u64 words (n <= ESYNC_EV_MAX_WORDS) */
+static __always_inline void copy_words(__u64 *dst, const void *src, __u32 n)
+{
+	n = words_of(n);
+	if (n)
+		bpf_probe_read_kernel(dst, (n & 0xf) * sizeof(__u64), src);
+}
+
+/* ---- patched kernels: the series' tracepoints ---- */
+
+SEC("tp_btf/entry_sync_write_begin")
+int BPF_PROG(es_write_begin, __u64 seq, const struct entry_sync_id___esync *id,
+	     const void *addr, unsigned int quanta_bits, unsigned int num_quantas,
+	     unsigned int vbit_quanta, const __u64 *cur, const __u64 *target)
+{
+	struct esync_ev_write_begin *ev;
+	__u32 w = words_of(num_quantas * quanta_bits / 64);
+
+	ev = reserve(sizeof(*ev), ESYNC_EV_WRITE_BEGIN, seq, BPF_CORE_READ(id, iommu));
+	if (!ev)
+		return 0;
+	__builtin_memset(&ev->entry, 0, sizeof(*ev) - sizeof(ev->hdr));
+	ev->entry = (__u64)addr;
+	ev->format = BPF_CORE_READ(id, format);
+	ev->quanta_bits = quanta_bits;
+	ev->num_quanta = num_quantas;
+	ev->vbit_quanta = vbit_quanta;
+	ev->dev = BPF_CORE_READ(id, dev);
+	ev->sub = BPF_CORE_READ(id, sub);
+	ev->words = w;
+	copy_words(ev->cur, cur, w);
+	copy_words(ev->target, target, w);
+	submit(ev);
+	return 0;
+}
+
+SEC("tp_btf/entry_sync_store")
+int BPF_PROG(es_store, __u64 seq, const void *addr, unsigned int index,
+	     __u64 old_lo, __u64 old_hi, __u64 new_lo, __u64 new_hi)
+{
+	struct esync_ev_store *ev;
+
+	ev = reserve(sizeof(*ev), ESYNC_EV_STORE, seq, 0);
+	if (!ev)
+		return 0;
+	ev->entry = (__u64)addr;
+	ev->index = index;
+	ev->pad = 0;
+	ev->old_lo = old_lo;
+	ev->old_hi = old_hi;
+	ev->new_lo = new_lo;
+	ev->new_hi = new_hi;
+	submit(ev);
+	return 0;
+}
+
+SEC("tp_btf/entry_sync_sync")
+int BPF_PROG(es_sync, __u64 seq, const void *addr, unsigned int step)
+{
+	struct esync_ev_sync *ev;
+
+	ev = reserve(sizeof(*ev), ESYNC_EV_SYNC, seq, 0);
+	if (!ev)
+		return 0;
+	ev->entry = (__u64)addr;
+	ev->step = step;
+	ev->pad = 0;
+	submit(ev);
+	return 0;
+}
+
+SEC("tp_btf/entry_sync_used")
+int BPF_PROG(es_used, __u64 seq, const void *addr, unsigned int words,
+	     const __u64 *cur_used, const __u64 *target_used)
+{
+	struct esync_ev_used *ev;
+	__u32 w = words_of(words);
+
+	ev = reserve(sizeof(*ev), ESYNC_EV_USED, seq, 0);
+	if (!ev)
+		return 0;
+	__builtin_memset(&ev->entry, 0, sizeof(*ev) - sizeof(ev->hdr));
+	ev->entry = (__u64)addr;
+	ev->words = w;
+	copy_words(ev->cur_used, cur_used, w);
+	copy_words(ev->target_used, target_used, w);
+	submit(ev);
+	return 0;
+}
+
+SEC("tp_btf/entry_sync_write_end")
+int BPF_PROG(es_write_end, __u64 seq, const void *addr, unsigned int how,
+	     unsigned int nr_critical, unsigned int nr_syncs, unsigned int words,
+	     const __u64 *final)
+{
+	struct esync_ev_write_end *ev;
+	__u32 w = words_of(words);
+
+	ev = reserve(sizeof(*ev), ESYNC_EV_WRITE_END, seq, 0);
+	if (!ev)
+		return 0;
+	__builtin_memset(&ev->entry, 0, sizeof(*ev) - sizeof(ev->hdr));
+	ev->entry = (__u64)addr;
+	ev->how = how;
+	ev->nr_syncs = nr_syncs;
+	ev->nr_critical = nr_critical;
+	ev->words = w;
+	copy_words(ev->final, final, w);
+	submit(ev);
+	return 0;
+}
+
+static __always_inline void emit_smmu(__u16 smmu, __u64 c0, __u64 c1, bool sync)
+{
+	struct esync_ev_smmu_cmd *ev;
+	__u8 op = c0 & 0xff;
+
+	ev = reserve(sizeof(*ev), ESYNC_EV_SMMU_CMD, 0, smmu);
+	if (!ev)
+		return;
+	ev->cmd[0] = c0;
+	ev->cmd[1] = c1;
+	/* CFGI_* and ATC_INV carry SID/SSID, TLBI_* ASID/VMID */
+	ev->sid = (op >= 0x03 && op <= 0x06) || op == 0x40 ? c0 >> 32 : 0;
+	ev->ssid = op == 0x05 || op == 0x40 ? (c0 >> 12) & 0xfffff : 0;
+	ev->asid = op >= 0x10 && op <= 0x12 ? c0 >> 48 : 0;
+	ev->vmid = (op >= 0x10 && op <= 0x12) || op == 0x28 || op == 0x2a ?
+		(c0 >> 32) & 0xffff : 0;
+	ev->opcode = op;
+	ev->flags = sync ? ESYNC_SMMU_F_SYNC : 0;
+	ev->pad = 0;
+	submit(ev);
+}
+
+SEC("tp_btf/arm_smmu_cmdq_issue")
+int BPF_PROG(smmu_cmdq_issue, __u16 smmu, const __u64 *cmd, bool sync)
+{
+	__u64 c[2] = {};
+
+	bpf_probe_read_kernel(c, sizeof(c), cmd);
+	emit_smmu(smmu, c[0], c[1], sync);
+	return 0;
+}
+
+static __always_inline void emit_amd(__u16 iommu, const __u32 *d)
+{
+	struct esync_ev_amd_cmd *ev;
+	__u8 type = d[1] >> 28;
+
+	ev = reserve(sizeof(*ev), ESYNC_EV_AMD_CMD, 0, iommu);
+	if (!ev)
+		return;
+	ev->data[0] = d[0];
+	ev->data[1] = d[1];
+	ev->data[2] = d[2];
+	ev->data[3] = d[3];
+	/* DeviceID: DTE, IOTLB pages, IRT; DomainID: IOMMU pages */
+	ev->devid = type == 0x02 || type == 0x04 || type == 0x05 ? d[0] & 0xffff : 0;
+	ev->domain = type == 0x03 ? d[1] & 0xffff : 0;
+	ev->pasid = type == 0x03 || type == 0x04 ? d[0] >> 12 & 0xfffff : 0;
+	ev->type = type;
+	ev->pad0 = 0;
+	ev->pad1 = 0;
+	submit(ev);
+}
+
+SEC("tp_btf/amd_iommu_cmd")
+int BPF_PROG(amd_cmd, int iommu, const __u32 *data, bool sync)
+{
+	__u32 d[4] = {};
+
+	bpf_probe_read_kernel(d, sizeof(d), data);
+	emit_amd(iommu, d);
+	return 0;
+}
+
+SEC("tp_btf/qi_submit")
+int BPF_PROG(vtd_qi_submit, void *iommu, __u64 qw0, __u64 qw1, __u64 qw2, __u64 qw3)
+{
+	struct esync_ev_vtd_desc *ev;
+	__u8 type = (qw0 & 0xf) | ((qw0 >> 9) & 0x7) << 4;
+
+	ev = reserve(sizeof(*ev), ESYNC_EV_VTD_DESC, 0, vtd_index(iommu));
+	if (!ev)
+		return 0;
+	ev->qw[0] = qw0;
+	ev->qw[1] = qw1;
+	ev->qw[2] = qw2;
+	ev->qw[3] = qw3;
+	ev->type = type;
+	ev->pad0 = 0;
+	ev->pad1 = 0;
+	ev->did = type == 8 ? 0 : (qw0 >> 16) & 0xffff;
+	ev->pasid = type == 6 || type == 7 || type == 8 ? (qw0 >> 32) & 0xfffff : 0;
+	ev->sid = type == 3 ? (qw0 >> 32) & 0xffff : type == 8 ? (qw0 >> 16) & 0xffff : 0;
+	submit(ev);
+	return 0;
+}
+
+static __always_inline void emit_completion(__u16 iommu, __u8 family, int status)
+{
+	struct esync_ev_completion *ev;
+
+	ev = reserve(sizeof(*ev), ESYNC_EV_COMPLETION, 0, iommu);
+	if (!ev)
+		return;
+	__builtin_memset(&ev->raw, 0, sizeof(*ev) - sizeof(ev->hdr));
+	ev->family = family;
+	ev->status = status;
+	submit(ev);
+}
+
+/* qi_submit_sync() appends and waits for an invalidation-wait descriptor */
+SEC("fexit/qi_submit_sync")
+int BPF_PROG(vtd_qi_done, void *iommu, void *desc, unsigned int count,
+	     unsigned long options, int ret)
+{
+	emit_completion(vtd_index(iommu), ESYNC_FAMILY_VTD, ret);
+	return 0;
+}
+
+SEC("tp_btf/io_page_fault")
+int BPF_PROG(iommu_fault, void *dev, unsigned long iova, int flags)
+{
+	struct esync_note *n = bpf_ringbuf_reserve(&notes, sizeof(*n), 0);
+
+	count(ESYNC_CNT_FAULTS);
+	if (!n)
+		return 0;
+	n->ts_ns = bpf_ktime_get_ns();
+	n->kind = ESYNC_NOTE_FAULT;
+	n->flags = flags;
+	n->iova = iova;
+	bpf_ringbuf_submit(n, 0);
+	return 0;
+}
+
+/* ---- legacy kernels: driver functions ---- */
+
+/* arm_smmu_cmdq_issue_cmdlist(smmu, cmdq, cmds, n, sync) */
+SEC("kprobe/arm_smmu_cmdq_issue_cmdlist")
+int BPF_KPROBE(smmu_cmdlist, void *smmu, void *cmdq, __u64 *cmds, int n, bool sync)
+{
+	__u64 c[2];
+
+	for (int i = 0; i < 64; i++) {	/* CMDQ_BATCH_ENTRIES */
+		if (i >= n)
+			break;
+		if (bpf_probe_read_kernel(c, sizeof(c), cmds + 2 * i))
+			break;
+		emit_smmu(0, c[0], c[1], sync && i == n - 1);
+	}
+	return 0;
+}
+
+/* One call of a sync callback is one step of arm_smmu_write_entry() */
+SEC("kprobe/arm_smmu_ste_writer_sync_entry")
+int BPF_KPROBE(smmu_ste_sync)
+{
+	count(ESYNC_CNT_SMMU_STEPS);
+	return 0;
+}
+
+SEC("kprobe/arm_smmu_cd_writer_sync_entry")
+int BPF_KPROBE(smmu_cd_sync)
+{
+	count(ESYNC_CNT_SMMU_STEPS);
+	return 0;
+}
+
+/* __iommu_queue_command_sync(iommu, cmd, sync) */
+SEC("kprobe/__iommu_queue_command_sync")
+int BPF_KPROBE(amd_queue_cmd, void *iommu, struct iommu_cmd___esync *cmd)
+{
+	__u32 d[4] = {};
+
+	bpf_probe_read_kernel(d, sizeof(d), cmd);
+	emit_amd(amd_index(iommu), d);
+	return 0;
+}
+
+/*
+ * Legacy AMD entry writes are seen whole: one write-begin, one store and a
+ * write-end, keyed by a synthetic entry address (the table is not reachable
+ * from the arguments); the invalidations follow, as on VT-d.
+ */
+static __always_inline __u64 legacy_key(__u8 fmt, __u16 devid, __u32 index)
+{
+	return ESYNC_LEGACY_ENTRY | (__u64)fmt << 48 | (__u64)devid << 32 | index;
+}
+
+static __always_inline void emit_legacy_write(__u16 iommu, __u16 format,
+					      __u16 qbits, __u16 nq, __u32 dev,
+					      __u32 sub, const __u64 *val)
+{
+	__u64 seq = ESYNC_LEGACY_SEQ | bpf_get_prandom_u32();
+	__u64 key = legacy_key(format, dev, sub);
+	__u32 w = nq * qbits / 64;
+	struct esync_ev_write_begin *b;
+	struct esync_ev_store *s;
+	struct esync_ev_write_end *e;
+
+	b = reserve(sizeof(*b), ESYNC_EV_WRITE_BEGIN, seq, iommu);
+	if (!b)
+		return;
+	__builtin_memset(&b->entry, 0, sizeof(*b) - sizeof(b->hdr));
+	b->entry = key;
+	b->format = format;
+	b->quanta_bits = qbits;
+	b->num_quanta = nq;
+	b->dev = dev;
+	b->sub = sub;
+	b->words = w;
+	b->cur[0] = b->target[0] = val[0];
+	b->cur[1] = b->target[1] = val[1];
+	submit(b);
+
+	s = reserve(sizeof(*s), ESYNC_EV_STORE, seq, iommu);
+	if (!s)
+		return;
+	s->entry = key;
+	s->index = 0;
+	s->pad = 0;
+	s->old_lo = s->new_lo = val[0];
+	s->old_hi = s->new_hi = val[1];
+	submit(s);
+
+	e = reserve(sizeof(*e), ESYNC_EV_WRITE_END, seq, iommu);
+	if (!e)
+		return;
+	__builtin_memset(&e->entry, 0, sizeof(*e) - sizeof(e->hdr));
+	e->entry = key;
+	e->how = ESYNC_HOW_HITLESS;
+	e->words = w;
+	e->final[0] = val[0];
+	e->final[1] = val[1];
+	submit(e);
+}
+
+/* modify_irte_ga(iommu, devid, index, irte): a 128-bit GA IRTE */
+SEC("kprobe/modify_irte_ga")
+int BPF_KPROBE(amd_modify_irte_ga, void *iommu, __u16 devid, int index,
+	       struct irte_ga___esync *irte)
+{
+	__u64 v[2] = {};
+
+	bpf_probe_read_kernel(v, sizeof(v), irte);
+	emit_legacy_write(amd_index(iommu), ESYNC_LEGACY_FMT_AMD_IRTE, 128, 1,
+			  devid, index, v);
+	return 0;
+}
+
+/* free_irte(iommu, devid, index): the IRTE is cleared */
+SEC("kprobe/free_irte")
+int BPF_KPROBE(amd_free_irte, void *iommu, __u16 devid, int index)
+{
+	__u64 v[2] = {};
+
+	emit_legacy_write(amd_index(iommu), ESYNC_LEGACY_FMT_AMD_IRTE, 128, 1,
+			  devid, index, v);
+	return 0;
+}
+
+/* set_dte_entry(iommu, dev_data): the DTE of dev_data->devid */
+SEC("kprobe/set_dte_entry")
+int BPF_KPROBE(amd_set_dte, void *iommu, struct iommu_dev_data___esync *dd)
+{
+	__u64 v[2] = {};
+
+	count(ESYNC_CNT_AMD_DTE);
+	emit_legacy_write(amd_index(iommu), ESYNC_LEGACY_FMT_AMD_DTE, 128, 2,
+			  BPF_CORE_READ(dd, devid), 0, v);
+	return 0;
+}
+
+/*
+ * iommu_flush_irt_and_complete(iommu, devid): when the command queue cannot
+ * be probed, its INVALIDATE_INTERRUPT_TABLE for devid and COMPLETION_WAIT.
+ */
+SEC("kprobe/iommu_flush_irt_and_complete")
+int BPF_KPROBE(amd_flush_irt, void *iommu, __u16 devid)
+{
+	__u32 inv[4] = { devid, 0x5u << 28, 0, 0 };
+	__u32 wait[4] = { 0, 0x1u << 28, 0, 0 };
+	__u16 idx;
+
+	count(ESYNC_CNT_AMD_IRT_FLUSH);
+	if (!amd_synth_irt)
+		return 0;
+	idx = amd_index(iommu);
+	emit_amd(idx, inv);
+	emit_amd(idx, wait);
+	return 0;
+}

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * What esync's BPF programs share with their loader (user/live/) besides
+ * the event ABI: the per-CPU counters, the notes ring buffer and the
+ * synthetic ids of legacy-mode writes.
+ */
+#ifndef ESYNC_BPF_H
+#define ESYNC_BPF_H
+
+#include "esync_events.h"
+
+enum esync_counter {
+	ESYNC_CNT_EVENTS = 0,	/* events submitted */
+	ESYNC_CNT_DROPS,	/* events the ring buffer had no room for */
+	ESYNC_CNT_FAULTS,	/* iommu:io_page_fault */
+	ESYNC_CNT_SMMU_STEPS,	/* legacy SMMUv3 sync callbacks */
+	ESYNC_CNT_AMD_DTE,	/* legacy set_dte_entry calls */
+	ESYNC_CNT_AMD_IRT_FLUSH,	/* legacy iommu_flush_irt_and_complete calls */
+	ESYNC_CNT_NR
+};
+
+enum esync_note_kind {
+	ESYNC_NOTE_FAULT = 1,
+};
+
+/* One record of the 'notes' ring buffer */
+struct esync_note {
+	esync_u64 ts_ns;
+	esync_u64 iova;
+	esync_u32 kind;
+	esync_s32 flags;
+};
+
+/*
+ * Legacy writes have no entry address and no sequence number from the
+ * kernel: entry = ESYNC_LEGACY_ENTRY | format << 48 | devid << 32 | index,
+ * seq = ESYNC_LEGACY_SEQ | random.
+ */
+#define ESYNC_LEGACY_ENTRY	0xe500000000000000ULL
+#define ESYNC_LEGACY_SEQ	0x8000000000000000ULL
+#define ESYNC_LEGACY_FMT_AMD_DTE	4	/* = ESYNC_FMT_AMD_DTE */
+#define ESYNC_LEGACY_FMT_AMD_IRTE	5	/* = ESYNC_FMT_AMD_IRTE */
+
+#endif /* ESYNC_BPF_H */

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Feature probing: which of esync's hooks the running kernel offers, the
+ * mode that follows (patched or legacy) and the checks that mode can run.
+ * Decisions only, from a tracefs directory and a BTF lookup, so that tests
+ * can hand it a fake tracefs and a list of names; the loader applies them.
+ */
+#ifndef ESYNC_PROBE_H
+#define ESYNC_PROBE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+enum esync_hook_type {
+	ESYNC_HOOK_TP_BTF,	/* raw tracepoint with BTF: btf_trace_<target> */
+	ESYNC_HOOK_FEXIT,	/* BTF function */
+	ESYNC_HOOK_KPROBE,	/* any traceable function */
+};
+
+enum esync_hook_set {
+	ESYNC_SET_PATCHED = 1,	/* loaded in patched mode */
+	ESYNC_SET_LEGACY = 2,	/* loaded in legacy mode */
+	ESYNC_SET_BOTH = 3,
+};
+
+struct esync_hook {
+	const char *prog;	/* BPF program name */
+	const char *target;	/* tracepoint or function */
+	unsigned int type;	/* enum esync_hook_type */
+	unsigned int set;	/* enum esync_hook_set */
+	const char *family;	/* "entry_sync", "smmu", "vtd", "amd", "iommu" */
+};
+
+extern const struct esync_hook esync_hooks[];
+extern const unsigned int esync_nr_hooks;
+
+/* Index in esync_hooks of prog; -1 if unknown. */
+int esync_hook_find(const char *prog);
+
+/* What the kernel offers, as the probe sees it. */
+struct esync_probe_env {
+	const char *tracefs;		/* "/sys/kernel/tracing" or a fake one */
+	/* Does the kernel's BTF hold a type of this BTF kind and name? */
+	bool (*btf_has)(void *ctx, unsigned int btf_kind, const char *name);
+	void *btf_ctx;
+	bool have_btf;
+};
+
+#define ESYNC_MAX_HOOKS 32
+
+struct esync_probe_result {
+	unsigned int mode;			/* enum esync_mode (dump.h) */
+	bool load[ESYNC_MAX_HOOKS];		/* per esync_hooks[] */
+	char why[ESYNC_MAX_HOOKS][96];		/* why not, or how */
+	uint32_t checks;			/* ESYNC_CHK_* bits it can run */
+	bool filter_functions;			/* available_filter_functions read */
+	bool amd_synth_irt;			/* IRT flushes from their caller */
+};
+
+/*
+ * Decides mode, hooks and checks.  forced_mode: 0 to choose, else
+ * ESYNC_MODE_PATCHED or ESYNC_MODE_LEGACY.  Returns 0, or -1 when no hook
+ * at all can be loaded (r->why[0] says why).
+ */
+int esync_probe(const struct esync_probe_env *env, unsigned int forced_mode,
+		struct esync_probe_result *r);
+
+/* The mode, hooks (with -v, all of them) and checks on and off, for people. */
+void esync_probe_print(FILE *out, const struct esync_probe_result *r, bool verbose);
+
+#endif /* ESYNC_PROBE_H */
