@@ -3,16 +3,21 @@
  * esync check: verify the entry updates in dump files.  Text, JSON (one
  * object per finding) or TAP (one test point per write).
  */
+#define _GNU_SOURCE	/* memfd_create */
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <sys/resource.h>
 #include <time.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "dump.h"
 #include "engine.h"
+#include "perf_import.h"
 
 enum out_mode { OUT_TEXT, OUT_JSON, OUT_TAP };
 
@@ -30,7 +35,7 @@ struct check_ctx {
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: esync check [--json | --tap] [--only CHECKS] [-q] FILE...\n\n"
+		"Usage: esync check [--json | --tap] [--only CHECKS] [-q] FILE... | --perf FILE\n\n"
 		"Rebuild every entry update recorded in the dump files and verify it:\n"
 		"  H1 torn view           a reachable mix of old and new quanta is valid\n"
 		"                         but behaves like neither entry\n"
@@ -50,12 +55,14 @@ static void usage(FILE *out)
 		"  --only CHECKS   run only these checks, comma separated (H1,F2,...)\n"
 		"  -q, --quiet     no summary line\n"
 		"  --stats         on stderr: events per second, ns per event, peak RSS\n"
+		"  --perf FILE     read 'perf script' output of the tracepoints (- for stdin)\n"
 		"  -h, --help      this text\n\n"
 		"Exit status: 0 clean, 1 findings, 2 incomplete or unreadable input.\n\n"
 		"EXAMPLES\n"
 		"  esync check trace.dump\n"
 		"  esync check --tap ci/*.dump > esync.tap\n"
-		"  esync check --json --only A1 amd.dump | jq .evidence\n");
+		"  esync check --json --only A1 amd.dump | jq .evidence\n"
+		"  perf script | esync check --perf -\n");
 }
 
 static void print_prefix(const struct check_ctx *c)
@@ -231,6 +238,37 @@ static int check_file(struct check_ctx *c, const char *path, uint32_t mask,
 	return status;
 }
 
+/* --perf: perf script output, through an anonymous dump */
+static int check_perf(struct check_ctx *c, const char *perf, uint32_t mask, bool quiet)
+{
+	struct esync_perf_stats st;
+	char path[64];
+	int fd = memfd_create("esync-perf", 0), rc, status;
+
+	if (fd < 0) {
+		esync_err("check: %s", strerror(errno));
+		return ESYNC_EXIT_INCOMPLETE;
+	}
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	rc = esync_perf_to_dump(perf, path, &st);
+	if (rc < 0) {
+		esync_err("check: %s: %s", perf, strerror(-rc));
+		close(fd);
+		return ESYNC_EXIT_INCOMPLETE;
+	}
+	if (st.bad)
+		esync_err("warning: %s: %" PRIu64 " lines of esync's events did not parse (first: line %" PRIu64 ")",
+			  perf, st.bad, st.first_bad);
+	if (c->mode == OUT_TAP)
+		printf("TAP version 13\n");
+	status = check_file(c, path, mask, quiet);
+	if (c->mode == OUT_TAP)
+		printf("1..%lu\n", c->tap_n);
+	close(fd);
+	free(c->pending);
+	return st.bad && status == ESYNC_EXIT_CLEAN ? ESYNC_EXIT_INCOMPLETE : status;
+}
+
 static int parse_checks(const char *list, uint32_t *mask)
 {
 	char *copy = strdup(list), *tok, *save = NULL;
@@ -260,12 +298,14 @@ static int run(int argc, char **argv)
 		{ "only", required_argument, NULL, 'o' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "stats", no_argument, NULL, 's' },
+		{ "perf", required_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	struct check_ctx c = { .mode = OUT_TEXT };
 	uint32_t mask = ESYNC_ALL_CHECKS;
 	bool quiet = false;
+	const char *perf = NULL;
 	int opt, status = ESYNC_EXIT_CLEAN;
 
 	optind = 1;
@@ -287,6 +327,9 @@ static int run(int argc, char **argv)
 		case 's':
 			c.stats = true;
 			break;
+		case 'p':
+			perf = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -295,6 +338,8 @@ static int run(int argc, char **argv)
 			return ESYNC_EXIT_INCOMPLETE;
 		}
 	}
+	if (perf)
+		return check_perf(&c, perf, mask, quiet);
 	if (optind == argc) {
 		esync_err("check: no dump file given; see 'esync check --help'");
 		return ESYNC_EXIT_INCOMPLETE;

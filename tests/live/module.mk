@@ -1,0 +1,31 @@
+# esync live and record: unit tests that need neither root nor an IOMMU
+# (options, probe decisions on fake tracefs trees, flight ring, perf import),
+# the live smoke test (root; skips otherwise) and the BPF benchmark.
+
+LIVE_T := $(O)/tests/live
+
+$(LIVE_T)/test-live: tests/live/test-live.c $(ENGINE_SAN_OBJS) $(O)/tests/harness/tap.o
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D) && $(CC) $(ESYNC_CFLAGS) $(SAN_FLAGS) $(ESYNC_INC) \
+		-Itests/harness -o $@ $^ -lpthread
+
+TEST_BINS += $(LIVE_T)/test-live
+TEST_SCRIPTS += tests/live/live.sh
+
+# BPF cost per event and ring-buffer ingestion (root)
+ifeq ($(ESYNC_BPF),1)
+$(LIVE_T)/bench-bpf: tests/live/bench-bpf.c $(BPF_OUT)/bench.skel.h $(ENGINE_LIB_OBJS)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D) && $(CC) $(ESYNC_CFLAGS) $(ESYNC_LDFLAGS) $(ESYNC_INC) -I$(BPF_OUT) \
+		-o $@ tests/live/bench-bpf.c $(ENGINE_LIB_OBJS) $(ESYNC_LIBS) -lpthread
+
+bench-bpf: $(LIVE_T)/bench-bpf
+	$(Q)$<
+else
+bench-bpf:
+	@echo "bench-bpf: needs clang and bpftool"
+endif
+
+bench: bench-bpf
+
+.PHONY: bench-bpf

@@ -1,0 +1,321 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * What of 'esync live' and 'esync record' runs without root or an IOMMU:
+ * option parsing, feature-probe decisions on fake tracefs trees and BTF
+ * name lists, the flight recorder's ring and the perf script import.
+ */
+#include <linux/btf.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "dump.h"
+#include "finding.h"
+#include "flight.h"
+#include "live_opts.h"
+#include "perf_import.h"
+#include "probe.h"
+#include "tap.h"
+#include "cmd.h"
+
+#include <stdarg.h>
+
+/* esync.c's, which the test does not link */
+void esync_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fputs("esync: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+#define ARGV(...) ((char *[]){ __VA_ARGS__, NULL })
+#define ARGC(...) ((int)(sizeof((char *[]){ __VA_ARGS__ }) / sizeof(char *)))
+#define PARSE(s, rec, ...) esync_live_parse(ARGC(__VA_ARGS__), ARGV(__VA_ARGS__), s, rec)
+
+static void test_opts_live(void)
+{
+	struct esync_session s = { .iommu = -1 };
+
+	ASSERT_EQ(0, PARSE(&s, NULL, "live", "--duration", "2.5", "--json",
+			   "--device", "0000:02:01.0", "--iommu", "1",
+			   "--buffer-size", "100K", "--mode", "legacy", "-v"));
+	EXPECT_TRUE(s.duration > 2.4 && s.duration < 2.6);
+	EXPECT_TRUE(s.json);
+	EXPECT_TRUE(s.have_dev);
+	EXPECT_EQ(0x0208, s.dev);	/* bus 2, device 1, function 0 */
+	EXPECT_EQ(1, s.iommu);
+	EXPECT_EQ(128 * 1024, s.ringbuf_bytes);	/* rounded up to a power of 2 */
+	EXPECT_EQ(ESYNC_MODE_LEGACY, s.forced_mode);
+	EXPECT_EQ(1, s.verbose);
+}
+
+static void test_opts_errors(void)
+{
+	struct esync_session s = { .iommu = -1 };
+	struct esync_record_opts r = { 0 };
+
+	EXPECT_EQ(ESYNC_OPTS_HELP, PARSE(&s, NULL, "live", "--help"));
+	EXPECT_EQ(-1, PARSE(&s, NULL, "live", "--duration", "0"));
+	EXPECT_EQ(-1, PARSE(&s, NULL, "live", "--duration", "x"));
+	EXPECT_EQ(-1, PARSE(&s, NULL, "live", "--device", "02:01"));
+	EXPECT_EQ(-1, PARSE(&s, NULL, "live", "--iommu", "-1"));
+	EXPECT_EQ(-1, PARSE(&s, NULL, "live", "--mode", "fast"));
+	EXPECT_EQ(-1, PARSE(&s, NULL, "live", "--buffer-size", "4K"));	/* too small */
+	EXPECT_EQ(-1, PARSE(&s, NULL, "live", "-o", "x.dump"));	/* record only */
+	EXPECT_EQ(-1, PARSE(&s, NULL, "live", "extra"));
+	EXPECT_EQ(-1, PARSE(&s, &r, "record"));			/* no -o */
+	EXPECT_EQ(-1, PARSE(&s, &r, "record", "-o", "x", "--flight", "0"));
+}
+
+static void test_opts_record(void)
+{
+	struct esync_session s = { .iommu = -1 };
+	struct esync_record_opts r = { 0 };
+
+	ASSERT_EQ(0, PARSE(&s, &r, "record", "-o", "x.dump", "--flight", "64k",
+			   "-d", "1"));
+	EXPECT_STREQ("x.dump", r.out);
+	EXPECT_EQ(65536, r.flight);
+	EXPECT_EQ(-1, esync_parse_size("12Q"));
+	EXPECT_EQ(8 << 20, esync_parse_size("8M"));
+}
+
+/* A fake BTF: the names in a NULL-terminated list */
+struct fake_btf {
+	const char *const *typedefs;
+	const char *const *funcs;
+};
+
+static bool in_list(const char *const *l, const char *name)
+{
+	for (; l && *l; l++)
+		if (!strcmp(*l, name))
+			return true;
+	return false;
+}
+
+static bool fake_has(void *ctx, unsigned int kind, const char *name)
+{
+	const struct fake_btf *b = ctx;
+
+	return in_list(kind == BTF_KIND_TYPEDEF ? b->typedefs : b->funcs, name);
+}
+
+static bool loads(const struct esync_probe_result *r, const char *prog)
+{
+	int i = esync_hook_find(prog);
+
+	return i >= 0 && r->load[i];
+}
+
+static void test_probe_patched(void)
+{
+	static const char *const tds[] = {
+		"btf_trace_entry_sync_write_begin", "btf_trace_entry_sync_store",
+		"btf_trace_entry_sync_sync", "btf_trace_entry_sync_used",
+		"btf_trace_entry_sync_write_end", "btf_trace_amd_iommu_cmd",
+		"btf_trace_io_page_fault", NULL };
+	static const char *const fns[] = { "modify_irte_ga", NULL };
+	struct fake_btf b = { tds, fns };
+	struct esync_probe_env env = {
+		.tracefs = "tests/data/tracefs-amd-legacy", .btf_has = fake_has,
+		.btf_ctx = &b, .have_btf = true,
+	};
+	struct esync_probe_result r;
+
+	ASSERT_EQ(0, esync_probe(&env, 0, &r));
+	EXPECT_EQ(ESYNC_MODE_PATCHED, r.mode);
+	EXPECT_TRUE(loads(&r, "es_write_begin"));
+	EXPECT_TRUE(loads(&r, "amd_cmd"));
+	EXPECT_FALSE(loads(&r, "smmu_cmdq_issue"));	/* not in this kernel */
+	EXPECT_FALSE(loads(&r, "amd_modify_irte_ga"));	/* legacy only */
+	EXPECT_FALSE(loads(&r, "vtd_qi_submit"));
+	EXPECT_EQ((1u << ESYNC_CHK_NR) - 1, r.checks);
+}
+
+static void test_probe_legacy_amd(void)
+{
+	static const char *const tds[] = { "btf_trace_io_page_fault", NULL };
+	struct fake_btf b = { tds, NULL };
+	struct esync_probe_env env = {
+		.tracefs = "tests/data/tracefs-amd-legacy", .btf_has = fake_has,
+		.btf_ctx = &b, .have_btf = true,
+	};
+	struct esync_probe_result r;
+
+	ASSERT_EQ(0, esync_probe(&env, 0, &r));
+	EXPECT_EQ(ESYNC_MODE_LEGACY, r.mode);
+	EXPECT_TRUE(r.filter_functions);
+	EXPECT_TRUE(loads(&r, "amd_modify_irte_ga"));
+	EXPECT_TRUE(loads(&r, "amd_queue_cmd"));
+	EXPECT_TRUE(loads(&r, "amd_flush_irt"));
+	EXPECT_FALSE(r.amd_synth_irt);
+	EXPECT_FALSE(loads(&r, "smmu_cmdlist"));
+	EXPECT_FALSE(loads(&r, "es_write_begin"));
+	EXPECT_TRUE(r.checks & (1u << ESYNC_CHK_A1));
+	EXPECT_FALSE(r.checks & (1u << ESYNC_CHK_H1));
+}
+
+static void test_probe_isra(void)
+{
+	struct fake_btf b = { NULL, NULL };
+	struct esync_probe_env env = {
+		.tracefs = "tests/data/tracefs-isra", .btf_has = fake_has,
+		.btf_ctx = &b, .have_btf = true,
+	};
+	struct esync_probe_result r;
+	int i = esync_hook_find("amd_modify_irte_ga");
+
+	ASSERT_EQ(0, esync_probe(&env, 0, &r));
+	EXPECT_FALSE(r.load[i]);
+	EXPECT_TRUE(strstr(r.why[i], "modify_irte_ga.isra.0") != NULL);
+	EXPECT_TRUE(loads(&r, "amd_free_irte"));
+	/* no IRTE writer: no A1 */
+	EXPECT_FALSE(r.checks & (1u << ESYNC_CHK_A1));
+}
+
+static void test_probe_no_tracefs(void)
+{
+	static const char *const fns[] = { "modify_irte_ga", "iommu_flush_irt_and_complete", NULL };
+	struct fake_btf b = { NULL, fns };
+	struct esync_probe_env env = {
+		.tracefs = "tests/data/no-such-tracefs", .btf_has = fake_has,
+		.btf_ctx = &b, .have_btf = true,
+	};
+	struct esync_probe_result r;
+
+	ASSERT_EQ(0, esync_probe(&env, 0, &r));
+	EXPECT_FALSE(r.filter_functions);
+	EXPECT_TRUE(loads(&r, "amd_modify_irte_ga"));
+	/* no command queue probe: flushes are taken from their caller */
+	EXPECT_TRUE(r.amd_synth_irt);
+	EXPECT_TRUE(r.checks & (1u << ESYNC_CHK_A1));
+
+	env.have_btf = false;
+	EXPECT_EQ(-1, esync_probe(&env, 0, &r));
+	EXPECT_TRUE(strstr(r.why[0], "no BTF") != NULL);
+}
+
+static void mk_event(union esync_event *ev, uint64_t seq)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->hdr.kind = ESYNC_EV_SYNC;
+	ev->hdr.size = sizeof(struct esync_ev_sync);
+	ev->hdr.seq = seq;
+}
+
+static void test_flight(void)
+{
+	struct esync_flight f;
+	union esync_event ev;
+
+	EXPECT_NE(0, esync_flight_init(&f, 0));
+	ASSERT_EQ(0, esync_flight_init(&f, 3));
+	EXPECT_TRUE(esync_flight_get(&f, 0) == NULL);
+	for (uint64_t i = 1; i <= 2; i++) {
+		mk_event(&ev, i);
+		esync_flight_push(&f, &ev);
+	}
+	EXPECT_EQ(2, f.count);
+	EXPECT_EQ(1, esync_flight_get(&f, 0)->hdr.seq);
+	for (uint64_t i = 3; i <= 7; i++) {
+		mk_event(&ev, i);
+		esync_flight_push(&f, &ev);
+	}
+	/* the last three, oldest first */
+	EXPECT_EQ(3, f.count);
+	EXPECT_EQ(5, esync_flight_get(&f, 0)->hdr.seq);
+	EXPECT_EQ(6, esync_flight_get(&f, 1)->hdr.seq);
+	EXPECT_EQ(7, esync_flight_get(&f, 2)->hdr.seq);
+	EXPECT_TRUE(esync_flight_get(&f, 3) == NULL);
+	EXPECT_EQ(7, f.pushed);
+	esync_flight_clear(&f);
+	EXPECT_EQ(0, f.count);
+	mk_event(&ev, 8);
+	esync_flight_push(&f, &ev);
+	EXPECT_EQ(8, esync_flight_get(&f, 0)->hdr.seq);
+	esync_flight_free(&f);
+}
+
+struct collected {
+	union esync_event ev[16];
+	unsigned int n;
+};
+
+static void collect(void *ctx, const union esync_event *ev)
+{
+	struct collected *c = ctx;
+
+	if (c->n < 16)
+		memcpy(&c->ev[c->n++], ev, ev->hdr.size);
+}
+
+static void test_perf_import(void)
+{
+	struct esync_perf_stats st;
+	struct collected c = { .n = 0 };
+	FILE *in = fopen("tests/data/perf-clean-amd.txt", "r");
+
+	ASSERT_TRUE(in != NULL);
+	esync_perf_import(in, collect, &c, &st);
+	fclose(in);
+	EXPECT_EQ(7, st.events);
+	EXPECT_EQ(0, st.bad);
+	EXPECT_EQ(2, st.skipped);	/* the comment and sched_switch */
+	ASSERT_EQ(7, c.n);
+	EXPECT_EQ(ESYNC_EV_WRITE_BEGIN, c.ev[0].hdr.kind);
+	EXPECT_EQ(100000001000ULL, c.ev[0].hdr.ts_ns);
+	EXPECT_EQ(1, c.ev[0].hdr.cpu);
+	EXPECT_EQ(7, c.ev[0].hdr.seq);
+	EXPECT_EQ(5, c.ev[0].begin.format);
+	EXPECT_EQ(0x209, c.ev[0].begin.dev);
+	EXPECT_EQ(128, c.ev[0].begin.quanta_bits);
+	EXPECT_EQ(2, c.ev[0].begin.words);
+	EXPECT_EQ(0x21, c.ev[0].begin.target[1]);
+	EXPECT_EQ(ESYNC_EV_STORE, c.ev[1].hdr.kind);
+	EXPECT_EQ(0x21, c.ev[1].store.new_hi);
+	EXPECT_EQ(1, c.ev[1].store.new_lo);
+	EXPECT_EQ(ESYNC_HOW_HITLESS, c.ev[2].end.how);
+	EXPECT_EQ(1, c.ev[2].end.nr_critical);
+	EXPECT_EQ(ESYNC_EV_AMD_CMD, c.ev[3].hdr.kind);
+	EXPECT_EQ(5, c.ev[3].amd.type);
+	EXPECT_EQ(0x209, c.ev[3].amd.devid);
+	EXPECT_EQ(ESYNC_EV_VTD_DESC, c.ev[5].hdr.kind);
+	EXPECT_EQ(1, c.ev[5].hdr.iommu);
+	EXPECT_EQ(2, c.ev[5].vtd.type);
+	EXPECT_EQ(1, c.ev[5].vtd.did);
+	EXPECT_EQ(ESYNC_EV_SMMU_CMD, c.ev[6].hdr.kind);
+	EXPECT_EQ(0x10, c.ev[6].smmu.sid);
+	EXPECT_EQ(ESYNC_SMMU_F_SYNC, c.ev[6].smmu.flags);
+	for (unsigned int i = 0; i < c.n; i++)
+		EXPECT_TRUE(esync_event_check(&c.ev[i], c.ev[i].hdr.size) == NULL);
+}
+
+static void test_perf_bad_lines(void)
+{
+	union esync_event ev;
+
+	/* ours, damaged: -1; others: 0 */
+	EXPECT_EQ(-1, esync_perf_parse_line(
+		"x 1 [000] 1.000001: entry_sync:entry_sync_store: seq=1 entry=0x10 index=0 old=0x12 new=0x34",
+		&ev));
+	EXPECT_EQ(-1, esync_perf_parse_line(
+		"x 1 [000] 1.000001: entry_sync:entry_sync_write_begin: seq=1 entry=0x10 format=5 iommu=0 dev=0x1 sub=0x0 quanta=1x128 vbit=0 cur={0x0} target={0x0,0x0}",
+		&ev));
+	EXPECT_EQ(0, esync_perf_parse_line("x 1 [000] 1.000001: sched:sched_switch: a=b", &ev));
+	EXPECT_EQ(0, esync_perf_parse_line("garbage", &ev));
+	/* nanoseconds (perf script --ns) */
+	ASSERT_EQ(1, esync_perf_parse_line(
+		"x 1 [002] 5.123456789: entry_sync:entry_sync_sync: seq=3 entry=0x10 step=2", &ev));
+	EXPECT_EQ(5123456789ULL, ev.hdr.ts_ns);
+	EXPECT_EQ(2, ev.sync.step);
+}
+
+TAP_MAIN(TAP_CASE(test_opts_live), TAP_CASE(test_opts_errors),
+	 TAP_CASE(test_opts_record), TAP_CASE(test_probe_patched),
+	 TAP_CASE(test_probe_legacy_amd), TAP_CASE(test_probe_isra),
+	 TAP_CASE(test_probe_no_tracefs), TAP_CASE(test_flight),
+	 TAP_CASE(test_perf_import), TAP_CASE(test_perf_bad_lines))

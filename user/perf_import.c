@@ -1,0 +1,390 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * 'perf script' import.  A line is
+ *
+ *   COMM PID [CPU] SECONDS.FRACTION: SYSTEM:EVENT: FIELDS
+ *
+ * and FIELDS is the tracepoint's TP_printk: key=value pairs for the
+ * series' events, "IOMMU TYPE: 0xQW0 0xQW1 0xQW2 0xQW3" for qi_submit.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
+
+#include "dump.h"
+#include "perf_import.h"
+
+/* The value after "key=" (key preceded by a space or the start), or NULL */
+static const char *field(const char *s, const char *key)
+{
+	size_t n = strlen(key);
+
+	for (const char *p = s; (p = strstr(p, key)); p += n)
+		if ((p == s || p[-1] == ' ') && p[n] == '=')
+			return p + n + 1;
+	return NULL;
+}
+
+static int get_u64(const char *s, const char *key, int base, uint64_t *v)
+{
+	const char *p = field(s, key);
+	char *end;
+
+	if (!p)
+		return -1;
+	errno = 0;
+	*v = strtoull(p, &end, base);
+	return errno || end == p ? -1 : 0;
+}
+
+/* "{0x1,0x2}" into w[]; the number of words, -1 if malformed */
+static int get_array(const char *s, const char *key, uint64_t *w, unsigned int max)
+{
+	const char *p = field(s, key);
+	unsigned int n = 0;
+	char *end;
+
+	if (!p || *p++ != '{')
+		return -1;
+	while (*p != '}') {
+		if (n == max)
+			return -1;
+		w[n++] = strtoull(p, &end, 16);
+		if (end == p)
+			return -1;
+		p = end;
+		if (*p == ',')
+			p++;
+		else if (*p != '}')
+			return -1;
+	}
+	return (int)n;
+}
+
+/* "0x<32 hex digits>": hi then lo */
+static int get_u128(const char *s, const char *key, uint64_t *lo, uint64_t *hi)
+{
+	const char *p = field(s, key);
+	char buf[17];
+
+	if (!p || strncmp(p, "0x", 2) || strspn(p + 2, "0123456789abcdefABCDEF") != 32)
+		return -1;
+	memcpy(buf, p + 2, 16);
+	buf[16] = '\0';
+	*hi = strtoull(buf, NULL, 16);
+	memcpy(buf, p + 18, 16);
+	*lo = strtoull(buf, NULL, 16);
+	return 0;
+}
+
+static void hdr(union esync_event *ev, unsigned int kind, uint64_t ts,
+		uint32_t cpu, uint64_t seq, uint16_t iommu)
+{
+	size_t size = esync_event_size(kind);
+
+	memset(ev, 0, size);
+	ev->hdr.ts_ns = ts;
+	ev->hdr.cpu = cpu;
+	ev->hdr.seq = seq;
+	ev->hdr.iommu = iommu;
+	ev->hdr.kind = (uint16_t)kind;
+	ev->hdr.size = (uint16_t)size;
+}
+
+static const char *const how_names[] = { "no_change", "hitless", "disruptive" };
+
+static int parse_entry_sync(const char *name, const char *f, uint64_t ts,
+			    uint32_t cpu, union esync_event *ev)
+{
+	uint64_t seq, entry, a, b, c, d, e;
+	int n, m;
+
+	if (get_u64(f, "seq", 10, &seq) || get_u64(f, "entry", 16, &entry))
+		return -1;
+	if (!strcmp(name, "entry_sync_write_begin")) {
+		struct esync_ev_write_begin *w = &ev->begin;
+		const char *q = field(f, "quanta");
+		unsigned int nq, bits;
+
+		if (get_u64(f, "format", 10, &a) || get_u64(f, "iommu", 10, &b) ||
+		    get_u64(f, "dev", 16, &c) || get_u64(f, "sub", 16, &d) ||
+		    get_u64(f, "vbit", 10, &e) || !q || sscanf(q, "%ux%u", &nq, &bits) != 2)
+			return -1;
+		hdr(ev, ESYNC_EV_WRITE_BEGIN, ts, cpu, seq, (uint16_t)b);
+		w->entry = entry;
+		w->format = (uint16_t)a;
+		w->dev = (uint32_t)c;
+		w->sub = (uint32_t)d;
+		w->vbit_quanta = (uint16_t)e;
+		w->num_quanta = (uint16_t)nq;
+		w->quanta_bits = (uint16_t)bits;
+		n = get_array(f, "cur", w->cur, ESYNC_EV_MAX_WORDS);
+		m = get_array(f, "target", w->target, ESYNC_EV_MAX_WORDS);
+		if (n < 0 || n != m || (uint64_t)nq * bits / 64 != (uint64_t)n)
+			return -1;
+		w->words = (uint16_t)n;
+		return 1;
+	}
+	if (!strcmp(name, "entry_sync_store")) {
+		struct esync_ev_store *s = &ev->store;
+
+		hdr(ev, ESYNC_EV_STORE, ts, cpu, seq, 0);
+		s->entry = entry;
+		if (get_u64(f, "index", 10, &a) || get_u128(f, "old", &s->old_lo, &s->old_hi) ||
+		    get_u128(f, "new", &s->new_lo, &s->new_hi))
+			return -1;
+		s->index = (uint32_t)a;
+		return 1;
+	}
+	if (!strcmp(name, "entry_sync_sync")) {
+		if (get_u64(f, "step", 10, &a))
+			return -1;
+		hdr(ev, ESYNC_EV_SYNC, ts, cpu, seq, 0);
+		ev->sync.entry = entry;
+		ev->sync.step = (uint32_t)a;
+		return 1;
+	}
+	if (!strcmp(name, "entry_sync_used")) {
+		hdr(ev, ESYNC_EV_USED, ts, cpu, seq, 0);
+		ev->used.entry = entry;
+		n = get_array(f, "cur_used", ev->used.cur_used, ESYNC_EV_MAX_WORDS);
+		m = get_array(f, "target_used", ev->used.target_used, ESYNC_EV_MAX_WORDS);
+		if (n < 0 || n != m)
+			return -1;
+		ev->used.words = (uint16_t)n;
+		return 1;
+	}
+	if (!strcmp(name, "entry_sync_write_end")) {
+		const char *how = field(f, "how");
+		unsigned int h;
+
+		hdr(ev, ESYNC_EV_WRITE_END, ts, cpu, seq, 0);
+		ev->end.entry = entry;
+		if (!how || get_u64(f, "critical", 10, &a) || get_u64(f, "syncs", 10, &b))
+			return -1;
+		for (h = 0; h < 3; h++)
+			if (!strncmp(how, how_names[h], strlen(how_names[h])) &&
+			    how[strlen(how_names[h])] == ' ')
+				break;
+		if (h == 3)
+			return -1;
+		ev->end.how = (uint8_t)h;
+		ev->end.nr_critical = (uint16_t)a;
+		ev->end.nr_syncs = (uint16_t)b;
+		n = get_array(f, "final", ev->end.final, ESYNC_EV_MAX_WORDS);
+		if (n < 0)
+			return -1;
+		ev->end.words = (uint16_t)n;
+		return 1;
+	}
+	return 0;
+}
+
+/* "cmd=%016llx:%016llx" */
+static int get_cmd(const char *f, uint64_t *c0, uint64_t *c1)
+{
+	const char *p = field(f, "cmd");
+	char *end;
+
+	if (!p)
+		return -1;
+	*c0 = strtoull(p, &end, 16);
+	if (end == p || *end != ':')
+		return -1;
+	p = end + 1;
+	*c1 = strtoull(p, &end, 16);
+	return end == p ? -1 : 0;
+}
+
+static int parse_smmu(const char *f, uint64_t ts, uint32_t cpu, union esync_event *ev)
+{
+	struct esync_ev_smmu_cmd *c = &ev->smmu;
+	uint64_t smmu, sid, ssid, asid, vmid, sync;
+
+	if (get_u64(f, "smmu", 10, &smmu) || get_cmd(f, &c->cmd[0], &c->cmd[1]) ||
+	    get_u64(f, "sid", 0, &sid) || get_u64(f, "ssid", 0, &ssid) ||
+	    get_u64(f, "asid", 10, &asid) || get_u64(f, "vmid", 10, &vmid) ||
+	    get_u64(f, "sync", 10, &sync))
+		return -1;
+	{
+		uint64_t c0 = c->cmd[0], c1 = c->cmd[1];
+
+		hdr(ev, ESYNC_EV_SMMU_CMD, ts, cpu, 0, (uint16_t)smmu);
+		c->cmd[0] = c0;
+		c->cmd[1] = c1;
+	}
+	c->sid = (uint32_t)sid;
+	c->ssid = (uint32_t)ssid;
+	c->asid = (uint16_t)asid;
+	c->vmid = (uint16_t)vmid;
+	c->opcode = (uint8_t)(c->cmd[0] & 0xff);
+	c->flags = sync ? ESYNC_SMMU_F_SYNC : 0;
+	return 1;
+}
+
+static int parse_amd(const char *f, uint64_t ts, uint32_t cpu, union esync_event *ev)
+{
+	struct esync_ev_amd_cmd *a = &ev->amd;
+	uint64_t iommu, c0, c1;
+
+	if (get_u64(f, "iommu", 10, &iommu) || get_cmd(f, &c0, &c1))
+		return -1;
+	hdr(ev, ESYNC_EV_AMD_CMD, ts, cpu, 0, (uint16_t)iommu);
+	a->data[0] = (uint32_t)c0;
+	a->data[1] = (uint32_t)(c0 >> 32);
+	a->data[2] = (uint32_t)c1;
+	a->data[3] = (uint32_t)(c1 >> 32);
+	a->type = (uint8_t)(a->data[1] >> 28);
+	a->devid = a->type == 2 || a->type == 4 || a->type == 5 ? a->data[0] & 0xffff : 0;
+	a->domain = a->type == 3 ? a->data[1] & 0xffff : 0;
+	return 1;
+}
+
+/* "dmar0 iotlb_inv: 0x.. 0x.. 0x.. 0x.." */
+static int parse_qi(const char *f, uint64_t ts, uint32_t cpu, union esync_event *ev)
+{
+	struct esync_ev_vtd_desc *d = &ev->vtd;
+	const char *p = strchr(f, ':');
+	unsigned int unit = 0;
+	uint64_t q[4];
+
+	if (!p || sscanf(p + 1, " %" SCNx64 " %" SCNx64 " %" SCNx64 " %" SCNx64,
+			 &q[0], &q[1], &q[2], &q[3]) != 4)
+		return -1;
+	sscanf(f, "dmar%u", &unit);
+	hdr(ev, ESYNC_EV_VTD_DESC, ts, cpu, 0, (uint16_t)unit);
+	memcpy(d->qw, q, sizeof(q));
+	d->type = (uint8_t)((q[0] & 0xf) | ((q[0] >> 9) & 0x7) << 4);
+	d->did = d->type == 8 ? 0 : (uint16_t)(q[0] >> 16);
+	d->pasid = d->type >= 6 && d->type <= 8 ? (uint32_t)(q[0] >> 32) & 0xfffff : 0;
+	d->sid = d->type == 3 ? (uint32_t)(q[0] >> 32) & 0xffff :
+		 d->type == 8 ? (uint32_t)(q[0] >> 16) & 0xffff : 0;
+	return 1;
+}
+
+int esync_perf_parse_line(const char *line, union esync_event *ev)
+{
+	const char *p = strchr(line, '['), *name, *f;
+	char sys[64], ev_name[64];
+	unsigned long cpu;
+	unsigned long long sec;
+	char frac[16] = "";
+	uint64_t ts;
+	char *end;
+	size_t n;
+
+	if (!p)
+		return 0;
+	cpu = strtoul(p + 1, &end, 10);
+	if (end == p + 1 || *end != ']')
+		return 0;
+	if (sscanf(end + 1, " %llu.%15[0-9]:", &sec, frac) != 2)
+		return 0;
+	name = strchr(end + 1, ':');
+	if (!name)
+		return 0;
+	name++;
+	while (*name == ' ')
+		name++;
+	if (sscanf(name, "%63[a-z0-9_]:%63[a-z0-9_]:", sys, ev_name) != 2)
+		return 0;
+	f = strchr(strchr(name, ':') + 1, ':');
+	if (!f)
+		return 0;
+	f++;
+	while (*f == ' ')
+		f++;
+	/* microseconds by default, nanoseconds with --ns */
+	n = strlen(frac);
+	ts = sec * 1000000000ULL;
+	{
+		uint64_t v = strtoull(frac, NULL, 10);
+
+		for (size_t i = n; i < 9; i++)
+			v *= 10;
+		for (size_t i = 9; i < n; i++)
+			v /= 10;
+		ts += v;
+	}
+	if (!strcmp(sys, "entry_sync"))
+		return parse_entry_sync(ev_name, f, ts, (uint32_t)cpu, ev);
+	if (!strcmp(ev_name, "arm_smmu_cmdq_issue"))
+		return parse_smmu(f, ts, (uint32_t)cpu, ev);
+	if (!strcmp(ev_name, "amd_iommu_cmd"))
+		return parse_amd(f, ts, (uint32_t)cpu, ev);
+	if (!strcmp(sys, "intel_iommu") && !strcmp(ev_name, "qi_submit"))
+		return parse_qi(f, ts, (uint32_t)cpu, ev);
+	return 0;
+}
+
+void esync_perf_import(FILE *in, void (*emit)(void *ctx, const union esync_event *ev),
+		       void *ctx, struct esync_perf_stats *st)
+{
+	char line[4096];
+	union esync_event ev;
+
+	memset(st, 0, sizeof(*st));
+	while (fgets(line, sizeof(line), in)) {
+		int rc;
+
+		st->lines++;
+		rc = esync_perf_parse_line(line, &ev);
+		if (rc > 0) {
+			st->events++;
+			emit(ctx, &ev);
+		} else if (rc < 0) {
+			if (!st->bad++)
+				st->first_bad = st->lines;
+		} else {
+			st->skipped++;
+		}
+	}
+}
+
+struct to_dump {
+	struct esync_dump_writer *w;
+	int err;
+};
+
+static void emit_dump(void *ctx, const union esync_event *ev)
+{
+	struct to_dump *t = ctx;
+
+	if (!t->err)
+		t->err = esync_dump_write(t->w, ev);
+}
+
+int esync_perf_to_dump(const char *path, const char *out_path,
+		       struct esync_perf_stats *st)
+{
+	struct esync_dump_info info = { .mode = ESYNC_MODE_PATCHED };
+	struct to_dump t = { 0 };
+	FILE *in = strcmp(path, "-") ? fopen(path, "r") : stdin;
+	int rc;
+
+	if (!in)
+		return -errno;
+	t.w = malloc(sizeof(*t.w));
+	if (!t.w) {
+		if (in != stdin)
+			fclose(in);
+		return -ENOMEM;
+	}
+	snprintf(info.host, sizeof(info.host), "perf script");
+	esync_topology_from_sysfs("/sys", &info.topo);
+	rc = esync_dump_create(t.w, out_path, &info);
+	esync_topology_free(&info.topo);
+	if (!rc) {
+		esync_perf_import(in, emit_dump, &t, st);
+		rc = esync_dump_finish(t.w);
+		if (t.err)
+			rc = t.err;
+	}
+	if (in != stdin)
+		fclose(in);
+	free(t.w);
+	return rc;
+}

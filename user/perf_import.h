@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Import of 'perf script' output of the series' tracepoints (entry_sync:*,
+ * arm_smmu_cmdq_issue, amd_iommu_cmd) and intel_iommu:qi_submit into the
+ * event stream, so that 'esync check --perf' verifies a trace taken with
+ * perf alone:
+ *
+ *   perf record -e 'entry_sync:*' -e 'intel_iommu:qi_submit' -a -- WORKLOAD
+ *   perf script | esync check --perf -
+ *
+ * perf prints no completion of VT-d's invalidation-wait descriptor and no
+ * CMD_SYNC of its own, so SMMUv3 completions come from the 'sync=1' of a
+ * batch and AMD ones from COMPLETION_WAIT.
+ */
+#ifndef ESYNC_PERF_IMPORT_H
+#define ESYNC_PERF_IMPORT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "events.h"
+
+struct esync_perf_stats {
+	uint64_t lines;
+	uint64_t events;
+	uint64_t skipped;	/* other events, comments */
+	uint64_t bad;		/* our events whose fields did not parse */
+	uint64_t first_bad;	/* line number of the first of them */
+};
+
+/*
+ * Parses one line of perf script output.  Returns 1 with ev filled, 0 if
+ * the line is not one of our events, -1 if it is but does not parse.
+ */
+int esync_perf_parse_line(const char *line, union esync_event *ev);
+
+/* Reads every line of in and passes each event to emit. */
+void esync_perf_import(FILE *in, void (*emit)(void *ctx, const union esync_event *ev),
+		       void *ctx, struct esync_perf_stats *st);
+
+/*
+ * Converts perf script output (path, or "-" for stdin) to a dump at
+ * out_path, with the topology of this machine's /sys.  0 or -errno.
+ */
+int esync_perf_to_dump(const char *path, const char *out_path,
+		       struct esync_perf_stats *st);
+
+#endif /* ESYNC_PERF_IMPORT_H */
