@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Options of 'esync live' and 'esync record'. */
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +11,19 @@
 #include "cmd.h"
 #include "dump.h"
 #include "live_opts.h"
+
+/* As esync_err(), which lives in esync.c: the unit tests link this file alone */
+__attribute__((format(printf, 1, 2)))
+static void opt_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fputs("esync: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
 
 int64_t esync_parse_size(const char *s)
 {
@@ -75,13 +90,13 @@ int esync_live_parse(int argc, char **argv, struct esync_session *s,
 		case 'd':
 			s->duration = strtod(optarg, &end);
 			if (*end || end == optarg || !(s->duration > 0) || s->duration > 1e7) {
-				esync_err("%s: --duration wants seconds > 0, not '%s'", cmd, optarg);
+				opt_err("%s: --duration wants seconds > 0, not '%s'", cmd, optarg);
 				return -1;
 			}
 			break;
 		case O_DEVICE:
 			if (esync_devid_parse(optarg, &s->dev) < 0) {
-				esync_err("%s: --device wants a PCI address like 0000:02:01.0, not '%s'",
+				opt_err("%s: --device wants a PCI address like 0000:02:01.0, not '%s'",
 					  cmd, optarg);
 				return -1;
 			}
@@ -90,7 +105,7 @@ int esync_live_parse(int argc, char **argv, struct esync_session *s,
 		case O_IOMMU:
 			v = strtol(optarg, &end, 0);
 			if (*end || end == optarg || v < 0 || v > 0xffff) {
-				esync_err("%s: --iommu wants an instance number, not '%s'", cmd, optarg);
+				opt_err("%s: --iommu wants an instance number, not '%s'", cmd, optarg);
 				return -1;
 			}
 			s->iommu = (int)v;
@@ -101,19 +116,19 @@ int esync_live_parse(int argc, char **argv, struct esync_session *s,
 			else if (!strcmp(optarg, "legacy"))
 				s->forced_mode = ESYNC_MODE_LEGACY;
 			else {
-				esync_err("%s: --mode is patched or legacy, not '%s'", cmd, optarg);
+				opt_err("%s: --mode is patched or legacy, not '%s'", cmd, optarg);
 				return -1;
 			}
 			break;
 		case O_BUF:
 			v = esync_parse_size(optarg);
 			if (v < 0) {
-				esync_err("%s: --buffer-size wants bytes (64K, 8M), not '%s'", cmd, optarg);
+				opt_err("%s: --buffer-size wants bytes (64K, 8M), not '%s'", cmd, optarg);
 				return -1;
 			}
 			s->ringbuf_bytes = esync_ringbuf_size((uint64_t)v);
 			if (!s->ringbuf_bytes) {
-				esync_err("%s: a ring buffer of %s is too small (or over 2G): give --buffer-size 4M or more",
+				opt_err("%s: a ring buffer of %s is too small (or over 2G): give --buffer-size 4M or more",
 					  cmd, optarg);
 				return -1;
 			}
@@ -128,7 +143,7 @@ int esync_live_parse(int argc, char **argv, struct esync_session *s,
 				return -1;
 			v = esync_parse_size(optarg);
 			if (v <= 0 || v > (1 << 24)) {
-				esync_err("%s: --flight wants a number of events (1 to 16M), not '%s'",
+				opt_err("%s: --flight wants a number of events (1 to 16M), not '%s'",
 					  cmd, optarg);
 				return -1;
 			}
@@ -141,11 +156,11 @@ int esync_live_parse(int argc, char **argv, struct esync_session *s,
 		}
 	}
 	if (optind < argc) {
-		esync_err("%s: unexpected argument '%s'", cmd, argv[optind]);
+		opt_err("%s: unexpected argument '%s'", cmd, argv[optind]);
 		return -1;
 	}
 	if (rec && !rec->out) {
-		esync_err("record: no output file: give -o FILE");
+		opt_err("record: no output file: give -o FILE");
 		return -1;
 	}
 	return 0;

@@ -15,21 +15,6 @@
 #include "perf_import.h"
 #include "probe.h"
 #include "tap.h"
-#include "cmd.h"
-
-#include <stdarg.h>
-
-/* esync.c's, which the test does not link */
-void esync_err(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	fputs("esync: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-}
 
 #define ARGV(...) ((char *[]){ __VA_ARGS__, NULL })
 #define ARGC(...) ((int)(sizeof((char *[]){ __VA_ARGS__ }) / sizeof(char *)))
