@@ -28,7 +28,8 @@ endif
 endif
 
 # Without clang and bpftool, esync is built without live and record
-ESYNC_BPF := $(if $(shell command -v $(BPF_CLANG) 2>/dev/null),$(if $(shell command -v $(BPFTOOL) 2>/dev/null),1))
+# and without vmlinux.h (scripts/gen-vmlinux-h.sh)
+ESYNC_BPF := $(if $(wildcard vmlinux.h),$(if $(shell command -v $(BPF_CLANG) 2>/dev/null),$(if $(shell command -v $(BPFTOOL) 2>/dev/null),1)))
 BPF_OUT := $(O)/bpf/$(BPF_ARCH)
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -Wall -Werror -I. -Ibpf
 ESYNC_LIBS := $(if $(ESYNC_BPF),-lbpf -lelf -lz)
