@@ -10,9 +10,9 @@
  * doorbell APIC id), GuestMode b7, GATag[63:32].  hi: Vector[7:0],
  * GA root pointer[51:12], Destination[63:56] (APIC id bits 31:24).
  *
- * Used bits: RemapEn and SupIOPF when RemapEn is 0 (the interrupt is
- * target-aborted and SupIOPF still decides whether that is logged as an
- * IO_PAGE_FAULT event); otherwise
+ * Used bits, whatever RemapEn says (as the kernel's writer counts them: the
+ * driver keeps the fields of a deactivated entry and tells an allocated
+ * index from a free one by them, so they are compared in every state):
  *  - remapped: SupIOPF, IntType, RqEoi, DM, GuestMode, both destination
  *    pieces and the vector (GATag and the GA root are ignored);
  *  - guest vAPIC: SupIOPF, GALogIntr, IsRun, GuestMode, both destination
@@ -42,10 +42,8 @@
 
 static void irte_ga_get_used(const uint64_t *ent, uint64_t *used)
 {
-	used[0] = IRTE_LO_VALID | IRTE_LO_NO_FAULT;
-	if (!(ent[0] & IRTE_LO_VALID))
-		return;
-	used[0] |= IRTE_LO_GUEST_MODE | IRTE_LO_DEST;
+	used[0] = IRTE_LO_VALID | IRTE_LO_NO_FAULT | IRTE_LO_GUEST_MODE |
+		  IRTE_LO_DEST;
 	used[1] |= IRTE_HI_VECTOR | IRTE_HI_DEST;
 	if (ent[0] & IRTE_LO_GUEST_MODE) {
 		used[0] |= IRTE_LO_GA_LOG_INTR | IRTE_LO_IS_RUN |
@@ -121,8 +119,7 @@ const struct esync_format esync_fmt_amd_irte = {
 
 static void irte32_get_used(const uint64_t *ent, uint64_t *used)
 {
-	used[0] = ent[0] & IRTE32_VALID ? IRTE32_USED :
-					  IRTE32_VALID | IRTE32_NO_FAULT;
+	used[0] = IRTE32_USED;
 }
 
 static bool irte32_is_valid(const uint64_t *ent)

@@ -237,14 +237,17 @@ static void amd_dte_used_bits(void)
 static void amd_irte_used_bits(void)
 {
 	static const struct used_case ga[] = {
-		{ "invalid: SupIOPF still used", { ~1ULL, ~0ULL }, { G(1, 0) }, false },
+		{ "invalid guest vAPIC: fields still compared", { ~1ULL, ~0ULL },
+		  { G(2, 0) | G(63, 6), G(7, 0) | G(51, 12) | G(63, 56) }, false },
+		{ "invalid remapped: fields still compared", { 0 },
+		  { G(31, 0), G(7, 0) | G(63, 56) }, false },
 		{ "remapped", { B(0) },
 		  { G(31, 0), G(7, 0) | G(63, 56) }, true },
 		{ "guest vAPIC", { B(0) | B(7) },
 		  { G(2, 0) | G(63, 6), G(7, 0) | G(51, 12) | G(63, 56) }, true },
 	};
 	static const struct used_case legacy[] = {
-		{ "invalid: SupIOPF still used", { 0xfffffffe }, { G(1, 0) }, false },
+		{ "invalid: fields still compared", { 0xfffffffe }, { G(6, 0) | G(23, 8) }, false },
 		{ "valid", { 1 }, { G(6, 0) | G(23, 8) }, true },
 	};
 
