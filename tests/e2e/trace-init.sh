@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/busybox sh
 # SPDX-License-Identifier: GPL-2.0-only
 # /init of the tracing guest: enable esync's trace events through tracefs,
 # drive entry updates (unbind/bind, IRQ affinity), then print per-kind event
@@ -15,9 +15,32 @@ for sys in entry_sync arm_smmu_v3 amd_iommu intel_iommu; do
 	[ -d $T/events/$sys ] && echo 1 > $T/events/$sys/enable
 done
 
-# Workload: rebind every PCI device that has a driver, twice, and move
-# every IRQ between the two CPUs.
+# Workload: switch each IOMMU group's default domain to identity and back
+# (devices unbound meanwhile), rebind every PCI device that has a driver,
+# and move every IRQ between the two CPUs; twice.
+unbind_group() {
+	for d in "$1"/devices/*; do
+		[ -e "$d/driver" ] || continue
+		echo "$(readlink "$d/driver")" > "/tmp/drv-${d##*/}"
+		echo "${d##*/}" > "$d/driver/unbind"
+	done
+}
+bind_group() {
+	for d in "$1"/devices/*; do
+		[ -f "/tmp/drv-${d##*/}" ] || continue
+		drv=$(cat "/tmp/drv-${d##*/}")
+		echo "${d##*/}" > "/sys/bus/pci/drivers/${drv##*/}/bind" 2>/dev/null
+	done
+}
 for round in 1 2; do
+	for g in /sys/kernel/iommu_groups/*; do
+		[ -w "$g/type" ] || continue
+		for t in identity DMA; do
+			unbind_group "$g"
+			echo $t > "$g/type" 2>/dev/null
+			bind_group "$g"
+		done
+	done
 	for dev in /sys/bus/pci/devices/*; do
 		[ -e "$dev/driver" ] || continue
 		drv=$(readlink "$dev/driver")
@@ -40,7 +63,9 @@ awk '
 /entry_sync_sync:/ { match($0, /seq=[0-9]+/); n[fmt[substr($0, RSTART + 4, RLENGTH - 4)], "sync"]++ }
 /entry_sync_write_end:/ { match($0, /seq=[0-9]+/); s = substr($0, RSTART + 4, RLENGTH - 4)
 	n[fmt[s], "end"]++; match($0, /how=[a-z_]+/); n[fmt[s], substr($0, RSTART + 4, RLENGTH - 4)]++ }
-/arm_smmu_cmdq_issue:|amd_iommu_cmd:|qi_submit:/ { c++ }
+/arm_smmu_cmdq_issue:/ { smmu++ }
+/amd_iommu_cmd:/ { amd++ }
+/qi_submit:/ { vtd++ }
 END {
 	split("1 2 3 4 5 6", ids, " ")
 	split("smmu-ste smmu-cd vtd-pasid amd-dte amd-irte amd-irte32", names, " ")
@@ -51,7 +76,7 @@ END {
 			       names[i], n[f, "begin"], n[f, "store"], n[f, "sync"], n[f, "end"],
 			       n[f, "no_change"], n[f, "hitless"], n[f, "disruptive"]
 	}
-	printf "commands=%d\n", c
+	printf "commands: smmu=%d amd=%d vtd=%d\n", smmu, amd, vtd
 }' $T/trace
 echo ESYNC-COUNTS-END
 echo ESYNC-TRACE-BEGIN
