@@ -140,12 +140,35 @@ static __always_inline __u32 words_of(__u32 n)
 	return n > ESYNC_EV_MAX_WORDS ? ESYNC_EV_MAX_WORDS : n;
 }
 
-/* Copies n u64 words (n <= ESYNC_EV_MAX_WORDS) */
+/*
+ * Copies n u64 words (at most ESYNC_EV_MAX_WORDS). Entries are 1, 2, 4 or 8
+ * words: those sizes are one read of a constant length, which keeps the
+ * verifier's bounds exact; other counts go word by word.
+ */
 static __always_inline void copy_words(__u64 *dst, const void *src, __u32 n)
 {
-	n = words_of(n);
-	if (n)
-		bpf_probe_read_kernel(dst, (n & 0xf) * sizeof(__u64), src);
+	switch (words_of(n)) {
+	case 8:
+		bpf_probe_read_kernel(dst, 8 * sizeof(__u64), src);
+		break;
+	case 4:
+		bpf_probe_read_kernel(dst, 4 * sizeof(__u64), src);
+		break;
+	case 2:
+		bpf_probe_read_kernel(dst, 2 * sizeof(__u64), src);
+		break;
+	case 1:
+		bpf_probe_read_kernel(dst, sizeof(__u64), src);
+		break;
+	case 0:
+		break;
+	default:
+#pragma unroll
+		for (int i = 0; i < ESYNC_EV_MAX_WORDS; i++)
+			if (i < n)
+				bpf_probe_read_kernel(&dst[i], sizeof(__u64),
+						      (const __u64 *)src + i);
+	}
 }
 
 /* ---- patched kernels: the series' tracepoints ---- */

@@ -21,7 +21,8 @@ esac
 image=$("$top/scripts/build-kernel.sh" "$arch" | tail -n 1)
 mkdir -p "$O/trace"
 initrd=$O/trace/trace-$arch.cpio.gz
-"$top/scripts/initramfs.sh" "$arch" "$top/tests/e2e/trace-init.sh" "$initrd" >/dev/null
+"$top/scripts/initramfs.sh" "$arch" "$top/tests/e2e/trace-init.sh" "$initrd" \
+	"$top/tests/e2e/esync-workload" >/dev/null
 log=$O/trace/$scenario.log
 case $scenario in
 intel)

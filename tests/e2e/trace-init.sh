@@ -1,7 +1,7 @@
 #!/bin/busybox sh
 # SPDX-License-Identifier: GPL-2.0-only
 # /init of the tracing guest: enable esync's trace events through tracefs,
-# drive entry updates (unbind/bind, IRQ affinity), then print per-kind event
+# run esync-workload to drive entry updates, then print per-kind event
 # counts between ESYNC-COUNTS markers and the raw trace between ESYNC-TRACE
 # markers on the console, and power off.
 /bin/busybox --install -s /bin
@@ -15,44 +15,7 @@ for sys in entry_sync arm_smmu_v3 amd_iommu intel_iommu; do
 	[ -d $T/events/$sys ] && echo 1 > $T/events/$sys/enable
 done
 
-# Workload: switch each IOMMU group's default domain to identity and back
-# (devices unbound meanwhile), rebind every PCI device that has a driver,
-# and move every IRQ between the two CPUs; twice.
-unbind_group() {
-	for d in "$1"/devices/*; do
-		[ -e "$d/driver" ] || continue
-		echo "$(readlink "$d/driver")" > "/tmp/drv-${d##*/}"
-		echo "${d##*/}" > "$d/driver/unbind"
-	done
-}
-bind_group() {
-	for d in "$1"/devices/*; do
-		[ -f "/tmp/drv-${d##*/}" ] || continue
-		drv=$(cat "/tmp/drv-${d##*/}")
-		echo "${d##*/}" > "/sys/bus/pci/drivers/${drv##*/}/bind" 2>/dev/null
-	done
-}
-for round in 1 2; do
-	for g in /sys/kernel/iommu_groups/*; do
-		[ -w "$g/type" ] || continue
-		for t in identity DMA; do
-			unbind_group "$g"
-			echo $t > "$g/type" 2>/dev/null
-			bind_group "$g"
-		done
-	done
-	for dev in /sys/bus/pci/devices/*; do
-		[ -e "$dev/driver" ] || continue
-		drv=$(readlink "$dev/driver")
-		name=${dev##*/}
-		echo "$name" > "$dev/driver/unbind" 2>/dev/null
-		echo "$name" > "/sys/bus/pci/drivers/${drv##*/}/bind" 2>/dev/null
-	done
-	for irq in /proc/irq/[0-9]*; do
-		echo 2 > "$irq/smp_affinity" 2>/dev/null
-		echo 1 > "$irq/smp_affinity" 2>/dev/null
-	done
-done
+esync-workload
 echo 0 > $T/tracing_on
 
 echo ESYNC-COUNTS-BEGIN
