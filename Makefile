@@ -69,6 +69,12 @@ kernel-kunit: $(O)/tests/ktap-check $(TAP_SUMMARY)
 	$(Q)O=$(O) scripts/kernel-kunit.sh; \
 	$(TAP_SUMMARY) $(O)/kunit/*.tap
 
+# The main job: trace the patched kernel live in a QEMU guest and print
+# esync's report (SCENARIO=intel|amd|arm).
+SCENARIO ?= intel
+run:
+	$(Q)O=$(O) scripts/run.sh $(SCENARIO)
+
 # Debian packages the build and the tests need (root; see scripts/install-deps.sh).
 deps:
 	$(Q)scripts/install-deps.sh
@@ -76,4 +82,4 @@ deps:
 clean:
 	rm -rf $(O)
 
-.PHONY: all check clean deps kernel kernel-kunit kernel-patch-check
+.PHONY: all check clean deps run kernel kernel-kunit kernel-patch-check

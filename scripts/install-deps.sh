@@ -7,6 +7,7 @@ kver=$(sed -n 's/^version: //p' "$top/kernel-patch/BASE")
 packages=(
 	build-essential make gcc clang llvm libclang-rt-14-dev	# tool, tests, fuzzing
 	libbpf-dev bpftool libelf-dev zlib1g-dev		# BPF side
+	libbpf-dev:arm64 libelf-dev:arm64 zlib1g-dev:arm64	# static arm64 esync
 	"linux-source-6.12=$kver"				# kernel-patch/BASE
 	gcc-aarch64-linux-gnu flex bison bc libssl-dev dwarves	# kernel builds
 	xz-utils patch perl git cpio kmod
@@ -17,7 +18,8 @@ if [ "$(id -u)" -ne 0 ]; then
 	exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
-# arm64 packages (the guest's busybox) are unpacked, never installed.
+# arm64 libraries for the static arm64 esync; the arm64 busybox of the
+# guest is unpacked by scripts/initramfs.sh, never installed.
 dpkg --add-architecture arm64
 apt-get update -q
 apt-get install -y -q --no-install-recommends "${packages[@]}"
