@@ -207,9 +207,14 @@ int esync_probe(const struct esync_probe_env *env, unsigned int forced_mode,
 
 		/* AMD writes seen whole, commands from the queue or the flush */
 		r->amd_synth_irt = r->load[irte] && !r->load[q] && r->load[flush];
+		/*
+		 * Without the sync events a write's step has no end: F2
+		 * would judge a batch that the driver follows with another
+		 * flush (6.12 flushes a cloned alias DTE before the device's
+		 * own), so only A1, which looks at every flush, is run.
+		 */
 		if (r->load[irte] && (r->load[q] || r->load[flush]))
-			r->checks = 1u << ESYNC_CHK_A1 | 1u << ESYNC_CHK_F2 |
-				    1u << ESYNC_CHK_INCOMPLETE;
+			r->checks = 1u << ESYNC_CHK_A1 | 1u << ESYNC_CHK_INCOMPLETE;
 		else
 			r->checks = 1u << ESYNC_CHK_INCOMPLETE;
 	}
@@ -226,8 +231,10 @@ static const char *check_off_why(unsigned int mode, unsigned int chk)
 {
 	if (mode == ESYNC_MODE_PATCHED)
 		return "";
-	if (chk == ESYNC_CHK_A1 || chk == ESYNC_CHK_F2)
+	if (chk == ESYNC_CHK_A1)
 		return "needs modify_irte_ga and the AMD command queue (AMD only)";
+	if (chk == ESYNC_CHK_F2)
+		return "needs the step boundaries of the entry_sync tracepoints of a patched kernel";
 	return "needs the entry values at every store: the entry_sync tracepoints of a patched kernel";
 }
 

@@ -141,6 +141,7 @@ static void test_probe_legacy_amd(void)
 	EXPECT_FALSE(loads(&r, "smmu_cmdlist"));
 	EXPECT_FALSE(loads(&r, "es_write_begin"));
 	EXPECT_TRUE(r.checks & (1u << ESYNC_CHK_A1));
+	EXPECT_FALSE(r.checks & (1u << ESYNC_CHK_F2));
 	EXPECT_FALSE(r.checks & (1u << ESYNC_CHK_H1));
 }
 
