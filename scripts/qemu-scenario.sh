@@ -1,0 +1,36 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Usage: qemu-scenario.sh intel|amd|arm IMAGE INITRD LOG
+#
+# Boot IMAGE with INITRD in QEMU (TCG) on the scenario's machine and
+# emulated IOMMU; the console goes to LOG. The guest powers off by itself.
+#   intel: q35, intel-iommu in scalable mode with device-TLB, e1000e and
+#          virtio-net
+#   amd:   q35, amd-iommu, virtio-net behind a pcie-pci-bridge (a DMA
+#          alias), e1000e on the root complex
+#   arm:   virt,iommu=smmuv3, virtio-net
+set -euo pipefail
+scenario=$1 image=$2 initrd=$3 log=$4
+case $scenario in
+intel)
+	qemu=(qemu-system-x86_64 -cpu max -M q35,kernel-irqchip=split
+	      -device intel-iommu,intremap=on,x-scalable-mode=on,device-iotlb=on
+	      -device e1000e -device virtio-net-pci)
+	console=ttyS0 ;;
+amd)
+	qemu=(qemu-system-x86_64 -cpu max -M q35,kernel-irqchip=split
+	      -device amd-iommu,intremap=on
+	      -device pcie-root-port,id=rp1,bus=pcie.0,chassis=1
+	      -device pcie-pci-bridge,id=br1,bus=rp1
+	      -device virtio-net-pci,bus=br1,addr=1 -device e1000e)
+	console=ttyS0 ;;
+arm)
+	qemu=(qemu-system-aarch64 -M virt,iommu=smmuv3 -cpu cortex-a57
+	      -device virtio-net-pci)
+	console=ttyAMA0 ;;
+*) echo "qemu-scenario: unknown scenario '$scenario' (intel, amd or arm)" >&2; exit 2 ;;
+esac
+timeout 900 "${qemu[@]}" -accel tcg -smp 2 -m 512 -nographic -no-reboot \
+	-kernel "$image" -initrd "$initrd" \
+	-append "console=$console panic=-1" > "$log" 2>&1 < /dev/null
