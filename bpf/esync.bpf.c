@@ -6,8 +6,9 @@
  * hook the running kernel lacks (bpf_program__set_autoload).
  *
  *   patched kernels  tp_btf on entry_sync_*, arm_smmu_cmdq_issue,
- *                    amd_iommu_cmd and intel_iommu:qi_submit
- *   legacy kernels   qi_submit and iommu:io_page_fault, kprobes on the
+ *                    amd_iommu_cmd, intel_iommu:qi_submit and qi_wait
+ *   legacy kernels   qi_submit, an fexit on qi_submit_sync() and
+ *                    iommu:io_page_fault, kprobes on the
  *                    SMMUv3 command queue and sync callbacks, the AMD
  *                    command queue and IRTE/DTE writers
  *
@@ -362,7 +363,8 @@ int BPF_PROG(vtd_qi_submit, void *iommu, __u64 qw0, __u64 qw1, __u64 qw2, __u64 
 	return 0;
 }
 
-static __always_inline void emit_completion(__u16 iommu, __u8 family, int status)
+static __always_inline void emit_completion(__u16 iommu, __u8 family, int status,
+					    __u64 raw0, __u64 raw1)
 {
 	struct esync_ev_completion *ev;
 
@@ -370,17 +372,27 @@ static __always_inline void emit_completion(__u16 iommu, __u8 family, int status
 	if (!ev)
 		return;
 	__builtin_memset(&ev->raw, 0, sizeof(*ev) - sizeof(ev->hdr));
+	ev->raw[0] = raw0;
+	ev->raw[1] = raw1;
 	ev->family = family;
 	ev->status = status;
 	submit(ev);
 }
 
-/* qi_submit_sync() appends and waits for an invalidation-wait descriptor */
+/* patched: the invalidation-wait descriptor closing a batch has ended */
+SEC("tp_btf/qi_wait")
+int BPF_PROG(vtd_qi_wait, void *iommu, __u64 qw0, __u64 qw1, int status)
+{
+	emit_completion(vtd_index(iommu), ESYNC_FAMILY_VTD, status, qw0, qw1);
+	return 0;
+}
+
+/* legacy: qi_submit_sync() appends and waits for an invalidation-wait descriptor */
 SEC("fexit/qi_submit_sync")
 int BPF_PROG(vtd_qi_done, void *iommu, void *desc, unsigned int count,
 	     unsigned long options, int ret)
 {
-	emit_completion(vtd_index(iommu), ESYNC_FAMILY_VTD, ret);
+	emit_completion(vtd_index(iommu), ESYNC_FAMILY_VTD, ret, 0, 0);
 	return 0;
 }
 

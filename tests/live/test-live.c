@@ -145,6 +145,37 @@ static void test_probe_legacy_amd(void)
 	EXPECT_FALSE(r.checks & (1u << ESYNC_CHK_H1));
 }
 
+/* VT-d completion: the qi_wait tracepoint when patched, fexit when not */
+static void test_probe_vtd_completion(void)
+{
+	static const char *const patched[] = {
+		"btf_trace_entry_sync_write_begin", "btf_trace_entry_sync_store",
+		"btf_trace_entry_sync_sync", "btf_trace_entry_sync_used",
+		"btf_trace_entry_sync_write_end", "btf_trace_qi_submit",
+		"btf_trace_qi_wait", NULL };
+	static const char *const legacy[] = { "btf_trace_qi_submit", NULL };
+	static const char *const fns[] = { "qi_submit_sync", NULL };
+	struct fake_btf b = { patched, fns };
+	struct esync_probe_env env = {
+		.tracefs = "tests/data/no-such-tracefs", .btf_has = fake_has,
+		.btf_ctx = &b, .have_btf = true,
+	};
+	struct esync_probe_result r;
+
+	ASSERT_EQ(0, esync_probe(&env, 0, &r));
+	EXPECT_EQ(ESYNC_MODE_PATCHED, r.mode);
+	EXPECT_TRUE(loads(&r, "vtd_qi_submit"));
+	EXPECT_TRUE(loads(&r, "vtd_qi_wait"));
+	EXPECT_FALSE(loads(&r, "vtd_qi_done"));
+
+	b.typedefs = legacy;
+	ASSERT_EQ(0, esync_probe(&env, 0, &r));
+	EXPECT_EQ(ESYNC_MODE_LEGACY, r.mode);
+	EXPECT_TRUE(loads(&r, "vtd_qi_submit"));
+	EXPECT_TRUE(loads(&r, "vtd_qi_done"));
+	EXPECT_FALSE(loads(&r, "vtd_qi_wait"));
+}
+
 static void test_probe_isra(void)
 {
 	struct fake_btf b = { NULL, NULL };
@@ -302,6 +333,7 @@ static void test_perf_bad_lines(void)
 
 TAP_MAIN(TAP_CASE(test_opts_live), TAP_CASE(test_opts_errors),
 	 TAP_CASE(test_opts_record), TAP_CASE(test_probe_patched),
-	 TAP_CASE(test_probe_legacy_amd), TAP_CASE(test_probe_isra),
+	 TAP_CASE(test_probe_legacy_amd), TAP_CASE(test_probe_vtd_completion),
+	 TAP_CASE(test_probe_isra),
 	 TAP_CASE(test_probe_no_tracefs), TAP_CASE(test_flight),
 	 TAP_CASE(test_perf_import), TAP_CASE(test_perf_bad_lines))
