@@ -37,12 +37,17 @@ CHECK_DEPS :=
 
 all:
 
+# The engine without the command-line front end, which the tests link
+# (plain and with ASan/UBSan), and the TAP output of 'make check'.
+ENGINE_LIB_SRCS := $(filter-out user/esync.c user/cmd_%.c,$(sort $(wildcard user/*.c)))
+ENGINE_LIB_OBJS := $(patsubst user/%.c,$(O)/user/%.o,$(ENGINE_LIB_SRCS))
+ENGINE_SAN_OBJS := $(patsubst user/%.c,$(O)/user/san/%.o,$(ENGINE_LIB_SRCS))
+TAP_DIR := $(O)/tap
+TAP_SUMMARY := $(O)/tests/tap-summary
+
 include $(sort $(wildcard tests/*/module.mk user/module.mk bpf/module.mk))
 
 all: $(BINS) $(TEST_BINS)
-
-TAP_DIR := $(O)/tap
-TAP_SUMMARY := $(O)/tests/tap-summary
 
 # Run every test program and script even when one fails, then summarise.
 check: $(BINS) $(TEST_BINS) $(CHECK_DEPS) $(TAP_SUMMARY)

@@ -1,20 +1,34 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# Usage: build-kernel.sh ARCH [unpatched]
+# Usage: build-kernel.sh ARCH [patched | unpatched | mutant NAME]
 #
 # Build a small kernel for ARCH (x86_64 or arm64) from Debian's
 # linux-source-6.12 with kernel-patch/ applied (or not, with "unpatched"),
 # configured as tinyconfig + kernel-patch/configs/ARCH.config. The result is
-# cached under $O/kernel/ARCH-<key>, the key a hash of BASE, the series and
-# the config, so an unchanged tree is not rebuilt. The build tree stays for
-# incremental rebuilds. Prints the image path on the last line.
+# cached under $O/kernel/ARCH-VARIANT-<key>, the key a hash of BASE, the
+# series and the config, so an unchanged tree is not rebuilt; older builds
+# of the same variant are removed. The build tree stays for incremental
+# rebuilds. Prints the image path on the last line.
+#
+# "mutant NAME": the patched kernel plus tests/e2e/mutants/NAME.patch, a
+# planted bug. Built incrementally in a copy of the patched tree (about a
+# minute); only the image is kept.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 O=${O:-$top/build}
 case $O in /*) ;; *) O=$top/$O ;; esac
-arch=${1:?usage: build-kernel.sh x86_64|arm64 [unpatched]}
+usage="usage: build-kernel.sh x86_64|arm64 [patched | unpatched | mutant NAME]"
+arch=${1:?$usage}
 variant=${2:-patched}
+mutant=
+case $variant in
+patched|unpatched) ;;
+mutant)
+	mutant=$top/tests/e2e/mutants/${3:?$usage}.patch
+	[ -f "$mutant" ] || { echo "build-kernel: no planted bug $mutant" >&2; exit 2; } ;;
+*) echo "$usage" >&2; exit 2 ;;
+esac
 kp=$top/kernel-patch
 jobs=${JOBS:-$(($(nproc) + 1))}
 
@@ -34,18 +48,50 @@ mapfile -t patches < <(grep -v '^#' "$kp/series" | sed '/^$/d')
 key=$( {
 	cat "$kp/BASE" "$kp/configs/$arch.config"
 	echo "$variant"
-	if [ "$variant" = patched ]; then
+	if [ "$variant" != unpatched ]; then
 		for p in "${patches[@]}"; do cat "$kp/$p"; done
 	fi
+	[ -z "$mutant" ] || cat "$mutant"
 } | sha256sum | cut -c1-16)
-dir=$O/kernel/$arch-$variant-$key
+name=$arch-$variant${mutant:+-${3}}
+dir=$O/kernel/$name-$key
 if [ -f "$dir/done" ]; then
-	echo "build-kernel: $arch $variant kernel is up to date"
+	echo "build-kernel: $name kernel is up to date"
+	echo "$dir/$image"
+	exit 0
+fi
+prune() {
+	for d in "$O/kernel/$name"-*; do
+		[ "$d" = "$dir" ] || [ ! -e "$d/done" ] || rm -rf "$d"
+	done
+}
+
+if [ -n "$mutant" ]; then
+	base=$("$0" "$arch" patched | tee /dev/stderr | tail -n 1)
+	base=${base%/"$image"}
+	tmp=$O/kernel/tmp-$name
+	echo "build-kernel: $name: the patched tree plus ${mutant##*/}, incrementally"
+	rm -rf "$tmp" "$dir"
+	cp -a "$base" "$tmp"
+	patch -s -d "$tmp" -p1 -F0 --batch --forward < "$mutant"
+	t0=$SECONDS
+	if ! make -s -C "$tmp" "${make_arch[@]}" -j"$jobs" > "$tmp/build.log" 2>&1; then
+		grep -E 'error|Error' "$tmp/build.log" | head -n 20 >&2
+		echo "build-kernel: the $name build failed; see $tmp/build.log" >&2
+		exit 1
+	fi
+	mkdir -p "$dir/${image%/*}"
+	cp "$tmp/$image" "$dir/$image"
+	cp "$tmp/build.log" "$dir/"
+	rm -rf "$tmp"
+	touch "$dir/done"
+	prune
+	echo "build-kernel: $name kernel built in $((SECONDS - t0)) s"
 	echo "$dir/$image"
 	exit 0
 fi
 
-echo "build-kernel: building the $arch $variant kernel in $dir (takes several minutes)"
+echo "build-kernel: building the $name kernel in $dir (takes several minutes)"
 rm -rf "$dir" && mkdir -p "$dir"
 tar -xf /usr/src/linux-source-6.12.tar.xz -C "$dir" --strip-components=1
 if [ "$variant" = patched ]; then
@@ -75,5 +121,6 @@ if ! make -s -C "$dir" "${make_arch[@]}" -j"$jobs" > "$dir/build.log" 2>&1; then
 	exit 1
 fi
 touch "$dir/done"
-echo "build-kernel: $arch $variant kernel built in $((SECONDS - t0)) s"
+prune
+echo "build-kernel: $name kernel built in $((SECONDS - t0)) s"
 echo "$dir/$image"

@@ -5,29 +5,32 @@
 #
 # Boot IMAGE with INITRD in QEMU (TCG) on the scenario's machine and
 # emulated IOMMU; the console goes to LOG. The guest powers off by itself.
-#   intel: q35, intel-iommu in scalable mode with device-TLB, e1000e and
-#          virtio-net
+#   intel: q35, intel-iommu in scalable mode with device-TLB, e1000e and a
+#          virtio-net that translates through the IOMMU and has ATS
 #   amd:   q35, amd-iommu, virtio-net behind a pcie-pci-bridge (a DMA
 #          alias), e1000e on the root complex
 #   arm:   virt,iommu=smmuv3, virtio-net
+# One NIC of each is wired to QEMU's user network, for the traffic.
 set -euo pipefail
 scenario=$1 image=$2 initrd=$3 log=$4
 case $scenario in
 intel)
 	qemu=(qemu-system-x86_64 -cpu max -M q35,kernel-irqchip=split
 	      -device intel-iommu,intremap=on,x-scalable-mode=on,device-iotlb=on
-	      -device e1000e -device virtio-net-pci)
+	      -device e1000e -netdev user,id=n0
+	      -device virtio-net-pci,netdev=n0,disable-legacy=on,iommu_platform=on,ats=on)
 	console=ttyS0 ;;
 amd)
 	qemu=(qemu-system-x86_64 -cpu max -M q35,kernel-irqchip=split
 	      -device amd-iommu,intremap=on
 	      -device pcie-root-port,id=rp1,bus=pcie.0,chassis=1
 	      -device pcie-pci-bridge,id=br1,bus=rp1
-	      -device virtio-net-pci,bus=br1,addr=1 -device e1000e)
+	      -device virtio-net-pci,bus=br1,addr=1 -netdev user,id=n0
+	      -device e1000e,netdev=n0)
 	console=ttyS0 ;;
 arm)
 	qemu=(qemu-system-aarch64 -M virt,iommu=smmuv3 -cpu cortex-a57
-	      -device virtio-net-pci)
+	      -netdev user,id=n0 -device virtio-net-pci,netdev=n0)
 	console=ttyAMA0 ;;
 *) echo "qemu-scenario: unknown scenario '$scenario' (intel, amd or arm)" >&2; exit 2 ;;
 esac

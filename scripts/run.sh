@@ -26,29 +26,22 @@ step() { echo "==> $*" >&2; }
 step "kernel ($arch, patched)"
 image=$("$top/scripts/build-kernel.sh" "$arch" | tee /dev/stderr | tail -n 1)
 
-step "esync for the guest ($arch, static)"
-case $arch in
-x86_64) make -s -C "$top" O="$O/static" STATIC=1 >&2; esync=$O/static/esync ;;
-arm64) make -s -C "$top" O="$O/arm64" ARCH=arm64 \
-	CROSS_COMPILE=aarch64-linux-gnu- >&2
-	esync=$O/arm64/esync ;;
-esac
+step "guest image: busybox, a static esync for $arch, the workload"
+initrd=$("$top/scripts/guest-image.sh" "$arch" | tail -n 1)
 
-step "initramfs"
 mkdir -p "$O/run"
-initrd=$O/run/$arch.cpio.gz
-"$top/scripts/initramfs.sh" "$arch" "$top/tests/e2e/record-init.sh" "$initrd" \
-	"$esync" "$top/tests/e2e/esync-workload" >/dev/null
-
 log=$O/run/$scenario.log
 step "booting the $scenario guest (QEMU, TCG; about a minute); console in $log"
 "$top/scripts/qemu-scenario.sh" "$scenario" "$image" "$initrd" "$log"
 
-if ! grep -q ESYNC-REPORT-END "$log"; then
+if ! "$top/scripts/guest-section.sh" "$log" REPORT > "$O/run/$scenario.report"; then
 	echo "run: the guest printed no report; see $log" >&2
 	exit 3
 fi
 step "esync's report"
-sed -n '/ESYNC-REPORT-BEGIN/,/ESYNC-REPORT-END/p' "$log" | sed '1d;$d' | tr -d '\r'
-status=$(sed -n 's/^esync check exit status: //p' "$log" | tr -d '\r')
+cat "$O/run/$scenario.report"
+if "$top/scripts/guest-section.sh" "$log" DUMP | base64 -d > "$O/run/$scenario.dump" 2>/dev/null; then
+	step "the whole timeline: $O/esync show $O/run/$scenario.dump"
+fi
+status=$(sed -n 's/^esync check exit status: //p' "$O/run/$scenario.report")
 exit "${status:-3}"

@@ -18,6 +18,7 @@
 #include "dump.h"
 #include "engine.h"
 #include "perf_import.h"
+#include "probe.h"
 
 enum out_mode { OUT_TEXT, OUT_JSON, OUT_TAP };
 
@@ -181,6 +182,12 @@ static int check_file(struct check_ctx *c, const char *path, uint32_t mask,
 			printf("not ok %lu - %s: unreadable\n  # %s\n", ++c->tap_n,
 			       path, r.err);
 		return ESYNC_EXIT_INCOMPLETE;
+	}
+	if (r.info.mode == ESYNC_MODE_LEGACY && (mask & ~esync_mode_checks(r.info.mode))) {
+		mask &= esync_mode_checks(r.info.mode);
+		if (!quiet)
+			esync_err("%s: recorded on a kernel without the entry_sync tracepoints: only A1 is checked",
+				  path);
 	}
 	e = esync_engine_new(&sink, &r.info.topo, mask);
 	if (!e) {

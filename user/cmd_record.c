@@ -41,6 +41,8 @@ static void usage(FILE *out)
 
 struct rec {
 	struct esync_dump_writer *w;
+	const char *out;
+	bool created;		/* the dump's header is written */
 	struct esync_flight fl;
 	bool flight;
 	int err;
@@ -96,15 +98,39 @@ static void on_trigger(void *ctx, int sig)
 		flush_flight(r);
 }
 
+/*
+ * The header names the mode the session probed (so that 'esync check'
+ * runs on the dump the checks that mode supports) and the topology it
+ * read: create the dump once both are known, before any event.
+ */
+static int on_ready(void *ctx, unsigned int mode, const struct esync_topology *topo)
+{
+	struct rec *r = ctx;
+	struct esync_dump_info info = { .mode = mode, .topo = *topo };
+	struct utsname u;
+	struct timespec ts;
+	int rc;
+
+	uname(&u);
+	snprintf(info.host, sizeof(info.host), "%s", u.nodename);
+	snprintf(info.kernel, sizeof(info.kernel), "%s", u.release);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	info.created_ns = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+	rc = esync_dump_create(r->w, r->out, &info);
+	if (rc < 0) {
+		esync_err("record: cannot create %s: %s", r->out, strerror(-rc));
+		return rc;
+	}
+	r->created = true;
+	return 0;
+}
+
 static int run(int argc, char **argv)
 {
 	struct esync_session s = { .iommu = -1, .out = stdout };
 	struct esync_record_opts o = { 0 };
-	struct esync_dump_info info = { 0 };
 	struct esync_dump_writer *w;
 	struct rec r = { 0 };
-	struct utsname u;
-	struct timespec ts;
 	int rc = esync_live_parse(argc, argv, &s, &o), status;
 
 	if (rc == ESYNC_OPTS_HELP) {
@@ -122,43 +148,30 @@ static int run(int argc, char **argv)
 		return ESYNC_EXIT_INCOMPLETE;
 	}
 	r.w = w;
+	r.out = o.out;
 	r.flight = o.flight > 0;
 
-	/* The header carries the topology: read it now, as the session will */
-	uname(&u);
-	snprintf(info.host, sizeof(info.host), "%s", u.nodename);
-	snprintf(info.kernel, sizeof(info.kernel), "%s", u.release);
-	clock_gettime(CLOCK_REALTIME, &ts);
-	info.created_ns = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-	info.mode = ESYNC_MODE_UNKNOWN;
-	esync_topology_from_sysfs("/sys", &info.topo);
-	rc = esync_dump_create(w, o.out, &info);
-	esync_topology_free(&info.topo);
-	if (rc < 0) {
-		esync_err("record: cannot create %s: %s", o.out, strerror(-rc));
-		goto out;
-	}
 	s.on_event = on_event;
 	s.on_finding = on_finding;
 	s.on_trigger = on_trigger;
+	s.on_ready = on_ready;
 	s.ctx = &r;
 	status = esync_session_run(&s);
-	rc = esync_dump_finish(w);
-	if (rc < 0 || r.err) {
-		esync_err("record: %s is incomplete: %s", o.out, strerror(-(rc < 0 ? rc : r.err)));
-		status = ESYNC_EXIT_INCOMPLETE;
-	} else {
-		fprintf(stderr, "esync: %s: %llu events%s\n", o.out,
-			(unsigned long long)w->records,
-			r.flight ? " (flight recorder windows)" : "");
+	if (r.created) {
+		rc = esync_dump_finish(w);
+		if (rc < 0 || r.err) {
+			esync_err("record: %s is incomplete: %s", o.out,
+				  strerror(-(rc < 0 ? rc : r.err)));
+			status = ESYNC_EXIT_INCOMPLETE;
+		} else {
+			fprintf(stderr, "esync: %s: %llu events%s\n", o.out,
+				(unsigned long long)w->records,
+				r.flight ? " (flight recorder windows)" : "");
+		}
 	}
 	esync_flight_free(&r.fl);
 	free(w);
 	return status;
-out:
-	esync_flight_free(&r.fl);
-	free(w);
-	return ESYNC_EXIT_INCOMPLETE;
 }
 
 const struct esync_cmd cmd_record = {

@@ -46,6 +46,13 @@ const unsigned int esync_nr_hooks = sizeof(esync_hooks) / sizeof(esync_hooks[0])
 _Static_assert(sizeof(esync_hooks) / sizeof(esync_hooks[0]) <= ESYNC_MAX_HOOKS,
 	       "ESYNC_MAX_HOOKS");
 
+uint32_t esync_mode_checks(unsigned int mode)
+{
+	if (mode == ESYNC_MODE_LEGACY)
+		return 1u << ESYNC_CHK_A1 | 1u << ESYNC_CHK_INCOMPLETE;
+	return (1u << ESYNC_CHK_NR) - 1;
+}
+
 int esync_hook_find(const char *prog)
 {
 	for (unsigned int i = 0; i < esync_nr_hooks; i++)
@@ -200,7 +207,7 @@ int esync_probe(const struct esync_probe_env *env, unsigned int forced_mode,
 		nload += ok[i];
 	}
 	if (r->mode == ESYNC_MODE_PATCHED) {
-		r->checks = (1u << ESYNC_CHK_NR) - 1;
+		r->checks = esync_mode_checks(r->mode);
 	} else {
 		int irte = esync_hook_find("amd_modify_irte_ga");
 		int q = esync_hook_find("amd_queue_cmd");
@@ -215,7 +222,7 @@ int esync_probe(const struct esync_probe_env *env, unsigned int forced_mode,
 		 * own), so only A1, which looks at every flush, is run.
 		 */
 		if (r->load[irte] && (r->load[q] || r->load[flush]))
-			r->checks = 1u << ESYNC_CHK_A1 | 1u << ESYNC_CHK_INCOMPLETE;
+			r->checks = esync_mode_checks(r->mode);
 		else
 			r->checks = 1u << ESYNC_CHK_INCOMPLETE;
 	}

@@ -66,6 +66,13 @@ struct esync_probe_result {
 int esync_probe(const struct esync_probe_env *env, unsigned int forced_mode,
 		struct esync_probe_result *r);
 
+/*
+ * The checks a dump recorded in this mode supports, whatever hooks the
+ * recording kernel had: all of them for patched (or unknown) dumps; A1
+ * and incomplete for legacy ones, whose writes have no steps.
+ */
+uint32_t esync_mode_checks(unsigned int mode);
+
 /* The mode, hooks (with -v, all of them) and checks on and off, for people. */
 void esync_probe_print(FILE *out, const struct esync_probe_result *r, bool verbose);
 

@@ -1,22 +1,42 @@
 #!/bin/busybox sh
 # SPDX-License-Identifier: GPL-2.0-only
 # /init of the recording guest: esync records while the workload drives
-# entry updates (unbind/bind, IRQ affinity); then esync checks the dump and
-# its report is printed between ESYNC-REPORT markers; then power off.
+# entry updates; then esync checks the dump in the guest. Between markers
+# on the console: the recorder's log, the check's TAP report and the dump
+# itself in base64, which the host decodes and verifies again. Power off.
 /bin/busybox --install -s /bin
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev 2>/dev/null
 mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
 
-/bin/esync record -o /dump --duration 12 > /record.log 2>&1 &
-sleep 2
-esync-workload
-wait
+/bin/esync record -o /dump > /record.log 2>&1 &
+rec=$!
+# esync says "tracing" once its programs are attached
+i=0
+while [ $i -lt 60 ] && ! grep -q tracing /record.log 2>/dev/null; do
+	sleep 1
+	i=$((i + 1))
+done
+esync-workload > /workload.log 2>&1
+sleep 1
+kill -INT $rec
+wait $rec
+# kernel messages must not cut into the report
+echo 1 > /proc/sys/kernel/printk
 echo ESYNC-REPORT-BEGIN
 cat /record.log
 /bin/esync check /dump
 echo "esync check exit status: $?"
 /bin/esync show /dump | head -n 60
 echo ESYNC-REPORT-END
+echo ESYNC-TAP-BEGIN
+/bin/esync check --tap /dump 2>&1
+echo ESYNC-TAP-END
+echo ESYNC-WORKLOAD-BEGIN
+cat /workload.log
+echo ESYNC-WORKLOAD-END
+echo ESYNC-DUMP-BEGIN
+base64 /dump
+echo ESYNC-DUMP-END
 poweroff -f

@@ -2,10 +2,6 @@
 # dumps of tests/data and their expected findings, a short fuzz run; and the
 # 'fuzz' and 'bench' targets.
 
-# (this file is read before user/module.mk, so it lists the sources itself)
-ENGINE_LIB_SRCS := $(filter-out user/esync.c user/cmd_%.c,$(sort $(wildcard user/*.c)))
-ENGINE_LIB_OBJS := $(patsubst user/%.c,$(O)/user/%.o,$(ENGINE_LIB_SRCS))
-ENGINE_SAN_OBJS := $(patsubst user/%.c,$(O)/user/san/%.o,$(ENGINE_LIB_SRCS))
 ENGINE_T := $(O)/tests/engine
 FUZZ_CC ?= clang
 

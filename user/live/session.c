@@ -167,6 +167,11 @@ int esync_session_run(struct esync_session *s)
 		return ESYNC_EXIT_INCOMPLETE;
 	}
 
+	if (s->on_ready && s->on_ready(s->ctx, s->mode, &s->topo)) {
+		esync_engine_free(r.eng);
+		esync_collect_close(c);
+		return ESYNC_EXIT_INCOMPLETE;
+	}
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGUSR1, &sa, NULL);

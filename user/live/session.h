@@ -32,6 +32,12 @@ struct esync_session {
 	void (*on_finding)(void *ctx, const struct esync_finding *f);
 	/* A fault event, or SIGUSR1 (sig = SIGUSR1; 0 for a fault) */
 	void (*on_trigger)(void *ctx, int sig);
+	/*
+	 * Optional: the hooks are attached (mode and topology known), no
+	 * event has been handed over yet; non-zero ends the session.
+	 */
+	int (*on_ready)(void *ctx, unsigned int mode,
+			const struct esync_topology *topo);
 	void *ctx;
 
 	/* Filled by the session */
