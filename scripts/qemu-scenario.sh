@@ -5,8 +5,8 @@
 #
 # Boot IMAGE with INITRD in QEMU (TCG) on the scenario's machine and
 # emulated IOMMU; the console goes to LOG. The guest powers off by itself.
-#   intel: q35, intel-iommu in scalable mode with device-TLB, e1000e and a
-#          virtio-net that translates through the IOMMU and has ATS
+#   intel: q35, intel-iommu in scalable mode with device-TLB, e1000e, and
+#          a virtio-net with ATS on a PCIe root port
 #   amd:   q35, amd-iommu, virtio-net behind a pcie-pci-bridge (a DMA
 #          alias), e1000e on the root complex
 #   arm:   virt,iommu=smmuv3, virtio-net
@@ -17,8 +17,8 @@ case $scenario in
 intel)
 	qemu=(qemu-system-x86_64 -cpu max -M q35,kernel-irqchip=split
 	      -device intel-iommu,intremap=on,x-scalable-mode=on,device-iotlb=on
-	      -device e1000e -netdev user,id=n0
-	      -device virtio-net-pci,netdev=n0,disable-legacy=on,iommu_platform=on,ats=on)
+	      -device e1000e -device pcie-root-port,id=rp1,bus=pcie.0,chassis=1
+	      -netdev user,id=n0 -device virtio-net-pci,bus=rp1,netdev=n0,ats=on)
 	console=ttyS0 ;;
 amd)
 	qemu=(qemu-system-x86_64 -cpu max -M q35,kernel-irqchip=split

@@ -1,14 +1,16 @@
 #!/bin/busybox sh
 # SPDX-License-Identifier: GPL-2.0-only
 # /init of the recording guest: esync records while the workload drives
-# entry updates; then esync checks the dump in the guest. Between markers
-# on the console: the recorder's log, the check's TAP report and the dump
-# itself in base64, which the host decodes and verifies again. Power off.
+# entry updates (its progress goes to the console); then esync checks the
+# dump in the guest. Between markers on the console: the recorder's log
+# and the check's report, its TAP report, and the dump itself in base64,
+# which the host decodes and verifies again. Power off.
 /bin/busybox --install -s /bin
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev 2>/dev/null
 mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
+mkdir -p /tmp
 
 /bin/esync record -o /dump > /record.log 2>&1 &
 rec=$!
@@ -18,7 +20,7 @@ while [ $i -lt 60 ] && ! grep -q tracing /record.log 2>/dev/null; do
 	sleep 1
 	i=$((i + 1))
 done
-esync-workload > /workload.log 2>&1
+esync-workload 2>&1
 sleep 1
 kill -INT $rec
 wait $rec
@@ -33,9 +35,6 @@ echo ESYNC-REPORT-END
 echo ESYNC-TAP-BEGIN
 /bin/esync check --tap /dump 2>&1
 echo ESYNC-TAP-END
-echo ESYNC-WORKLOAD-BEGIN
-cat /workload.log
-echo ESYNC-WORKLOAD-END
 echo ESYNC-DUMP-BEGIN
 base64 /dump
 echo ESYNC-DUMP-END
