@@ -12,8 +12,8 @@
 # rebuilds. Prints the image path on the last line.
 #
 # "mutant NAME": the patched kernel plus tests/e2e/mutants/NAME.patch, a
-# planted bug. Built incrementally in a copy of the patched tree (about a
-# minute); only the image is kept.
+# planted bug, built incrementally in the patched tree (a minute or two);
+# only the image is kept.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 O=${O:-$top/build}
@@ -67,23 +67,35 @@ prune() {
 }
 
 if [ -n "$mutant" ]; then
-	base=$("$0" "$arch" patched | tee /dev/stderr | tail -n 1)
-	base=${base%/"$image"}
-	tmp=$O/kernel/tmp-$name
+	base=$("$0" "$arch" patched | awk '{ print > "/dev/stderr" } END { print }')
+	tree=${base%/"$image"}
+	# In the patched tree itself: a copy would rebuild everything, as the
+	# host tools' dependencies name the tree's absolute path. The tree's
+	# image and vmlinux are put back afterwards, the bug patched out again.
+	exec 9> "$tree/.mutant-lock"
+	flock 9
+	saved=$(mktemp -d "$O/kernel/saved.XXXXXX")
+	cp -p "$tree/$image" "$tree/vmlinux" "$saved/"
+	restore() {
+		patch -s -R -d "$tree" -p1 -F0 --batch < "$mutant" || true
+		cp -p "$saved/${image##*/}" "$tree/$image"
+		cp -p "$saved/vmlinux" "$tree/vmlinux"
+		rm -rf "$saved"
+	}
+	trap restore EXIT
 	echo "build-kernel: $name: the patched tree plus ${mutant##*/}, incrementally"
-	rm -rf "$tmp" "$dir"
-	cp -a "$base" "$tmp"
-	patch -s -d "$tmp" -p1 -F0 --batch --forward < "$mutant"
+	rm -rf "$dir"
+	patch -s -d "$tree" -p1 -F0 --batch --forward < "$mutant"
 	t0=$SECONDS
-	if ! make -s -C "$tmp" "${make_arch[@]}" -j"$jobs" > "$tmp/build.log" 2>&1; then
-		grep -E 'error|Error' "$tmp/build.log" | head -n 20 >&2
-		echo "build-kernel: the $name build failed; see $tmp/build.log" >&2
+	if ! make -s -C "$tree" "${make_arch[@]}" -j"$jobs" > "$saved/build.log" 2>&1; then
+		grep -E 'error|Error' "$saved/build.log" | head -n 20 >&2
+		mkdir -p "$dir" && cp "$saved/build.log" "$dir/"
+		echo "build-kernel: the $name build failed; see $dir/build.log" >&2
 		exit 1
 	fi
 	mkdir -p "$dir/${image%/*}"
-	cp "$tmp/$image" "$dir/$image"
-	cp "$tmp/build.log" "$dir/"
-	rm -rf "$tmp"
+	cp "$tree/$image" "$dir/$image"
+	cp "$saved/build.log" "$dir/"
 	touch "$dir/done"
 	prune
 	echo "build-kernel: $name kernel built in $((SECONDS - t0)) s"

@@ -24,7 +24,7 @@ esac
 step() { echo "==> $*" >&2; }
 
 step "kernel ($arch, patched)"
-image=$("$top/scripts/build-kernel.sh" "$arch" | tee /dev/stderr | tail -n 1)
+image=$("$top/scripts/build-kernel.sh" "$arch" | awk '{ print > "/dev/stderr" } END { print }')
 
 step "guest image: busybox, a static esync for $arch, the workload"
 initrd=$("$top/scripts/guest-image.sh" "$arch" | tail -n 1)

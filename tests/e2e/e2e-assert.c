@@ -15,7 +15,8 @@
  *                                 invalidations of FORMAT entries all > 0
  *   hitless FORMAT FIELD OLD NEW  a clean hitless write of a FORMAT entry
  *                                 whose FIELD goes from OLD to NEW
- *   finding CHECK TEXT            a CHECK finding whose device or evidence
+ *   finding CHECK TEXT            a CHECK finding on a TEXT entry (a format
+ *                                 name), or whose device or evidence
  *                                 contains TEXT
  *
  * With --guest-tap, the TAP report 'esync check --tap' printed in the guest
@@ -223,12 +224,14 @@ static void on_seq_done(void *ctx, const struct esync_seq *s)
 
 static bool finding_matches(const struct esync_finding *f, const struct expect *e)
 {
+	const struct esync_format *fmt = esync_format_by_id(f->format);
 	char dev[64];
 
 	if ((int)f->check != e->check)
 		return false;
 	esync_entry_dev_str(f->format, f->dev, f->sub, dev, sizeof(dev));
-	return strstr(dev, e->text) || strstr(f->evidence, e->text);
+	return (fmt && !strcmp(fmt->name, e->text)) || strstr(dev, e->text) ||
+	       strstr(f->evidence, e->text);
 }
 
 /* The guest's 'esync check --tap': its test points, and how many failed. */

@@ -56,7 +56,7 @@ for c in "$@"; do
 	say "== $name: $scenario scenario, ${kernel[*]:-patched} kernel"
 
 	if ! image=$(timed "$name: kernel" "$top/scripts/build-kernel.sh" "$arch" \
-			"${kernel[@]}" | tee /dev/stderr | tail -n 1) || [ ! -f "$image" ]; then
+			"${kernel[@]}" | awk '{ print > "/dev/stderr" } END { print }') || [ ! -f "$image" ]; then
 		fail_case "$name" "the ${kernel[*]} $arch kernel did not build"
 		continue
 	fi

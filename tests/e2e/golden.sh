@@ -4,7 +4,8 @@
 # The golden dumps: what the QEMU guests of 'make e2e' recorded, kept in
 # tests/data/e2e/CASE.dump, verified offline against tests/e2e/cases/CASE.case
 # on every 'make check' (no QEMU needed). One test point per dump; the
-# failing expectations come as diagnostics. Prints TAP 13.
+# failing expectations come as diagnostics. Then each planted bug's dump
+# must fail its scenario's clean case. Prints TAP 13.
 O=${O:-build}
 assert=$O/tests/e2e/e2e-assert
 shopt -s nullglob
@@ -26,6 +27,20 @@ for d in tests/data/e2e/*.dump; do
 	else
 		echo "not ok $n - $name: e2e-assert exit $rc"
 		grep -E '^not ok|^#   |e2e-assert:' <<< "$res" | sed 's/^/#   /'
+	fi
+done
+# The assertions can fail: a planted bug's dump must fail the clean
+# expectations of its scenario's patched case.
+for d in tests/data/e2e/mutant-*.dump; do
+	name=$(basename "$d" .dump)
+	scenario=$(sed -n 's/^scenario[[:space:]]\+\([a-z]*\).*/\1/p' "tests/e2e/cases/$name.case")
+	n=$((n + 1))
+	"$assert" "tests/e2e/cases/$scenario.case" "$d" > /dev/null 2>&1
+	rc=$?
+	if [ $rc -eq 1 ]; then
+		echo "ok $n - $name fails the clean $scenario case"
+	else
+		echo "not ok $n - $name against the clean $scenario case: exit $rc, expected 1"
 	fi
 done
 if [ $n -eq 0 ]; then
