@@ -9,7 +9,7 @@
 set -euo pipefail
 log=$1 name=$2
 tr -d '\r' < "$log" | awk -v b="ESYNC-$name-BEGIN" -v e="ESYNC-$name-END" '
-	$0 == e && on { done = 1; exit }
+	$0 == e && on { done = 1; on = 0; next }
 	on { print }
-	$0 == b { on = 1 }
+	$0 == b && !done { on = 1 }
 	END { exit done ? 0 : 1 }'
