@@ -3,7 +3,7 @@
 #
 # Check the kernel series the way a maintainer would before taking it:
 #  - it applies without fuzz on the Debian source named in kernel-patch/BASE;
-#  - after each patch, drivers/iommu/ builds with W=1 and no warning in the
+#  - after each patch, drivers/iommu/ builds with W=1 and no new warning in the
 #    series' files, for x86_64 and arm64;
 #  - every patch is clean under checkpatch.pl --strict.
 # Prints TAP 13. Work goes to $O/kernel-check (O defaults to build).
@@ -79,6 +79,25 @@ series_c=$(echo "$series_files" | grep "^drivers/.*\.c$")
 # the drivers are arch-specific and come from the per-arch configs.
 lib_c=$(echo "$series_c" | grep "^drivers/iommu/[^/]*\.c$")
 
+# A warning is a finding of file and message, its line number aside.
+warning_key() { sed -E "s|^$src/||; s|^([^:]+):[0-9]+:[0-9]+:|\1:|"; }
+# Warnings the unpatched tree already has are not the series': build
+# drivers/iommu once before the first patch and remember them.
+for arch in "${archs[@]}"; do
+	b=$work/build-$arch
+	configure "$arch" && refresh_config "$arch"
+	# shellcheck disable=SC2046
+	make -C "$src" O="$b" $(cross "$arch") -j"$jobs" W=1 drivers/iommu/ \
+		> "$b/base.log" 2>&1 || true
+	grep -E '(warning|error):' "$b/base.log" | warning_key
+done | sort -u > "$work/base-warnings"
+new_warnings() {
+	local l
+	while IFS= read -r l; do
+		grep -qxF "$(warning_key <<< "$l")" "$work/base-warnings" || echo "$l"
+	done
+}
+
 for p in "${patches[@]}"; do
 	if out=$(patch -d "$src" -p1 -F0 --batch --forward < "$kp/$p" 2>&1); then
 		:
@@ -99,7 +118,8 @@ for p in "${patches[@]}"; do
 		objs=$(for f in $lib_c; do [ -f "$src/$f" ] && echo "${f%.c}.o"; done)
 		# shellcheck disable=SC2046,SC2086
 		if make -C "$src" O="$b" $(cross "$arch") -j"$jobs" W=1 drivers/iommu/ $objs > "$log" 2>&1; then
-			warns=$(grep -E '(warning|error):' "$log" | grep -F -f <(echo "$series_files") || true)
+			warns=$(grep -E '(warning|error):' "$log" | grep -F -f <(echo "$series_files") |
+				new_warnings || true)
 			for o in $objs; do
 				[ -f "$b/$o" ] || warns="$warns${warns:+
 }$o was not built"
