@@ -224,6 +224,10 @@ bool esync_inv_decode(const union esync_event *ev, struct esync_inv *inv)
 	case ESYNC_EV_COMPLETION:
 		inv->family = ev->completion.family;
 		inv->kind = ESYNC_INV_COMPLETION;
+		/* named after what the driver waited on */
+		inv->opcode = inv->family == ESYNC_FAMILY_SMMU ? 0x46 :	/* CMD_SYNC */
+			      inv->family == ESYNC_FAMILY_VTD ? 5 :	/* INV_WAIT */
+			      inv->family == ESYNC_FAMILY_AMD ? 1 : 0;	/* COMPLETION_WAIT */
 		return true;
 	}
 	return false;
