@@ -77,7 +77,7 @@ kernel-kunit: $(O)/tests/ktap-check $(TAP_SUMMARY)
 # The main job: trace the patched kernel live in a QEMU guest and print
 # esync's report (SCENARIO=intel|amd|arm).
 SCENARIO ?= intel
-run:
+run: $(O)/esync
 	$(Q)O=$(O) scripts/run.sh $(SCENARIO)
 
 # Debian packages the build and the tests need (root; see scripts/install-deps.sh).

@@ -8,7 +8,7 @@
 # boot the kernel in QEMU (TCG) with the scenario's emulated IOMMU, record
 # every IOMMU entry update with esync while a workload switches domain
 # types, rebinds devices and moves IRQs, then print esync's verification
-# report and a per-entry timeline. Exit status: esync check's (0 clean,
+# report and a line per entry. Exit status: esync check's (0 clean,
 # 1 findings, 2 incomplete), or 3 if the guest printed no report.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)

@@ -13,6 +13,7 @@
 #include "cmd.h"
 #include "dump.h"
 #include "engine.h"
+#include "probe.h"
 
 struct shown {
 	uint64_t entry, id;
@@ -45,11 +46,14 @@ struct show_ctx {
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: esync show [--entry ADDR] [--device DEV] [--check CHECKS] FILE\n\n"
+		"Usage: esync show [--entry ADDR] [--device DEV] [--check CHECKS] FILE\n"
+		"       esync show --summary FILE\n\n"
 		"Print the timeline of every entry update in a dump: the stores with\n"
 		"the fields each changed, the syncs and invalidation commands, how the\n"
-		"write went and the findings of the checks.\n\n"
+		"write went and the findings of the checks.  --summary: one line per\n"
+		"entry instead, its writes by kind and the checks that found something.\n\n"
 		"Options:\n"
+		"  --summary        one line per entry\n"
 		"  --entry ADDR     only the entry at this kernel address (hex)\n"
 		"  --device DEV     only this device: 0000:02:01.0, 02:01.0 or a number\n"
 		"                   (StreamID, requester ID, DeviceID)\n"
@@ -57,6 +61,7 @@ static void usage(FILE *out)
 		"  -h, --help       this text\n\n"
 		"EXAMPLES\n"
 		"  esync show trace.dump\n"
+		"  esync show --summary trace.dump\n"
 		"  esync show --device 02:01.0 --check A1 amd.dump\n"
 		"  esync show --entry 0xffff000040001000 arm.dump | less\n");
 }
@@ -269,7 +274,7 @@ static int pass(struct show_ctx *c, const char *path, bool one)
 		esync_err("%s", r.err);
 		return -1;
 	}
-	e = esync_engine_new(&sink, &r.info.topo, ESYNC_ALL_CHECKS);
+	e = esync_engine_new(&sink, &r.info.topo, esync_mode_checks(r.info.mode));
 	if (!e) {
 		esync_dump_close(&r);
 		return -1;
@@ -302,16 +307,156 @@ static int pass(struct show_ctx *c, const char *path, bool one)
 	return rc < 0 ? 1 : 0;
 }
 
+/* --summary: one line per entry, in order of first write */
+struct entry_sum {
+	uint64_t entry;
+	uint16_t format, iommu;
+	uint32_t dev, sub;
+	uint64_t writes, how[3], incomplete, stores, syncs, failing;
+	uint32_t checks;	/* bit per check that found something */
+	struct entry_sum *hnext;
+};
+
+struct sum_ctx {
+	struct entry_sum **hash;	/* SUM_BUCKETS chains */
+	struct entry_sum *all;		/* by first write */
+	size_t nr, cap;
+	bool oom;
+};
+
+#define SUM_BUCKETS 4096
+
+static struct entry_sum *sum_get(struct sum_ctx *c, uint64_t entry)
+{
+	size_t b = (size_t)((entry >> 4) * 0x9e3779b97f4a7c15ULL >> 52) % SUM_BUCKETS;
+	struct entry_sum *e;
+
+	for (e = c->hash[b]; e; e = e->hnext)
+		if (e->entry == entry)
+			return e;
+	if (c->nr == c->cap) {
+		/* chains hold pointers into 'all': grow by relinking */
+		size_t cap = c->cap ? c->cap * 2 : 256;
+		struct entry_sum *p = realloc(c->all, cap * sizeof(*p));
+
+		if (!p) {
+			c->oom = true;
+			return NULL;
+		}
+		c->all = p;
+		c->cap = cap;
+		memset(c->hash, 0, SUM_BUCKETS * sizeof(*c->hash));
+		for (size_t i = 0; i < c->nr; i++) {
+			size_t bi = (size_t)((p[i].entry >> 4) * 0x9e3779b97f4a7c15ULL >> 52) % SUM_BUCKETS;
+
+			p[i].hnext = c->hash[bi];
+			c->hash[bi] = &p[i];
+		}
+	}
+	e = &c->all[c->nr++];
+	memset(e, 0, sizeof(*e));
+	e->entry = entry;
+	e->hnext = c->hash[b];
+	c->hash[b] = e;
+	return e;
+}
+
+static void sum_finding(void *ctx, const struct esync_finding *f)
+{
+	struct entry_sum *e = sum_get(ctx, f->entry);
+
+	if (e)
+		e->checks |= 1u << f->check;
+}
+
+static void sum_done(void *ctx, const struct esync_seq *s)
+{
+	struct entry_sum *e = sum_get(ctx, s->entry);
+
+	if (!e)
+		return;
+	e->format = s->format;
+	e->iommu = s->iommu;
+	e->dev = s->dev;
+	e->sub = s->sub;
+	e->writes++;
+	if (s->ended && s->how < 3)
+		e->how[s->how]++;
+	else
+		e->incomplete++;
+	e->stores += s->nr_stores;
+	e->syncs += s->nr_completed;
+	e->failing += !!s->reported;
+}
+
+static int summary(const char *path)
+{
+	struct sum_ctx c = { .hash = calloc(SUM_BUCKETS, sizeof(*c.hash)) };
+	struct esync_engine_sink sink = { sum_finding, sum_done, &c };
+	struct esync_dump_reader r;
+	struct esync_engine *eng;
+	union esync_event ev;
+	int rc;
+
+	if (!c.hash || esync_dump_open(&r, path) < 0) {
+		esync_err("%s", c.hash ? r.err : "show: out of memory");
+		free(c.hash);
+		return -1;
+	}
+	eng = esync_engine_new(&sink, &r.info.topo, esync_mode_checks(r.info.mode));
+	if (!eng) {
+		esync_dump_close(&r);
+		free(c.hash);
+		return -1;
+	}
+	while ((rc = esync_dump_next(&r, &ev)) > 0)
+		esync_engine_event(eng, &ev);
+	if (rc < 0)
+		esync_err("warning: %s", r.err);
+	esync_engine_finish(eng);
+	printf("# %s: %zu entries\n", path, c.nr);
+	for (size_t i = 0; i < c.nr; i++) {
+		const struct entry_sum *e = &c.all[i];
+		const struct esync_format *f = esync_format_by_id(e->format);
+		char dev[64];
+
+		esync_entry_dev_str(e->format, e->dev, e->sub, dev, sizeof(dev));
+		printf("%-10s %-26s iommu %u  %3" PRIu64 " write%s: %" PRIu64 " hitless, %"
+		       PRIu64 " disruptive, %" PRIu64 " no change%s; %" PRIu64
+		       " stores, %" PRIu64 " syncs; ",
+		       f ? f->name : "?", dev, e->iommu, e->writes, e->writes == 1 ? " " : "s",
+		       e->how[ESYNC_HOW_HITLESS], e->how[ESYNC_HOW_DISRUPTIVE],
+		       e->how[ESYNC_HOW_NO_CHANGE], e->incomplete ? ", some incomplete" : "",
+		       e->stores, e->syncs);
+		if (!e->checks) {
+			printf("clean\n");
+			continue;
+		}
+		printf("%" PRIu64 " with findings:", e->failing);
+		for (unsigned int k = 0; k < ESYNC_CHK_NR; k++)
+			if (e->checks & (1u << k))
+				printf(" %s", esync_check_name(k));
+		printf("\n");
+	}
+	esync_engine_free(eng);
+	esync_dump_close(&r);
+	free(c.all);
+	free(c.hash);
+	return rc < 0 || c.oom ? 1 : 0;
+}
+
 static int run(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "entry", required_argument, NULL, 'e' },
 		{ "device", required_argument, NULL, 'd' },
 		{ "check", required_argument, NULL, 'c' },
+		{ "summary", no_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	struct show_ctx c = { 0 };
+	bool sum = false;
 	char *end;
 	int opt, rc;
 
@@ -348,6 +493,9 @@ static int run(int argc, char **argv)
 				c.check_mask |= 1u << id;
 			}
 			break;
+		case 's':
+			sum = true;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -359,6 +507,10 @@ static int run(int argc, char **argv)
 	if (argc - optind != 1) {
 		esync_err("show: give one dump file; see 'esync show --help'");
 		return ESYNC_EXIT_INCOMPLETE;
+	}
+	if (sum) {
+		rc = summary(argv[optind]);
+		return rc ? ESYNC_EXIT_INCOMPLETE : 0;
 	}
 	if (c.check_mask && pass(&c, argv[optind], true) < 0)
 		return ESYNC_EXIT_INCOMPLETE;

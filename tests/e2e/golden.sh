@@ -43,6 +43,24 @@ for d in tests/data/e2e/mutant-*.dump; do
 		echo "not ok $n - $name against the clean $scenario case: exit $rc, expected 1"
 	fi
 done
+# The per-entry summary of 'esync show' on them: every arm entry clean,
+# the planted bug's STE with its H1.
+n=$((n + 1))
+sum=$("$O/esync" show --summary tests/data/e2e/arm.dump)
+if [ -f tests/data/e2e/arm.dump ] && [ "$(grep -c '; clean$' <<< "$sum")" -eq 2 ]; then
+	echo "ok $n - esync show --summary: the arm guest's STE and CD are clean"
+else
+	echo "not ok $n - esync show --summary on arm.dump"
+	sed 's/^/#   /' <<< "$sum"
+fi
+n=$((n + 1))
+sum=$("$O/esync" show --summary tests/data/e2e/mutant-lib-no-step-sync.dump)
+if grep -qE '^smmu-ste .*; 2 with findings: H1$' <<< "$sum"; then
+	echo "ok $n - esync show --summary: the planted bug's STE has 2 writes with H1"
+else
+	echo "not ok $n - esync show --summary on mutant-lib-no-step-sync.dump"
+	sed 's/^/#   /' <<< "$sum"
+fi
 if [ $n -eq 0 ]; then
 	echo "not ok 1 - no golden dump in tests/data/e2e"
 	n=1

@@ -30,7 +30,7 @@ echo ESYNC-REPORT-BEGIN
 cat /record.log
 /bin/esync check /dump
 echo "esync check exit status: $?"
-/bin/esync show /dump | head -n 60
+/bin/esync show --summary /dump
 echo ESYNC-REPORT-END
 echo ESYNC-TAP-BEGIN
 /bin/esync check --tap /dump 2>&1
