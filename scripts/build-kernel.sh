@@ -60,6 +60,15 @@ if [ -f "$dir/done" ]; then
 	echo "$dir/$image"
 	exit 0
 fi
+# build TREE LOG: make the image in TREE, its output in LOG; on failure
+# show the errors and stop.
+build() {
+	if ! make -s -C "$1" "${make_arch[@]}" -j"$jobs" > "$2" 2>&1; then
+		grep -E 'error|Error' "$2" | head -n 20 >&2
+		echo "build-kernel: the $name build failed; see $2" >&2
+		exit 1
+	fi
+}
 prune() {
 	for d in "$O/kernel/$name"-*; do
 		[ "$d" = "$dir" ] || [ ! -e "$d/done" ] || rm -rf "$d"
@@ -87,15 +96,9 @@ if [ -n "$mutant" ]; then
 	rm -rf "$dir"
 	patch -s -d "$tree" -p1 -F0 --batch --forward < "$mutant"
 	t0=$SECONDS
-	if ! make -s -C "$tree" "${make_arch[@]}" -j"$jobs" > "$saved/build.log" 2>&1; then
-		grep -E 'error|Error' "$saved/build.log" | head -n 20 >&2
-		mkdir -p "$dir" && cp "$saved/build.log" "$dir/"
-		echo "build-kernel: the $name build failed; see $dir/build.log" >&2
-		exit 1
-	fi
 	mkdir -p "$dir/${image%/*}"
+	build "$tree" "$dir/build.log"
 	cp "$tree/$image" "$dir/$image"
-	cp "$saved/build.log" "$dir/"
 	touch "$dir/done"
 	prune
 	echo "build-kernel: $name kernel built in $((SECONDS - t0)) s"
@@ -127,11 +130,7 @@ t0=$SECONDS
 done ) &
 ticker=$!
 trap 'kill $ticker 2>/dev/null' EXIT
-if ! make -s -C "$dir" "${make_arch[@]}" -j"$jobs" > "$dir/build.log" 2>&1; then
-	grep -E 'error|Error' "$dir/build.log" | head -n 20 >&2
-	echo "build-kernel: the $arch build failed; see $dir/build.log" >&2
-	exit 1
-fi
+build "$dir" "$dir/build.log"
 touch "$dir/done"
 prune
 echo "build-kernel: $name kernel built in $((SECONDS - t0)) s"

@@ -314,28 +314,27 @@ struct entry_sum {
 	uint32_t dev, sub;
 	uint64_t writes, how[3], incomplete, stores, syncs, failing;
 	uint32_t checks;	/* bit per check that found something */
-	struct entry_sum *hnext;
+	uint32_t hnext;		/* next index + 1 in the bucket, 0 ends */
 };
 
+#define SUM_BUCKETS 4096
+
 struct sum_ctx {
-	struct entry_sum **hash;	/* SUM_BUCKETS chains */
+	uint32_t head[SUM_BUCKETS];	/* first index + 1, 0: empty */
 	struct entry_sum *all;		/* by first write */
 	size_t nr, cap;
 	bool oom;
 };
-
-#define SUM_BUCKETS 4096
 
 static struct entry_sum *sum_get(struct sum_ctx *c, uint64_t entry)
 {
 	size_t b = (size_t)((entry >> 4) * 0x9e3779b97f4a7c15ULL >> 52) % SUM_BUCKETS;
 	struct entry_sum *e;
 
-	for (e = c->hash[b]; e; e = e->hnext)
-		if (e->entry == entry)
-			return e;
+	for (uint32_t i = c->head[b]; i; i = c->all[i - 1].hnext)
+		if (c->all[i - 1].entry == entry)
+			return &c->all[i - 1];
 	if (c->nr == c->cap) {
-		/* chains hold pointers into 'all': grow by relinking */
 		size_t cap = c->cap ? c->cap * 2 : 256;
 		struct entry_sum *p = realloc(c->all, cap * sizeof(*p));
 
@@ -345,19 +344,12 @@ static struct entry_sum *sum_get(struct sum_ctx *c, uint64_t entry)
 		}
 		c->all = p;
 		c->cap = cap;
-		memset(c->hash, 0, SUM_BUCKETS * sizeof(*c->hash));
-		for (size_t i = 0; i < c->nr; i++) {
-			size_t bi = (size_t)((p[i].entry >> 4) * 0x9e3779b97f4a7c15ULL >> 52) % SUM_BUCKETS;
-
-			p[i].hnext = c->hash[bi];
-			c->hash[bi] = &p[i];
-		}
 	}
 	e = &c->all[c->nr++];
 	memset(e, 0, sizeof(*e));
 	e->entry = entry;
-	e->hnext = c->hash[b];
-	c->hash[b] = e;
+	e->hnext = c->head[b];
+	c->head[b] = (uint32_t)c->nr;
 	return e;
 }
 
@@ -391,22 +383,22 @@ static void sum_done(void *ctx, const struct esync_seq *s)
 
 static int summary(const char *path)
 {
-	struct sum_ctx c = { .hash = calloc(SUM_BUCKETS, sizeof(*c.hash)) };
-	struct esync_engine_sink sink = { sum_finding, sum_done, &c };
+	struct sum_ctx *c = calloc(1, sizeof(*c));
+	struct esync_engine_sink sink = { sum_finding, sum_done, c };
 	struct esync_dump_reader r;
 	struct esync_engine *eng;
 	union esync_event ev;
 	int rc;
 
-	if (!c.hash || esync_dump_open(&r, path) < 0) {
-		esync_err("%s", c.hash ? r.err : "show: out of memory");
-		free(c.hash);
+	if (!c || esync_dump_open(&r, path) < 0) {
+		esync_err("%s", c ? r.err : "show: out of memory");
+		free(c);
 		return -1;
 	}
 	eng = esync_engine_new(&sink, &r.info.topo, esync_mode_checks(r.info.mode));
 	if (!eng) {
 		esync_dump_close(&r);
-		free(c.hash);
+		free(c);
 		return -1;
 	}
 	while ((rc = esync_dump_next(&r, &ev)) > 0)
@@ -414,9 +406,9 @@ static int summary(const char *path)
 	if (rc < 0)
 		esync_err("warning: %s", r.err);
 	esync_engine_finish(eng);
-	printf("# %s: %zu entries\n", path, c.nr);
-	for (size_t i = 0; i < c.nr; i++) {
-		const struct entry_sum *e = &c.all[i];
+	printf("# %s: %zu entries\n", path, c->nr);
+	for (size_t i = 0; i < c->nr; i++) {
+		const struct entry_sum *e = &c->all[i];
 		const struct esync_format *f = esync_format_by_id(e->format);
 		char dev[64];
 
@@ -440,9 +432,10 @@ static int summary(const char *path)
 	}
 	esync_engine_free(eng);
 	esync_dump_close(&r);
-	free(c.all);
-	free(c.hash);
-	return rc < 0 || c.oom ? 1 : 0;
+	rc = rc < 0 || c->oom ? 1 : 0;
+	free(c->all);
+	free(c);
+	return rc;
 }
 
 static int run(int argc, char **argv)

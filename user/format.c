@@ -64,6 +64,18 @@ static const struct esync_field *fields_of(const struct esync_format *f,
 	return f->fields;
 }
 
+const struct esync_field *esync_format_field(const struct esync_format *f,
+					     const uint64_t *entry, const char *name)
+{
+	unsigned int nr;
+	const struct esync_field *tab = fields_of(f, entry, &nr);
+
+	for (unsigned int i = 0; i < nr; i++)
+		if (!strcmp(tab[i].name, name))
+			return &tab[i];
+	return NULL;
+}
+
 /* Appends to a bounded buffer; a piece that does not fit is dropped whole. */
 struct outbuf {
 	char *buf;

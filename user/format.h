@@ -95,6 +95,10 @@ size_t esync_format_diff(const struct esync_format *f, const uint64_t *a,
 size_t esync_format_decode(const struct esync_format *f, const uint64_t *entry,
 			   char *buf, size_t len);
 
+/* The field called 'name' in the layout 'entry' has; NULL if none. */
+const struct esync_field *esync_format_field(const struct esync_format *f,
+					     const uint64_t *entry, const char *name);
+
 /* Value of a field in an entry. */
 uint64_t esync_field_get(const struct esync_field *fld, const uint64_t *entry);
 

@@ -85,26 +85,6 @@ static void point(struct ctx *c, bool ok, const char *fmt, ...)
 	c->tap_failed += !ok;
 }
 
-static const struct esync_field *field_of(const struct esync_format *f,
-					  const uint64_t *entry, const char *name)
-{
-	const struct esync_field *t = f->fields;
-	unsigned int nr = f->nr_fields;
-
-	if (f->fields_for) {
-		const struct esync_field *v = f->fields_for(entry, &nr);
-
-		if (v)
-			t = v;
-		else
-			nr = f->nr_fields;
-	}
-	for (unsigned int i = 0; i < nr; i++)
-		if (!strcmp(t[i].name, name))
-			return &t[i];
-	return NULL;
-}
-
 static int parse_case(struct ctx *c, const char *path)
 {
 	char line[256], a[64], b[64], d[64];
@@ -214,8 +194,8 @@ static void on_seq_done(void *ctx, const struct esync_seq *s)
 		if (e->type != E_HITLESS || e->fmt->id != s->format || !s->ended ||
 		    s->how != ESYNC_HOW_HITLESS || s->reported)
 			continue;
-		fo = field_of(e->fmt, s->cur, e->field);
-		ft = field_of(e->fmt, s->target, e->field);
+		fo = esync_format_field(e->fmt, s->cur, e->field);
+		ft = esync_format_field(e->fmt, s->target, e->field);
 		if (fo && ft && esync_field_get(fo, s->cur) == e->from &&
 		    esync_field_get(ft, s->target) == e->to)
 			e->matched++;

@@ -96,6 +96,19 @@ static bool loads(const struct esync_probe_result *r, const char *prog)
 	return i >= 0 && r->load[i];
 }
 
+/* esync_probe on a tracefs tree and a fake BTF holding these names */
+static int probe_fake(const char *tracefs, const char *const *typedefs,
+		      const char *const *funcs, struct esync_probe_result *r)
+{
+	struct fake_btf b = { typedefs, funcs };
+	struct esync_probe_env env = {
+		.tracefs = tracefs, .btf_has = fake_has, .btf_ctx = &b,
+		.have_btf = true,
+	};
+
+	return esync_probe(&env, 0, r);
+}
+
 static void test_probe_patched(void)
 {
 	static const char *const tds[] = {
@@ -104,14 +117,9 @@ static void test_probe_patched(void)
 		"btf_trace_entry_sync_write_end", "btf_trace_amd_iommu_cmd",
 		"btf_trace_io_page_fault", NULL };
 	static const char *const fns[] = { "modify_irte_ga", NULL };
-	struct fake_btf b = { tds, fns };
-	struct esync_probe_env env = {
-		.tracefs = "tests/data/tracefs-amd-legacy", .btf_has = fake_has,
-		.btf_ctx = &b, .have_btf = true,
-	};
 	struct esync_probe_result r;
 
-	ASSERT_EQ(0, esync_probe(&env, 0, &r));
+	ASSERT_EQ(0, probe_fake("tests/data/tracefs-amd-legacy", tds, fns, &r));
 	EXPECT_EQ(ESYNC_MODE_PATCHED, r.mode);
 	EXPECT_TRUE(loads(&r, "es_write_begin"));
 	EXPECT_TRUE(loads(&r, "amd_cmd"));
@@ -124,14 +132,9 @@ static void test_probe_patched(void)
 static void test_probe_legacy_amd(void)
 {
 	static const char *const tds[] = { "btf_trace_io_page_fault", NULL };
-	struct fake_btf b = { tds, NULL };
-	struct esync_probe_env env = {
-		.tracefs = "tests/data/tracefs-amd-legacy", .btf_has = fake_has,
-		.btf_ctx = &b, .have_btf = true,
-	};
 	struct esync_probe_result r;
 
-	ASSERT_EQ(0, esync_probe(&env, 0, &r));
+	ASSERT_EQ(0, probe_fake("tests/data/tracefs-amd-legacy", tds, NULL, &r));
 	EXPECT_EQ(ESYNC_MODE_LEGACY, r.mode);
 	EXPECT_TRUE(r.filter_functions);
 	EXPECT_TRUE(loads(&r, "amd_modify_irte_ga"));
@@ -155,21 +158,15 @@ static void test_probe_vtd_completion(void)
 		"btf_trace_qi_wait", NULL };
 	static const char *const legacy[] = { "btf_trace_qi_submit", NULL };
 	static const char *const fns[] = { "qi_submit_sync", NULL };
-	struct fake_btf b = { patched, fns };
-	struct esync_probe_env env = {
-		.tracefs = "tests/data/no-such-tracefs", .btf_has = fake_has,
-		.btf_ctx = &b, .have_btf = true,
-	};
 	struct esync_probe_result r;
 
-	ASSERT_EQ(0, esync_probe(&env, 0, &r));
+	ASSERT_EQ(0, probe_fake("tests/data/no-such-tracefs", patched, fns, &r));
 	EXPECT_EQ(ESYNC_MODE_PATCHED, r.mode);
 	EXPECT_TRUE(loads(&r, "vtd_qi_submit"));
 	EXPECT_TRUE(loads(&r, "vtd_qi_wait"));
 	EXPECT_FALSE(loads(&r, "vtd_qi_done"));
 
-	b.typedefs = legacy;
-	ASSERT_EQ(0, esync_probe(&env, 0, &r));
+	ASSERT_EQ(0, probe_fake("tests/data/no-such-tracefs", legacy, fns, &r));
 	EXPECT_EQ(ESYNC_MODE_LEGACY, r.mode);
 	EXPECT_TRUE(loads(&r, "vtd_qi_submit"));
 	EXPECT_TRUE(loads(&r, "vtd_qi_done"));
@@ -178,15 +175,10 @@ static void test_probe_vtd_completion(void)
 
 static void test_probe_isra(void)
 {
-	struct fake_btf b = { NULL, NULL };
-	struct esync_probe_env env = {
-		.tracefs = "tests/data/tracefs-isra", .btf_has = fake_has,
-		.btf_ctx = &b, .have_btf = true,
-	};
 	struct esync_probe_result r;
 	int i = esync_hook_find("amd_modify_irte_ga");
 
-	ASSERT_EQ(0, esync_probe(&env, 0, &r));
+	ASSERT_EQ(0, probe_fake("tests/data/tracefs-isra", NULL, NULL, &r));
 	EXPECT_FALSE(r.load[i]);
 	EXPECT_TRUE(strstr(r.why[i], "modify_irte_ga.isra.0") != NULL);
 	EXPECT_TRUE(loads(&r, "amd_free_irte"));
