@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "version.h"
 
 /* In the order 'esync --help' lists them; missing ones are NULL. */
 static const struct esync_cmd *const cmds[] = {
@@ -40,6 +41,7 @@ static void usage(FILE *out)
 	for (size_t i = 0; i < NR_CMDS; i++)
 		if (cmds[i])
 			fprintf(out, "  %-10s %s\n", cmds[i]->name, cmds[i]->summary);
+	fprintf(out, "  %-10s %s\n", "version", "print the version (also --version)");
 	fprintf(out, "\n'esync COMMAND --help' describes a command.\n");
 }
 
@@ -48,6 +50,11 @@ int main(int argc, char **argv)
 	if (argc < 2) {
 		usage(stderr);
 		return ESYNC_EXIT_INCOMPLETE;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V") ||
+	    !strcmp(argv[1], "version")) {
+		printf("esync %s\n", esync_version());
+		return 0;
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
 	    !strcmp(argv[1], "help")) {

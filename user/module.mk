@@ -33,3 +33,14 @@ $(O)/esync: $(ESYNC_OBJS)
 	$(Q)$(CC) $(CFLAGS) $(ESYNC_LDFLAGS) -o $@ $^ $(ESYNC_LIBS) -lpthread
 
 BINS += $(O)/esync
+
+# The version (Makefile: ESYNC_VERSION) as a header that is rewritten only
+# when it changes, so that a new commit relinks esync and nothing else.
+ESYNC_VERSION_H := $(O)/gen/esync-version.h
+$(ESYNC_VERSION_H): FORCE
+	$(Q)mkdir -p $(@D) && printf '#define ESYNC_VERSION "%s"\n' '$(ESYNC_VERSION)' > $@.tmp && \
+		if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+$(O)/user/version.o $(O)/user/san/version.o: $(ESYNC_VERSION_H)
+$(O)/user/version.o $(O)/user/san/version.o: ESYNC_INC += -I$(O)/gen
+FORCE:
+.PHONY: FORCE
