@@ -43,7 +43,7 @@ static long body_store(__u32 i, void *ctx)
 	ev->hdr.kind = ESYNC_EV_STORE;
 	ev->hdr.size = sizeof(*ev);
 	ev->hdr.flags = 0;
-	ev->hdr.pad = 0;
+	ev->hdr.tid = 0;
 	ev->entry = 0x1000 + (i / 4) * 64;
 	ev->index = i & 1;
 	ev->pad = 0;

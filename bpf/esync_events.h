@@ -64,13 +64,13 @@ enum esync_ev_kind {
 /* Common header of every event. */
 struct esync_ev_hdr {
 	esync_u64 ts_ns;		/* CLOCK_MONOTONIC */
-	esync_u64 seq;		/* per-write sequence id; 0 if none */
+	esync_u64 seq;		/* the write this event belongs to; 0 if none */
 	esync_u32 cpu;
 	esync_u16 iommu;		/* IOMMU instance */
 	esync_u16 kind;		/* enum esync_ev_kind */
 	esync_u16 size;		/* of the whole event, header included */
 	esync_u16 flags;		/* reserved, 0 */
-	esync_u32 pad;
+	esync_u32 tid;		/* kernel task that emitted it; 0 if unknown */
 };
 
 /* entry_sync_write_begin */
@@ -184,7 +184,8 @@ enum esync_family {
 /*
  * The driver waited for every command it queued before this one to
  * complete: CMD_SYNC, the invalidation-wait descriptor qi_submit_sync()
- * appends, COMPLETION_WAIT.
+ * appends, COMPLETION_WAIT.  status is what the wait returned: only 0 means
+ * the commands before it took effect.
  */
 struct esync_ev_completion {
 	struct esync_ev_hdr hdr;

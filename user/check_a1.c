@@ -2,8 +2,10 @@
 /*
  * A1 alias coverage: after an AMD DTE or IRTE change for device D, every DMA
  * alias of D (from the topology: what pci_for_each_dma_alias() visits, plus
- * IVRS aliases) needs its own invalidation, since the IOMMU caches the entry
- * under the requester ID the DMA or MSI actually carries.
+ * IVRS aliases) needs its own invalidation, completed by a successful
+ * completion, since the IOMMU caches the entry under the requester ID the
+ * DMA or MSI actually carries.  An alias flush that was issued but never
+ * waited for (or whose wait failed) does not count.
  */
 #include <stdio.h>
 
@@ -18,67 +20,105 @@ static bool applies(const struct esync_seq *s)
 static void a1_after_store(struct esync_seq *s, unsigned int q)
 {
 	s->a1_nr = 0;
-	s->a1_all = false;
+	s->a1_done_nr = 0;
+	s->a1_all = s->a1_all_done = false;
 }
 
-static bool seen(const struct esync_seq *s, uint32_t dev)
+/* Index of dev among the invalidated ones, or -1. */
+static int find(const struct esync_seq *s, uint32_t dev)
 {
 	for (unsigned int i = 0; i < s->a1_nr; i++)
 		if (s->a1_dev[i] == (dev & 0xffff))
-			return true;
-	return false;
+			return (int)i;
+	return -1;
+}
+
+static bool completed(const struct esync_seq *s, uint32_t dev)
+{
+	int i = find(s, dev);
+
+	return s->a1_all_done || (i >= 0 && (unsigned int)i < s->a1_done_nr);
 }
 
 static void a1_command(struct esync_seq *s, const struct esync_inv *inv,
-		       bool covers)
+		       bool covers, bool named)
 {
 	if (!applies(s) || !s->nr_stores || !esync_inv_same_cache(s, inv))
 		return;
-	if (inv->target == ESYNC_INVT_ALL)
+	if (inv->target == ESYNC_INVT_ALL) {
 		s->a1_all = true;
-	else if (!seen(s, inv->dev) && s->a1_nr < ESYNC_A1_MAX)
+		return;
+	}
+	/* Once completed after the last store, an alias stays covered */
+	if (find(s, inv->dev) < 0 && s->a1_nr < ESYNC_A1_MAX)
 		s->a1_dev[s->a1_nr++] = inv->dev & 0xffff;
+}
+
+static void a1_completion(struct esync_seq *s, const struct esync_inv *inv,
+			  bool ok, bool done, bool named)
+{
+	if (!applies(s))
+		return;
+	if (ok) {
+		s->a1_done_nr = s->a1_nr;
+		s->a1_all_done |= s->a1_all;
+	} else if (named) {
+		/* What this wait covered is not known to have happened */
+		s->a1_nr = s->a1_done_nr;
+		s->a1_all = s->a1_all_done;
+		s->a1_failed = true;
+	}
 }
 
 static void a1_final(struct esync_seq *s)
 {
 	const struct esync_alias_set *set;
-	char missing[200] = "", done[200] = "", id[16];
-	size_t mpos = 0, dpos = 0;
-	unsigned int nmissing = 0;
+	char missing[200] = "", pending[200] = "", id[16];
+	size_t mpos = 0, ppos = 0;
+	unsigned int nmissing = 0, npending = 0;
 	int n;
 
-	if (!applies(s) || !s->nr_stores || s->a1_all)
+	if (!applies(s) || !s->nr_stores || s->a1_all_done)
 		return;
 	set = esync_seq_aliases(s);
 	if (!set)
 		return;
 	for (unsigned int i = 0; i < set->nr; i++) {
-		if (seen(s, set->alias[i]) || mpos >= sizeof(missing))
+		bool issued = find(s, set->alias[i]) >= 0 || s->a1_all;
+
+		if (completed(s, set->alias[i]))
 			continue;
 		esync_devid_str(set->alias[i], id, sizeof(id));
-		n = snprintf(missing + mpos, sizeof(missing) - mpos, "%s%s",
-			     nmissing++ ? ", " : "", id);
-		mpos += n > 0 ? (size_t)n : 0;
+		if (issued && ppos < sizeof(pending)) {
+			n = snprintf(pending + ppos, sizeof(pending) - ppos, "%s%s",
+				     npending++ ? ", " : "", id);
+			ppos += n > 0 ? (size_t)n : 0;
+		} else if (!issued && mpos < sizeof(missing)) {
+			n = snprintf(missing + mpos, sizeof(missing) - mpos, "%s%s",
+				     nmissing++ ? ", " : "", id);
+			mpos += n > 0 ? (size_t)n : 0;
+		}
 	}
-	if (!nmissing)
-		return;
-	for (unsigned int i = 0; i < s->a1_nr && dpos < sizeof(done); i++) {
-		esync_devid_str(ESYNC_DEVID(ESYNC_DEVID_SEG(s->dev), 0, 0) | s->a1_dev[i],
-				id, sizeof(id));
-		n = snprintf(done + dpos, sizeof(done) - dpos, "%s%s", i ? ", " : "", id);
-		dpos += n > 0 ? (size_t)n : 0;
-	}
-	esync_report(s, ESYNC_CHK_A1, s->store_step,
-		     "DMA alias%s %s never invalidated after the %s change (invalidated: %s)",
-		     nmissing > 1 ? "es" : "", missing,
-		     s->format == ESYNC_FMT_AMD_DTE ? "DTE" : "IRTE",
-		     s->a1_nr ? done : "none");
+	if (nmissing)
+		esync_report(s, ESYNC_CHK_A1, s->store_step,
+			     "DMA alias%s %s never invalidated after the %s change%s%s%s",
+			     nmissing > 1 ? "es" : "", missing,
+			     s->format == ESYNC_FMT_AMD_DTE ? "DTE" : "IRTE",
+			     npending ? "; invalidated but never completed: " : "",
+			     pending, s->a1_failed ? " (a completion wait failed)" : "");
+	else if (npending)
+		esync_report(s, ESYNC_CHK_A1, s->store_step,
+			     "the invalidation%s of DMA alias%s %s after the %s change %s never completed by a successful COMPLETION_WAIT%s",
+			     npending > 1 ? "s" : "", npending > 1 ? "es" : "", pending,
+			     s->format == ESYNC_FMT_AMD_DTE ? "DTE" : "IRTE",
+			     npending > 1 ? "were" : "was",
+			     s->a1_failed ? " (a completion wait failed)" : "");
 }
 
 const struct esync_checker esync_check_a1 = {
 	.id = ESYNC_CHK_A1,
 	.after_store = a1_after_store,
 	.command = a1_command,
+	.completion = a1_completion,
 	.final = a1_final,
 };

@@ -2,8 +2,12 @@
 /*
  * F1 missing sync: the stores of a later step began while those of an
  * earlier step had no completed sync (an invalidation covering the entry and
- * then its completion), or a write's last stores never got one.
+ * then a successful completion), a write's last stores never got one, or a
+ * completion this write waited on failed or timed out: then nothing is
+ * known to have left the IOMMU's caches and the window stays open.
  */
+#include <stdio.h>
+
 #include "checker.h"
 
 static const char *expected_sync(const struct esync_seq *s)
@@ -38,6 +42,32 @@ static void f1_before_store(struct esync_seq *s, unsigned int q)
 		     s->win_step, expected_sync(s));
 }
 
+static const char *errno_name(int status)
+{
+	switch (status) {
+	case -110: return "ETIMEDOUT";
+	case -11: return "EAGAIN";
+	case -5: return "EIO";
+	case -16: return "EBUSY";
+	case -22: return "EINVAL";
+	case -14: return "EFAULT";
+	case -19: return "ENODEV";
+	}
+	return "error";
+}
+
+static void f1_completion(struct esync_seq *s, const struct esync_inv *inv,
+			  bool ok, bool completed, bool named)
+{
+	if (ok || !named || !s->win_stores || !s->completion_status)
+		return;
+	esync_report(s, ESYNC_CHK_F1, s->step,
+		     "%s for the %u store%s since step %u failed with status %d (%s): the invalidation is not known to have completed, the torn-view window stays open",
+		     esync_inv_name(inv), s->win_stores, s->win_stores == 1 ? "" : "s",
+		     s->win_step, s->completion_status,
+		     errno_name(s->completion_status));
+}
+
 static void f1_final(struct esync_seq *s)
 {
 	if (!s->win_stores || explained(s))
@@ -51,5 +81,6 @@ static void f1_final(struct esync_seq *s)
 const struct esync_checker esync_check_f1 = {
 	.id = ESYNC_CHK_F1,
 	.before_store = f1_before_store,
+	.completion = f1_completion,
 	.final = f1_final,
 };

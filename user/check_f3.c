@@ -2,8 +2,10 @@
 /*
  * F3 order: rules on the order of invalidations that the trace can decide.
  * A device TLB (SMMU ATC, VT-d device-TLB, AMD IOTLB) is invalidated once,
- * after the new entry is in place; on VT-d the IOTLB invalidation precedes
- * the device-TLB one (spec 6.5.2.5).
+ * after the new entry is in place; on VT-d the IOTLB invalidation of the
+ * entry's domain (and PASID) precedes the device-TLB one (spec 6.5.2.5).
+ * Only this write's own device-TLB invalidations are judged; an IOTLB
+ * invalidation counts if it targets a DID (and PASID) the entry held.
  */
 #include "checker.h"
 
@@ -19,6 +21,16 @@ static bool for_device(const struct esync_seq *s, const struct esync_inv *inv)
 	return true;
 }
 
+/* A VT-d IOTLB invalidation that reaches what this entry translated. */
+static bool tlb_for_entry(const struct esync_seq *s, const struct esync_inv *inv)
+{
+	if (inv->family != ESYNC_FAMILY_VTD || s->format != ESYNC_FMT_VTD_PASID)
+		return true;
+	if (inv->has_did && !esync_seq_has_did(s, inv->did))
+		return false;
+	return !inv->has_sub || inv->sub == s->sub;
+}
+
 static void f3_after_store(struct esync_seq *s, unsigned int q)
 {
 	s->tlb_since_store = false;
@@ -29,20 +41,21 @@ static void f3_after_store(struct esync_seq *s, unsigned int q)
 }
 
 static void f3_command(struct esync_seq *s, const struct esync_inv *inv,
-		       bool covers)
+		       bool covers, bool named)
 {
 	char cmd[96];
 
 	if (inv->kind == ESYNC_INV_TLB) {
-		s->tlb_since_store = true;
+		if (tlb_for_entry(s, inv))
+			s->tlb_since_store = true;
 		return;
 	}
-	if (inv->kind != ESYNC_INV_DEVTLB || !for_device(s, inv))
+	if (inv->kind != ESYNC_INV_DEVTLB || !named || !for_device(s, inv))
 		return;
 	if (inv->family == ESYNC_FAMILY_VTD && !s->tlb_since_store) {
 		esync_inv_describe(inv, cmd, sizeof(cmd));
 		esync_report(s, ESYNC_CHK_F3, s->step,
-			     "%s was issued with no IOTLB invalidation before it since the last store: the IOTLB must be invalidated first",
+			     "%s was issued with no IOTLB invalidation of the entry's domain (DID/PASID) before it since the last store: the IOTLB must be invalidated first",
 			     cmd);
 	}
 	if (!s->devtlb++)

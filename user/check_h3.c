@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * H3 wrong end state: the entry at write-end is not the target, or the
+ * H3 wrong end state: the entry at write-end (rebuilt from the stores, not
+ * what write-end reports, which H5 compares) is not the target, or the
  * target sets bits outside its own used bits (the writer's contract).
  */
 #include <inttypes.h>
@@ -31,15 +32,15 @@ static void h3_final(struct esync_seq *s)
 {
 	char names[200];
 
-	if (!memcmp(s->final, s->target, s->words * sizeof(uint64_t)))
+	if (!memcmp(s->now, s->target, s->words * sizeof(uint64_t)))
 		return;
-	esync_format_diff(s->fmt, s->final, s->target, NULL, names, sizeof(names));
+	esync_format_diff(s->fmt, s->now, s->target, NULL, names, sizeof(names));
 	for (unsigned int w = 0; w < s->words; w++) {
-		if (s->final[w] == s->target[w])
+		if (s->now[w] == s->target[w])
 			continue;
 		esync_report(s, ESYNC_CHK_H3, 0,
-			     "the entry at write-end differs from the target in %s: word %u is 0x%016" PRIx64 ", target 0x%016" PRIx64,
-			     names, w, s->final[w], s->target[w]);
+			     "the entry rebuilt from the stores differs at write-end from the target in %s: word %u is 0x%016" PRIx64 ", target 0x%016" PRIx64,
+			     names, w, s->now[w], s->target[w]);
 		return;
 	}
 }

@@ -7,6 +7,11 @@
  * entry's cache was invalidated.  Each checker (check_*.c) hooks the points
  * it needs and reports through esync_report().  Checkers never see BPF,
  * dump frames or output formats.
+ *
+ * Commands and completions come with 'named': true when the event names
+ * this write (its seq, or it is the only write it can belong to).  An
+ * unnamed command may help a write (cover it, complete it) but a checker
+ * never blames a write for one.
  */
 #ifndef ESYNC_CHECKER_H
 #define ESYNC_CHECKER_H
@@ -33,11 +38,13 @@ struct esync_seq {
 	uint64_t entry;
 	uint64_t ts_begin;
 	uint64_t ts_last;
+	uint64_t ts_end;
 	const struct esync_format *fmt;
 	uint16_t format;
 	uint16_t iommu;
 	uint32_t dev;
 	uint32_t sub;
+	uint32_t tid;		/* writing task, 0 if the input does not say */
 	unsigned int nq;	/* quanta */
 	unsigned int qwords;	/* u64 words per quanta (1 for 32 and 64 bits) */
 	unsigned int words;
@@ -55,6 +62,12 @@ struct esync_seq {
 	bool ended;			/* write-end seen */
 	unsigned int cmds_after_end;
 	const char *incomplete;		/* why this write's data is not whole */
+	bool used_seen;			/* an entry_sync_used event came */
+	/* The store being applied: the value the event says it replaced */
+	uint64_t store_old[2];
+	bool store_foreign;		/* ... differs from the rebuilt value */
+	bool end_foreign;		/* write-end's final differs from it */
+	int completion_status;		/* of the completion being delivered */
 
 	/* Torn-view window: values of each quanta since the last completed sync */
 	uint8_t nwin[ESYNC_MAX_QUANTA];
@@ -73,15 +86,21 @@ struct esync_seq {
 	bool tlb_since_store;			/* F3 */
 	unsigned int devtlb;
 	unsigned int devtlb_step;
-	uint32_t a1_dev[ESYNC_A1_MAX];		/* A1 */
+	uint32_t a1_dev[ESYNC_A1_MAX];		/* A1: invalidated since the last store */
 	unsigned int a1_nr;
-	bool a1_all;
+	unsigned int a1_done_nr;		/* the first a1_done_nr of a1_dev completed */
+	bool a1_all, a1_all_done;
+	bool a1_failed;
 
 	uint32_t reported;		/* bit per check already reported */
 
 	/* Engine links */
-	struct esync_seq *hnext;
-	struct esync_seq *onext, *oprev;
+	struct esync_seq *hnext;		/* by entry */
+	struct esync_seq *snext;		/* by seq id */
+	struct esync_seq *tnext;		/* by task */
+	struct esync_seq *enext, *eprev;	/* ended, in end order */
+	struct esync_seq *onext, *oprev;	/* all open, in begin order */
+	struct esync_seq *inext, *iprev;	/* open on the same IOMMU */
 	struct esync_engine *eng;
 
 	/*
@@ -102,20 +121,29 @@ struct esync_checker {
 	/* A store to quanta q: before and after s->now and the window take it. */
 	void (*before_store)(struct esync_seq *s, unsigned int q);
 	void (*after_store)(struct esync_seq *s, unsigned int q);
+	/* The driver's used bits of the write's current and target entry. */
+	void (*used)(struct esync_seq *s, const uint64_t *cur_used,
+		     const uint64_t *target_used);
 	/* An invalidation command on the entry's IOMMU; covers: of this entry. */
 	void (*command)(struct esync_seq *s, const struct esync_inv *inv,
-			bool covers);
-	/* A completion; completed: it completes an invalidation of the entry. */
-	void (*completion)(struct esync_seq *s, bool completed);
+			bool covers, bool named);
+	/*
+	 * A completion on the entry's IOMMU.  ok: it succeeded (status 0);
+	 * completed: it completed an invalidation of this entry.
+	 */
+	void (*completion)(struct esync_seq *s, const struct esync_inv *inv,
+			   bool ok, bool completed, bool named);
 	/* The torn-view window closes (completed sync, or the write is done). */
 	void (*window)(struct esync_seq *s);
+	/* write-end: s->final holds what the driver reported. */
+	void (*end)(struct esync_seq *s);
 	/* The write and the commands after it are done, the data is whole. */
 	void (*final)(struct esync_seq *s);
 };
 
 extern const struct esync_checker esync_check_h1, esync_check_h2,
-	esync_check_h3, esync_check_f1, esync_check_f2, esync_check_f3,
-	esync_check_a1;
+	esync_check_h3, esync_check_h4, esync_check_h5, esync_check_f1,
+	esync_check_f2, esync_check_f3, esync_check_a1, esync_check_u1;
 
 /* Reports a finding for s (once per check and sequence). */
 void esync_report(struct esync_seq *s, unsigned int check, unsigned int step,
@@ -124,10 +152,15 @@ void esync_report(struct esync_seq *s, unsigned int check, unsigned int step,
 /* The topology the engine knows (dump header and topology records). */
 const struct esync_alias_set *esync_seq_aliases(const struct esync_seq *s);
 
+/* True if dev (AMD DeviceID, low 16 bits compared) is one of s's DMA aliases. */
+bool esync_seq_is_alias(const struct esync_seq *s, uint32_t dev);
+
 /* True if inv invalidates the entry cache s lives in (any id). */
 bool esync_inv_same_cache(const struct esync_seq *s, const struct esync_inv *inv);
 /* True if inv invalidates s's entry. */
 bool esync_inv_covers(const struct esync_seq *s, const struct esync_inv *inv);
+/* VT-d: true if did is a DID the entry held during this write. */
+bool esync_seq_has_did(const struct esync_seq *s, uint32_t did);
 
 /* Quanta q of an entry, as lo/hi. */
 static inline void esync_quanta_get(const struct esync_seq *s, const uint64_t *e,
@@ -154,5 +187,17 @@ static inline bool esync_same_under(const struct esync_seq *s, const uint64_t *a
 			return false;
 	return true;
 }
+
+/*
+ * Calls fn on every reachable torn view of the current window (the
+ * cartesian product of each quanta's values); idx[q] is the index of the
+ * value quanta q has in the view (0: the value at the window's start).
+ * Stops when fn returns false.  Returns the number of views, or 0 if the
+ * window holds more than 'limit' views (nothing was enumerated).
+ */
+unsigned long esync_for_each_view(struct esync_seq *s, unsigned long limit,
+				  bool (*fn)(struct esync_seq *s, const uint64_t *view,
+					     const unsigned int *idx, void *ctx),
+				  void *ctx);
 
 #endif /* ESYNC_CHECKER_H */

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * esync check: verify the entry updates in dump files.  Text, JSON (one
- * object per finding) or TAP (one test point per write).
+ * esync check: verify the entry updates in dump files.  Text, JSON Lines
+ * (one record per finding, skipped check and input) or TAP (one test point
+ * per write).  Every check ends as "ran", "skipped" (with the reason) or
+ * "not applicable"; an input is clean only when every applicable check ran
+ * and found nothing.
  */
-#define _GNU_SOURCE	/* memfd_create */
+#define _GNU_SOURCE	/* memfd_create, open_memstream */
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -24,7 +27,9 @@ enum out_mode { OUT_TEXT, OUT_JSON, OUT_TAP };
 
 struct check_ctx {
 	enum out_mode mode;
-	const char *file;
+	const char *file;	/* the input's name, as the user gave it */
+	FILE *out;		/* where findings and test points go */
+	size_t max_open;
 	bool prefix;		/* several files: name each */
 	bool stats;		/* --stats */
 	unsigned long tap_n;
@@ -32,6 +37,9 @@ struct check_ctx {
 	struct esync_finding *pending;
 	size_t npending, cap;
 };
+
+/* What became of each check on one input. */
+enum check_state { CHK_RAN, CHK_SKIPPED, CHK_NA };
 
 static void usage(FILE *out)
 {
@@ -43,33 +51,49 @@ static void usage(FILE *out)
 		"  H2 needless disruption the entry went non-valid though a hitless\n"
 		"                         update existed\n"
 		"  H3 wrong end state     final entry != target, or target sets unused bits\n"
+		"  H4 unsafe disruption   a reachable non-valid entry lets DMA through\n"
+		"                         (AMD DTE V=0) where old and target do not\n"
+		"  H5 foreign store       the entry changed outside the traced writer\n"
 		"  F1 missing sync        a step's stores began before the previous ones\n"
-		"                         were invalidated and completed\n"
+		"                         were invalidated and completed, or a completion\n"
+		"                         failed\n"
 		"  F2 wrong target        the invalidation issued misses the entry\n"
 		"  F3 order               device-TLB invalidation early, twice, or before\n"
-		"                         the IOTLB one (VT-d)\n"
-		"  A1 alias coverage      a DTE/IRTE change left a DMA alias uninvalidated\n"
-		"  incomplete             events lost, or a write cut by the end of input\n\n"
+		"                         the IOTLB one of the entry's domain (VT-d)\n"
+		"  A1 alias coverage      a DTE/IRTE change left a DMA alias without a\n"
+		"                         completed invalidation\n"
+		"  U1 model disagreement  the driver's used bits differ from esync's model\n"
+		"  incomplete             events lost, a damaged record skipped, or a write\n"
+		"                         cut by the end of input\n\n"
 		"Options:\n"
-		"  --json          one JSON object per finding on stdout\n"
+		"  --json          JSON Lines: a record per finding, skipped check and input\n"
+		"                  (\"type\": finding, skipped, summary, error)\n"
 		"  --tap           TAP 13, one test point per write\n"
 		"  --only CHECKS   run only these checks, comma separated (H1,F2,...)\n"
+		"  --max-open N    writes open at once before the oldest is cut (default %d)\n"
 		"  -q, --quiet     no summary line\n"
 		"  --stats         on stderr: events per second, ns per event, peak RSS\n"
 		"  --perf FILE     read 'perf script' output of the tracepoints (- for stdin)\n"
 		"  -h, --help      this text\n\n"
-		"Exit status: 0 clean, 1 findings, 2 incomplete or unreadable input.\n\n"
+		"FILE may be - (standard input) or a pipe.\n\n"
+		"Exit status (the worst over all inputs):\n"
+		"  0 clean: every applicable check ran and found nothing\n"
+		"  1 findings\n"
+		"  2 incomplete or unreadable input, bad usage\n"
+		"  3 no finding, but some checks could not run (reported as skipped)\n"
+		"  4 nothing was checked (no entry write, or no check could run)\n\n"
 		"EXAMPLES\n"
 		"  esync check trace.dump\n"
 		"  esync check --tap ci/*.dump > esync.tap\n"
 		"  esync check --json --only A1 amd.dump | jq .evidence\n"
-		"  perf script | esync check --perf -\n");
+		"  zcat trace.dump.gz | esync check -\n"
+		"  perf script | esync check --perf -\n", ESYNC_DEFAULT_MAX_OPEN);
 }
 
 static void print_prefix(const struct check_ctx *c)
 {
 	if (c->prefix)
-		printf("%s: ", c->file);
+		fprintf(c->out, "%s: ", c->file);
 }
 
 static void on_finding(void *ctx, const struct esync_finding *f)
@@ -79,10 +103,10 @@ static void on_finding(void *ctx, const struct esync_finding *f)
 	switch (c->mode) {
 	case OUT_TEXT:
 		print_prefix(c);
-		esync_finding_print_text(stdout, f);
+		esync_finding_print_text(c->out, f);
 		break;
 	case OUT_JSON:
-		esync_finding_print_json(stdout, f);
+		esync_finding_print_json(c->out, f, c->file);
 		break;
 	case OUT_TAP:
 		if (c->npending == c->cap) {
@@ -90,7 +114,7 @@ static void on_finding(void *ctx, const struct esync_finding *f)
 			void *p = realloc(c->pending, cap * sizeof(*c->pending));
 
 			if (!p) {
-				esync_finding_print_text(stdout, f);
+				esync_finding_print_text(c->out, f);
 				return;
 			}
 			c->pending = p;
@@ -121,22 +145,22 @@ static void on_seq_done(void *ctx, const struct esync_seq *s)
 	if (c->mode != OUT_TAP)
 		return;
 	esync_entry_dev_str(s->format, s->dev, s->sub, dev, sizeof(dev));
-	printf("%s %lu - %s%sseq %" PRIu64 " %s entry 0x%" PRIx64 " (%s)",
-	       s->reported ? "not ok" : "ok", ++c->tap_n, c->prefix ? c->file : "",
-	       c->prefix ? " " : "", s->id, f ? f->name : "unknown-format",
-	       s->entry, dev);
+	fprintf(c->out, "%s %lu - %s%sseq %" PRIu64 " %s entry 0x%" PRIx64 " (%s)",
+		s->reported ? "not ok" : "ok", ++c->tap_n, c->prefix ? c->file : "",
+		c->prefix ? " " : "", s->id, f ? f->name : "unknown-format",
+		s->entry, dev);
 	if (s->ended)
-		printf(": %s, %u store%s, %u sync%s\n", how_name(s->how),
-		       s->nr_stores, s->nr_stores == 1 ? "" : "s",
-		       s->nr_completed, s->nr_completed == 1 ? "" : "s");
+		fprintf(c->out, ": %s, %u store%s, %u sync%s\n", how_name(s->how),
+			s->nr_stores, s->nr_stores == 1 ? "" : "s",
+			s->nr_completed, s->nr_completed == 1 ? "" : "s");
 	else
-		printf("\n");
+		fprintf(c->out, "\n");
 	for (i = 0; i < c->npending; i++) {
 		struct esync_finding *p = &c->pending[i];
 
 		if (p->seq == s->id && p->entry == s->entry) {
-			printf("  # ");
-			esync_finding_print_text(stdout, p);
+			fprintf(c->out, "  # ");
+			esync_finding_print_text(c->out, p);
 		} else {
 			c->pending[kept++] = *p;
 		}
@@ -145,7 +169,8 @@ static void on_seq_done(void *ctx, const struct esync_seq *s)
 }
 
 /* Throughput of reading, rebuilding and checking, and peak memory. */
-static void print_stats(const char *path, uint64_t events, const struct timespec *t0)
+static void print_stats(const char *path, const struct esync_stats *st,
+			const struct timespec *t0)
 {
 	struct timespec t1;
 	struct rusage ru;
@@ -154,13 +179,89 @@ static void print_stats(const char *path, uint64_t events, const struct timespec
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	getrusage(RUSAGE_SELF, &ru);
 	s = (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
-	fprintf(stderr, "# %s: %" PRIu64 " events in %.3f s: %.2f M events/s, %.1f ns/event, peak RSS %ld KiB\n",
-		path, events, s, s > 0 ? (double)events / s / 1e6 : 0.0,
-		events ? s * 1e9 / (double)events : 0.0, ru.ru_maxrss);
+	fprintf(stderr, "# %s: %" PRIu64 " events in %.3f s: %.2f M events/s, %.1f ns/event, peak RSS %ld KiB, at most %" PRIu64 " writes open\n",
+		path, st->events, s, s > 0 ? (double)st->events / s / 1e6 : 0.0,
+		st->events ? s * 1e9 / (double)st->events : 0.0, ru.ru_maxrss,
+		st->max_open);
 }
 
-static int check_file(struct check_ctx *c, const char *path, uint32_t mask,
-		      bool quiet)
+static bool amd_format(unsigned int f)
+{
+	return f == ESYNC_FMT_AMD_DTE || f == ESYNC_FMT_AMD_IRTE ||
+	       f == ESYNC_FMT_AMD_IRTE32;
+}
+
+/*
+ * The state of check k after the input, and why when it did not run.
+ * 'allowed' are the checks the recording supports.
+ */
+static enum check_state check_state(unsigned int k, uint32_t mask, uint32_t allowed,
+				    const struct esync_dump_info *info,
+				    const struct esync_stats *st, const char **why)
+{
+	uint64_t amd = 0;
+
+	for (unsigned int f = 0; f < 16; f++)
+		if (amd_format(f))
+			amd += st->by_format[f];
+	*why = NULL;
+	if (!(mask & (1u << k))) {
+		*why = "not asked for (--only)";
+		return CHK_NA;
+	}
+	if (!(allowed & (1u << k))) {
+		*why = info->mode == ESYNC_MODE_LEGACY ?
+		       "recorded on a kernel without the entry_sync tracepoints (legacy mode): the events it needs were not collected" :
+		       "the hooks it needs were not attached when this input was recorded";
+		return CHK_SKIPPED;
+	}
+	if (st->ran & (1u << k))
+		return CHK_RAN;
+	if (!st->seqs) {
+		*why = "no entry write in the input";
+		return CHK_SKIPPED;
+	}
+	if (k == ESYNC_CHK_A1) {
+		if (!amd) {
+			*why = "no AMD DTE or IRTE write in the input";
+			return CHK_NA;
+		}
+		*why = "no DMA alias topology for the devices written (record on the host, or add topology records)";
+		return CHK_SKIPPED;
+	}
+	if (k == ESYNC_CHK_U1) {
+		*why = "no entry_sync_used events in the input";
+		return CHK_SKIPPED;
+	}
+	*why = "no write in the input was whole (see incomplete)";
+	return CHK_SKIPPED;
+}
+
+static const char *status_name(int status)
+{
+	switch (status) {
+	case ESYNC_EXIT_CLEAN: return "clean";
+	case ESYNC_EXIT_FINDINGS: return "findings";
+	case ESYNC_EXIT_INCOMPLETE: return "incomplete";
+	case ESYNC_EXIT_PARTIAL: return "partial";
+	case ESYNC_EXIT_NOTHING: return "nothing-checked";
+	}
+	return "?";
+}
+
+static void json_error(const struct check_ctx *c, const char *path, const char *msg)
+{
+	if (c->mode != OUT_JSON)
+		return;
+	fputs("{\"type\":\"error\",\"input\":\"", c->out);
+	esync_json_escape(c->out, path);
+	fputs("\",\"message\":\"", c->out);
+	esync_json_escape(c->out, msg);
+	fputs("\"}\n", c->out);
+}
+
+static int check_file(struct check_ctx *c, const char *path, const char *label,
+		      uint32_t mask, bool quiet)
 {
 	struct esync_engine_sink sink = {
 		.finding = on_finding,
@@ -173,58 +274,152 @@ static int check_file(struct check_ctx *c, const char *path, uint32_t mask,
 	union esync_event ev;
 	uint64_t nfind = 0;
 	struct timespec t0;
+	uint32_t allowed;
+	unsigned int nran = 0, nskipped = 0;
+	const char *skip_why[ESYNC_CHK_NR] = { 0 };
+	char skipped[600] = "";
+	size_t spos = 0;
 	int rc, status;
+	FILE *out = c->mode == OUT_TEXT ? stdout : stderr;
 
-	c->file = path;
+	c->file = label;
 	if (esync_dump_open(&r, path) < 0) {
 		esync_err("%s", r.err);
+		json_error(c, label, r.err);
 		if (c->mode == OUT_TAP)
-			printf("not ok %lu - %s: unreadable\n  # %s\n", ++c->tap_n,
-			       path, r.err);
+			fprintf(c->out, "not ok %lu - %s: unreadable\n  # %s\n", ++c->tap_n,
+				label, r.err);
 		return ESYNC_EXIT_INCOMPLETE;
 	}
-	if (r.info.mode == ESYNC_MODE_LEGACY && (mask & ~esync_mode_checks(r.info.mode))) {
-		mask &= esync_mode_checks(r.info.mode);
-		if (!quiet)
-			esync_err("%s: recorded on a kernel without the entry_sync tracepoints: only A1 is checked",
-				  path);
-	}
-	e = esync_engine_new(&sink, &r.info.topo, mask);
+	if (label != path)
+		r.name = label;
+	/* What the recording could see: from the dump, else from its mode */
+	allowed = r.info.checks ? r.info.checks : esync_mode_checks(r.info.mode);
+	e = esync_engine_new(&sink, &r.info.topo, mask & allowed);
 	if (!e) {
-		esync_err("%s: out of memory", path);
+		esync_err("%s: out of memory", label);
 		esync_dump_close(&r);
 		return ESYNC_EXIT_INCOMPLETE;
 	}
+	esync_engine_set_input(e, r.info.flags);
+	esync_engine_set_max_open(e, c->max_open);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	while ((rc = esync_dump_next(&r, &ev)) > 0)
+	while ((rc = esync_dump_next(&r, &ev)) > 0) {
+		if (r.warn[0]) {
+			esync_err("warning: %s", r.warn);
+			json_error(c, label, r.warn);
+			r.warn[0] = 0;
+		}
 		esync_engine_event(e, &ev);
+	}
 	if (rc < 0) {
 		esync_err("warning: %s", r.err);
+		json_error(c, label, r.err);
 		if (c->mode == OUT_TAP)
-			printf("not ok %lu - %s: damaged\n  # %s\n", ++c->tap_n,
-			       path, r.err);
+			fprintf(c->out, "not ok %lu - %s: damaged\n  # %s\n", ++c->tap_n,
+				label, r.err);
 	}
 	esync_engine_finish(e);
 	st = esync_engine_stats(e);
 	if (c->stats)
-		print_stats(path, st->events, &t0);
+		print_stats(label, st, &t0);
 	for (int k = 0; k < ESYNC_CHK_INCOMPLETE; k++)
 		nfind += st->findings[k];
+
+	/* Each check: ran, skipped (why) or not applicable */
+	for (unsigned int k = 0; k < ESYNC_CHK_INCOMPLETE; k++) {
+		const char *why;
+		enum check_state cs = check_state(k, mask, allowed, &r.info, st, &why);
+
+		if (cs == CHK_RAN) {
+			nran++;
+			continue;
+		}
+		if (cs == CHK_NA && (mask & (1u << k)) == 0)
+			continue;
+		if (cs == CHK_SKIPPED)
+			nskipped++;
+		if (c->mode == OUT_JSON) {
+			fprintf(c->out, "{\"type\":\"%s\",\"input\":\"",
+				cs == CHK_SKIPPED ? "skipped" : "not-applicable");
+			esync_json_escape(c->out, label);
+			fprintf(c->out, "\",\"check\":\"%s\",\"reason\":\"", esync_check_name(k));
+			esync_json_escape(c->out, why);
+			fputs("\"}\n", c->out);
+		}
+		if (cs == CHK_SKIPPED)
+			skip_why[k] = why;
+	}
+
+	/* Text: the checks skipped for the same reason on one line */
+	for (unsigned int k = 0; k < ESYNC_CHK_INCOMPLETE; k++) {
+		const char *why = skip_why[k];
+		int n;
+
+		if (!why)
+			continue;
+		n = snprintf(skipped + spos, sizeof(skipped) - spos, "%s%s", spos ? "; " : "",
+			     esync_check_name(k));
+		spos += n > 0 ? (size_t)n : 0;
+		for (unsigned int j = k + 1; j < ESYNC_CHK_INCOMPLETE && spos < sizeof(skipped); j++)
+			if (skip_why[j] == why) {
+				n = snprintf(skipped + spos, sizeof(skipped) - spos, " %s",
+					     esync_check_name(j));
+				spos += n > 0 ? (size_t)n : 0;
+				skip_why[j] = NULL;
+			}
+		if (spos < sizeof(skipped)) {
+			n = snprintf(skipped + spos, sizeof(skipped) - spos, ": %s", why);
+			spos += n > 0 ? (size_t)n : 0;
+		}
+		if (spos >= sizeof(skipped))
+			spos = sizeof(skipped) - 1;
+	}
+
 	if (nfind)
 		status = ESYNC_EXIT_FINDINGS;
-	else if (rc < 0 || st->findings[ESYNC_CHK_INCOMPLETE] || st->lost ||
+	else if (rc < 0 || r.gaps || st->findings[ESYNC_CHK_INCOMPLETE] || st->lost ||
 		 st->orphans)
 		status = ESYNC_EXIT_INCOMPLETE;
+	else if (!nran || !st->events)
+		status = ESYNC_EXIT_NOTHING;
+	else if (nskipped)
+		status = ESYNC_EXIT_PARTIAL;
 	else
 		status = ESYNC_EXIT_CLEAN;
 
+	if (c->mode == OUT_JSON) {
+		fputs("{\"type\":\"summary\",\"input\":\"", c->out);
+		esync_json_escape(c->out, label);
+		fprintf(c->out, "\",\"status\":\"%s\",\"exit\":%d,\"events\":\"%" PRIu64
+			"\",\"writes\":\"%" PRIu64 "\",\"findings\":{",
+			status_name(status), status, st->events, st->seqs);
+		for (int k = 0, first = 1; k < ESYNC_CHK_NR; k++)
+			if (st->findings[k]) {
+				fprintf(c->out, "%s\"%s\":\"%" PRIu64 "\"", first ? "" : ",",
+					esync_check_name(k), st->findings[k]);
+				first = 0;
+			}
+		fprintf(c->out, "},\"lost\":\"%" PRIu64 "\",\"gaps\":\"%" PRIu64
+			"\",\"mode\":\"%s\",\"kernel\":\"",
+			st->lost, r.gaps,
+			r.info.mode == ESYNC_MODE_PATCHED ? "patched" :
+			r.info.mode == ESYNC_MODE_LEGACY ? "legacy" : "unknown");
+		esync_json_escape(c->out, r.info.kernel);
+		fputs("\",\"recorded_by\":\"", c->out);
+		esync_json_escape(c->out, r.info.tool);
+		fputs("\"}\n", c->out);
+	}
 	if (!quiet) {
-		FILE *out = c->mode == OUT_TEXT ? stdout : stderr;
-
 		fprintf(out, "%s%s: %" PRIu64 " events, %" PRIu64 " writes: ",
-			c->mode == OUT_TAP ? "# " : "", path, st->events, st->seqs);
-		if (!nfind && status == ESYNC_EXIT_CLEAN)
+			c->mode == OUT_TAP ? "# " : "", label, st->events, st->seqs);
+		if (status == ESYNC_EXIT_CLEAN)
 			fprintf(out, "clean");
+		else if (status == ESYNC_EXIT_NOTHING)
+			fprintf(out, "nothing checked");
+		else if (!nfind && nskipped)
+			fprintf(out, "no finding, but not clean: %u check%s skipped", nskipped,
+				nskipped == 1 ? "" : "s");
 		else
 			fprintf(out, "%" PRIu64 " finding%s", nfind, nfind == 1 ? "" : "s");
 		for (int k = 0; k < ESYNC_CHK_NR; k++)
@@ -233,12 +428,24 @@ static int check_file(struct check_ctx *c, const char *path, uint32_t mask,
 					st->findings[k]);
 		if (st->lost)
 			fprintf(out, ", %" PRIu64 " events lost", st->lost);
+		if (r.gaps)
+			fprintf(out, ", %" PRIu64 " damaged stretch%s skipped (%" PRIu64 " bytes)",
+				r.gaps, r.gaps == 1 ? "" : "es", r.gap_bytes);
 		if (st->orphans)
 			fprintf(out, ", %" PRIu64 " events of writes begun before the input",
 				st->orphans);
+		if (st->evicted)
+			fprintf(out, ", %" PRIu64 " writes cut by --max-open", st->evicted);
+		if (st->failed_completions)
+			fprintf(out, ", %" PRIu64 " failed completion%s",
+				st->failed_completions,
+				st->failed_completions == 1 ? "" : "s");
 		if (rc < 0)
 			fprintf(out, ", damaged");
 		fprintf(out, "\n");
+		if (nskipped)
+			fprintf(out, "%s%s: skipped: %s\n", c->mode == OUT_TAP ? "# " : "",
+				label, skipped);
 	}
 	esync_engine_free(e);
 	esync_dump_close(&r);
@@ -266,13 +473,14 @@ static int check_perf(struct check_ctx *c, const char *perf, uint32_t mask, bool
 	if (st.bad)
 		esync_err("warning: %s: %" PRIu64 " lines of esync's events did not parse (first: line %" PRIu64 ")",
 			  perf, st.bad, st.first_bad);
-	if (c->mode == OUT_TAP)
-		printf("TAP version 13\n");
-	status = check_file(c, path, mask, quiet);
-	if (c->mode == OUT_TAP)
-		printf("1..%lu\n", c->tap_n);
+	if (!st.events) {
+		esync_err("%s: no esync trace event in this input; produce it with 'perf record -e entry_sync:* -e intel_iommu:* -e arm_smmu:* -e amd_iommu:* -a' and then 'perf script'",
+			  perf);
+		close(fd);
+		return ESYNC_EXIT_NOTHING;
+	}
+	status = check_file(c, path, strcmp(perf, "-") ? perf : "<stdin>", mask, quiet);
 	close(fd);
-	free(c->pending);
 	return st.bad && status == ESYNC_EXIT_CLEAN ? ESYNC_EXIT_INCOMPLETE : status;
 }
 
@@ -297,22 +505,37 @@ static int parse_checks(const char *list, uint32_t *mask)
 	return 0;
 }
 
+/* Exit statuses in the order they outrank each other. */
+static int worse(int a, int b)
+{
+	static const int rank[] = {
+		[ESYNC_EXIT_CLEAN] = 0, [ESYNC_EXIT_PARTIAL] = 1,
+		[ESYNC_EXIT_NOTHING] = 2, [ESYNC_EXIT_INCOMPLETE] = 3,
+		[ESYNC_EXIT_FINDINGS] = 4,
+	};
+
+	return rank[b] > rank[a] ? b : a;
+}
+
 static int run(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "tap", no_argument, NULL, 't' },
 		{ "only", required_argument, NULL, 'o' },
+		{ "max-open", required_argument, NULL, 'm' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "stats", no_argument, NULL, 's' },
 		{ "perf", required_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	struct check_ctx c = { .mode = OUT_TEXT };
+	struct check_ctx c = { .mode = OUT_TEXT, .out = stdout };
 	uint32_t mask = ESYNC_ALL_CHECKS;
 	bool quiet = false;
 	const char *perf = NULL;
+	char *tap = NULL, *end;
+	size_t taplen = 0;
 	int opt, status = ESYNC_EXIT_CLEAN;
 
 	optind = 1;
@@ -327,6 +550,14 @@ static int run(int argc, char **argv)
 		case 'o':
 			if (parse_checks(optarg, &mask) < 0)
 				return ESYNC_EXIT_INCOMPLETE;
+			mask |= 1u << ESYNC_CHK_INCOMPLETE;
+			break;
+		case 'm':
+			c.max_open = strtoul(optarg, &end, 0);
+			if (*end || !c.max_open) {
+				esync_err("check: --max-open wants a positive number, not '%s'", optarg);
+				return ESYNC_EXIT_INCOMPLETE;
+			}
 			break;
 		case 'q':
 			quiet = true;
@@ -345,24 +576,36 @@ static int run(int argc, char **argv)
 			return ESYNC_EXIT_INCOMPLETE;
 		}
 	}
-	if (perf)
-		return check_perf(&c, perf, mask, quiet);
-	if (optind == argc) {
+	if (!perf && optind == argc) {
 		esync_err("check: no dump file given; see 'esync check --help'");
 		return ESYNC_EXIT_INCOMPLETE;
 	}
-	c.prefix = argc - optind > 1;
-	if (c.mode == OUT_TAP)
-		printf("TAP version 13\n");
-	for (int i = optind; i < argc; i++) {
-		int st = check_file(&c, argv[i], mask, quiet);
-
-		/* Findings outrank incomplete data: they are bugs for sure */
-		if (st == ESYNC_EXIT_FINDINGS || status == ESYNC_EXIT_CLEAN)
-			status = st;
+	/* TAP: the plan comes right after the version line, so buffer the points */
+	if (c.mode == OUT_TAP) {
+		c.out = open_memstream(&tap, &taplen);
+		if (!c.out) {
+			esync_err("check: %s", strerror(errno));
+			return ESYNC_EXIT_INCOMPLETE;
+		}
 	}
-	if (c.mode == OUT_TAP)
-		printf("1..%lu\n", c.tap_n);
+	if (perf) {
+		status = check_perf(&c, perf, mask, quiet);
+	} else {
+		c.prefix = argc - optind > 1;
+		for (int i = optind; i < argc; i++)
+			status = worse(status, check_file(&c, argv[i], argv[i], mask, quiet));
+	}
+	if (c.mode == OUT_TAP) {
+		fclose(c.out);
+		printf("TAP version 13\n");
+		if (c.tap_n)
+			printf("1..%lu\n", c.tap_n);
+		else
+			printf("1..0 # SKIP %s\n", status == ESYNC_EXIT_NOTHING ?
+			       "no entry write in the input" : "nothing to test");
+		fwrite(tap, 1, taplen, stdout);
+		free(tap);
+	}
 	free(c.pending);
 	return status;
 }

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Dump file reader and writer.  The reader maps the file and checks every
- * frame before handing its event out; on the first damaged frame it stops
- * and says where, having returned every whole record before it.
+ * Dump file reader and writer.  The reader maps the file (or reads a pipe
+ * into memory) and checks every frame before handing its event out; a
+ * damaged frame is skipped up to the next frame that checks, and the gap
+ * is handed out as lost events, so that everything after it is still
+ * checked.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,20 +18,27 @@
 
 #include "crc32c.h"
 #include "dump.h"
+#include "version.h"
 
-uint32_t esync_frame_sum(uint32_t len, const void *payload)
+uint32_t esync_frame_sum(unsigned int version, uint32_t len, const void *payload)
 {
-	return esync_crc32c_lanes(len * 0x9e3779b9u, payload, len);
+	uint8_t le[4] = { (uint8_t)len, (uint8_t)(len >> 8), (uint8_t)(len >> 16),
+			  (uint8_t)(len >> 24) };
+
+	if (version == 1)
+		return esync_crc32c_lanes(len * 0x9e3779b9u, payload, len);
+	return esync_crc32c(esync_crc32c(0, le, sizeof(le)), payload, len);
 }
 
-static uint32_t header_crc(const struct esync_dump_hdr *h, const uint8_t *topo,
-			   size_t topo_len)
+static uint32_t header_crc(const void *h, size_t hdr_len, size_t crc_off,
+			   const uint8_t *topo, size_t topo_len)
 {
-	struct esync_dump_hdr copy = *h;
+	uint8_t copy[sizeof(struct esync_dump_hdr)];
 	uint32_t crc;
 
-	copy.crc = 0;
-	crc = esync_crc32c(0, &copy, sizeof(copy));
+	memcpy(copy, h, hdr_len);
+	memset(copy + crc_off, 0, sizeof(uint32_t));
+	crc = esync_crc32c(0, copy, hdr_len);
 	return esync_crc32c(crc, topo, topo_len);
 }
 
@@ -41,9 +51,10 @@ static int topo_cmp(const void *a, const void *b)
 
 static int read_header(struct esync_dump_reader *r)
 {
-	struct esync_dump_hdr h;
+	struct esync_dump_hdr h = { 0 };
 	const uint8_t *topo;
-	size_t topo_len;
+	size_t topo_len, hsize;
+	uint32_t version, crc;
 
 	if (r->size == 0) {
 		snprintf(r->err, sizeof(r->err),
@@ -57,28 +68,44 @@ static int read_header(struct esync_dump_reader *r)
 			 r->name);
 		return -1;
 	}
-	if (r->size < sizeof(h)) {
+	if (r->size < 12) {
 		snprintf(r->err, sizeof(r->err),
-			 "%s: truncated inside the %zu-byte header (file is %zu bytes); the dump is unusable, record it again",
-			 r->name, sizeof(h), r->size);
+			 "%s: truncated inside the header (file is %zu bytes); the dump is unusable, record it again",
+			 r->name, r->size);
 		return -1;
 	}
-	memcpy(&h, r->data, sizeof(h));
-	if (h.version != ESYNC_DUMP_VERSION) {
+	memcpy(&version, r->data + 8, sizeof(version));
+	if (version != 1 && version != ESYNC_DUMP_VERSION) {
 		snprintf(r->err, sizeof(r->err),
-			 "%s: dump format version %u, this esync reads version %u; use the esync that recorded it",
-			 r->name, h.version, ESYNC_DUMP_VERSION);
+			 "%s: dump format version %u, this esync (%s) reads versions 1 to %u; read it with a newer esync",
+			 r->name, version, esync_version(), ESYNC_DUMP_VERSION);
 		return -1;
+	}
+	hsize = version == 1 ? ESYNC_DUMP_V1_HDR_SIZE : sizeof(h);
+	if (r->size < hsize) {
+		snprintf(r->err, sizeof(r->err),
+			 "%s: truncated inside the %zu-byte header (file is %zu bytes); the dump is unusable, record it again",
+			 r->name, hsize, r->size);
+		return -1;
+	}
+	memcpy(&h, r->data, hsize);
+	if (version == 1) {
+		/* Version 1 ends with reserved words (zero) and its crc */
+		memcpy(&crc, r->data + hsize - sizeof(crc), sizeof(crc));
+		h.flags = h.checks = h.hooks_on = h.hooks_total = 0;
+		h.crc = crc;
 	}
 	if (h.events_version != ESYNC_EVENTS_VERSION) {
 		snprintf(r->err, sizeof(r->err),
-			 "%s: event ABI version %u, this esync reads version %u; use the esync that recorded it",
-			 r->name, h.events_version, ESYNC_EVENTS_VERSION);
+			 "%s: event ABI version %u, this esync (%s) reads version %u; read it with the esync that recorded it%s%.64s",
+			 r->name, h.events_version, esync_version(),
+			 ESYNC_EVENTS_VERSION, version > 1 ? ", " : "",
+			 version > 1 ? h.tool : "");
 		return -1;
 	}
 	if (h.topo_size != sizeof(struct esync_dump_topo) ||
 	    h.nr_topo > ESYNC_DUMP_MAX_TOPO ||
-	    h.hdr_size != sizeof(h) + (size_t)h.nr_topo * h.topo_size) {
+	    h.hdr_size != hsize + (size_t)h.nr_topo * h.topo_size) {
 		snprintf(r->err, sizeof(r->err),
 			 "%s: inconsistent header sizes (header %u bytes, %u topology records of %u bytes); the header is damaged, record the dump again",
 			 r->name, h.hdr_size, h.nr_topo, h.topo_size);
@@ -90,15 +117,22 @@ static int read_header(struct esync_dump_reader *r)
 			 r->name, h.hdr_size, r->size);
 		return -1;
 	}
-	topo = r->data + sizeof(h);
+	topo = r->data + hsize;
 	topo_len = (size_t)h.nr_topo * h.topo_size;
-	if (header_crc(&h, topo, topo_len) != h.crc) {
+	if (header_crc(r->data, hsize, hsize - sizeof(uint32_t), topo, topo_len) != h.crc) {
 		snprintf(r->err, sizeof(r->err),
 			 "%s: header checksum mismatch, the header is damaged; record the dump again",
 			 r->name);
 		return -1;
 	}
 
+	r->info.version = version;
+	r->info.flags = h.flags;
+	r->info.checks = h.checks;
+	r->info.hooks_on = h.hooks_on;
+	r->info.hooks_total = h.hooks_total;
+	memcpy(r->info.tool, h.tool, sizeof(h.tool));
+	r->info.tool[sizeof(h.tool)] = 0;
 	r->info.mode = h.mode;
 	r->info.created_ns = h.created_ns;
 	memcpy(r->info.host, h.host, sizeof(h.host));
@@ -142,32 +176,84 @@ int esync_dump_open_mem(struct esync_dump_reader *r, const void *buf,
 	return read_header(r);
 }
 
+/* Reads all of fd (a pipe, a terminal, /dev/stdin) into memory. */
+static int slurp(struct esync_dump_reader *r, int fd)
+{
+	size_t cap = 1 << 16, len = 0;
+	uint8_t *buf = malloc(cap);
+
+	if (!buf)
+		return -ENOMEM;
+	for (;;) {
+		ssize_t n;
+
+		if (len == cap) {
+			uint8_t *p = realloc(buf, cap * 2);
+
+			if (!p) {
+				free(buf);
+				return -ENOMEM;
+			}
+			buf = p;
+			cap *= 2;
+		}
+		n = read(fd, buf + len, cap - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int err = -errno;
+
+			free(buf);
+			return err;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	r->data = buf;
+	r->size = len;
+	r->owned = true;
+	return 0;
+}
+
 int esync_dump_open(struct esync_dump_reader *r, const char *path)
 {
 	struct stat st;
 	void *map = NULL;
-	int fd;
+	bool in = !strcmp(path, "-");
+	int fd, err;
 
 	memset(r, 0, sizeof(*r));
-	r->name = path;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	r->name = in ? "<stdin>" : path;
+	fd = in ? dup(STDIN_FILENO) : open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &st) < 0) {
-		snprintf(r->err, sizeof(r->err), "%s: cannot open: %s", path,
+		snprintf(r->err, sizeof(r->err), "%s: cannot open: %s", r->name,
 			 strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return -1;
 	}
-	if (!S_ISREG(st.st_mode)) {
-		snprintf(r->err, sizeof(r->err), "%s: not a regular file; give a dump written by 'esync record'",
-			 path);
+	if (S_ISDIR(st.st_mode)) {
+		snprintf(r->err, sizeof(r->err), "%s: a directory; give a dump written by 'esync record'",
+			 r->name);
 		close(fd);
 		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		/* A pipe or a device: read it whole (dumps are read in one pass) */
+		err = slurp(r, fd);
+		close(fd);
+		if (err) {
+			snprintf(r->err, sizeof(r->err), "%s: cannot read: %s", r->name,
+				 strerror(-err));
+			return -1;
+		}
+		goto header;
 	}
 	if (st.st_size > 0) {
 		map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 		if (map == MAP_FAILED) {
-			snprintf(r->err, sizeof(r->err), "%s: cannot map: %s", path,
+			snprintf(r->err, sizeof(r->err), "%s: cannot map: %s", r->name,
 				 strerror(errno));
 			close(fd);
 			return -1;
@@ -178,6 +264,7 @@ int esync_dump_open(struct esync_dump_reader *r, const char *path)
 	r->data = map;
 	r->size = (size_t)st.st_size;
 	r->mapped = map != NULL;
+header:
 	if (read_header(r) < 0) {
 		char err[sizeof(r->err)];
 
@@ -201,33 +288,81 @@ static int damaged(struct esync_dump_reader *r, const char *what)
 	return -1;
 }
 
-int esync_dump_next(struct esync_dump_reader *r, union esync_event *ev)
+/* NULL if a whole, valid frame starts at off (its event copied to ev). */
+static const char *frame_at(const struct esync_dump_reader *r, size_t off,
+			    union esync_event *ev, uint32_t *len)
 {
 	struct esync_frame fr;
-	const uint8_t *p;
+	const uint8_t *p = r->data + off;
+	size_t left = r->size - off;
+
+	if (left < sizeof(fr))
+		return "file ends inside a frame header (cut by a crash?)";
+	memcpy(&fr, p, sizeof(fr));
+	*len = fr.len;
+	if (fr.len < sizeof(struct esync_ev_hdr) || fr.len > ESYNC_EV_MAX_SIZE ||
+	    fr.len % 8)
+		return "impossible record length";
+	if (left - sizeof(fr) < fr.len)
+		return "file ends inside a record (cut by a crash?)";
+	if (esync_frame_sum(r->info.version, fr.len, p + sizeof(fr)) != fr.crc)
+		return "bad checksum";
+	memcpy(ev, p + sizeof(fr), fr.len);
+	return esync_event_check(ev, fr.len);
+}
+
+/*
+ * The frame at r->off is damaged: find the next valid one (frames start on
+ * 8-byte boundaries) and hand out the gap as lost records.  If none
+ * follows, the damage is the end of the file: stop there.
+ */
+static int resync(struct esync_dump_reader *r, union esync_event *ev,
+		  const char *why, uint32_t bad_len)
+{
+	size_t start = r->off, next = start + sizeof(struct esync_frame) + bad_len;
+	uint64_t ts = ev->hdr.ts_ns;
+	uint32_t len;
+	bool one = false;
+	size_t p;
+
+	for (p = start + 8; p < r->size; p += 8)
+		if (!frame_at(r, p, ev, &len))
+			break;
+	if (p >= r->size)
+		return damaged(r, why);
+	/* The damaged frame's own length led to p: exactly one record lost */
+	one = p == next;
+	r->gaps++;
+	r->gap_bytes += p - start;
+	snprintf(r->warn, sizeof(r->warn),
+		 "%s: %s in record %llu at byte offset %zu: skipped %zu bytes (%s) up to the next valid record at offset %zu; writes open across the gap are reported incomplete",
+		 r->name, why, (unsigned long long)r->records + 1, start, p - start,
+		 one ? "1 record" : "at least 1 record", p);
+	r->off = p;
+	memset(ev, 0, sizeof(struct esync_ev_lost));
+	ev->lost.hdr.kind = ESYNC_EV_LOST;
+	ev->lost.hdr.size = sizeof(struct esync_ev_lost);
+	ev->lost.hdr.ts_ns = ts;
+	ev->lost.lost = 1;
+	return 1;
+}
+
+int esync_dump_next(struct esync_dump_reader *r, union esync_event *ev)
+{
 	const char *why;
-	size_t left;
+	uint32_t len = 0;
+	uint64_t ts = r->last_ts;
 
 	if (r->off >= r->size)
 		return r->err[0] ? -1 : 0;
-	left = r->size - r->off;
-	if (left < sizeof(fr))
-		return damaged(r, "file ends inside a frame header (cut by a crash?)");
-	p = r->data + r->off;
-	memcpy(&fr, p, sizeof(fr));
-	if (fr.len < sizeof(struct esync_ev_hdr) || fr.len > ESYNC_EV_MAX_SIZE ||
-	    fr.len % 8)
-		return damaged(r, "impossible record length");
-	if (left - sizeof(fr) < fr.len)
-		return damaged(r, "file ends inside a record (cut by a crash?)");
-	if (esync_frame_sum(fr.len, p + sizeof(fr)) != fr.crc)
-		return damaged(r, "bad checksum");
-	memcpy(ev, p + sizeof(fr), fr.len);
-	why = esync_event_check(ev, fr.len);
-	if (why)
-		return damaged(r, why);
-	r->off += sizeof(fr) + fr.len;
+	why = frame_at(r, r->off, ev, &len);
+	if (why) {
+		ev->hdr.ts_ns = ts;
+		return resync(r, ev, why, len);
+	}
+	r->off += sizeof(struct esync_frame) + len;
 	r->records++;
+	r->last_ts = ev->hdr.ts_ns;
 	/* Give read pages back, so that memory does not grow with the file */
 	if (r->mapped && r->off - r->dropped >= DROP_CHUNK) {
 		size_t upto = r->off & ~(DROP_CHUNK - 1);
@@ -249,6 +384,8 @@ void esync_dump_close(struct esync_dump_reader *r)
 {
 	if (r->mapped)
 		munmap((void *)r->data, r->size);
+	if (r->owned)
+		free((void *)r->data);
 	esync_dump_info_free(&r->info);
 	r->data = NULL;
 	r->mapped = false;
@@ -280,14 +417,18 @@ static int flush(struct esync_dump_writer *w)
 	return err;
 }
 
-int esync_dump_create(struct esync_dump_writer *w, const char *path,
-		      const struct esync_dump_info *info)
+int esync_dump_create_fd(struct esync_dump_writer *w, int fd,
+			 const struct esync_dump_info *info)
 {
 	struct esync_dump_hdr h = { 0 };
 	struct esync_dump_topo *topo = NULL;
+	const char *tool = info->tool[0] ? info->tool : esync_version();
 	size_t topo_len;
 	int err = 0;
 
+	w->fd = fd;
+	w->len = 0;
+	w->records = 0;
 	if (info->topo.nr > ESYNC_DUMP_MAX_TOPO)
 		return -E2BIG;
 	memcpy(h.magic, ESYNC_DUMP_MAGIC, 8);
@@ -297,6 +438,11 @@ int esync_dump_create(struct esync_dump_writer *w, const char *path,
 	h.created_ns = info->created_ns;
 	memcpy(h.host, info->host, strnlen(info->host, sizeof(h.host)));
 	memcpy(h.kernel, info->kernel, strnlen(info->kernel, sizeof(h.kernel)));
+	memcpy(h.tool, tool, strnlen(tool, sizeof(h.tool) - 1));
+	h.flags = info->flags;
+	h.checks = info->checks;
+	h.hooks_on = info->hooks_on;
+	h.hooks_total = info->hooks_total;
 	h.nr_topo = info->topo.nr;
 	h.topo_size = sizeof(struct esync_dump_topo);
 	topo_len = (size_t)h.nr_topo * h.topo_size;
@@ -313,25 +459,32 @@ int esync_dump_create(struct esync_dump_writer *w, const char *path,
 		topo[i].nr = s->nr > ESYNC_EV_MAX_ALIASES ? ESYNC_EV_MAX_ALIASES : s->nr;
 		memcpy(topo[i].alias, s->alias, topo[i].nr * sizeof(uint32_t));
 	}
-	h.crc = header_crc(&h, (const uint8_t *)topo, topo_len);
-
-	w->len = 0;
-	w->records = 0;
-	w->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (w->fd < 0) {
-		free(topo);
-		return -errno;
-	}
-	/* An existing file keeps its mode through O_TRUNC: a dump is 0600 */
-	if (fchmod(w->fd, 0600) < 0 || (err = write_all(w->fd, &h, sizeof(h))) ||
+	h.crc = header_crc(&h, sizeof(h), offsetof(struct esync_dump_hdr, crc),
+			   (const uint8_t *)topo, topo_len);
+	if ((err = write_all(w->fd, &h, sizeof(h))) ||
 	    (err = write_all(w->fd, topo, topo_len))) {
-		err = err ? err : -errno;
 		free(topo);
-		close(w->fd);
-		w->fd = -1;
 		return err;
 	}
 	free(topo);
+	return 0;
+}
+
+int esync_dump_create(struct esync_dump_writer *w, const char *path,
+		      const struct esync_dump_info *info)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	int err = 0;
+
+	if (fd < 0)
+		return -errno;
+	/* An existing file keeps its mode through O_TRUNC: a dump is 0600 */
+	if (fchmod(fd, 0600) < 0 || (err = esync_dump_create_fd(w, fd, info))) {
+		err = err ? err : -errno;
+		close(fd);
+		w->fd = -1;
+		return err;
+	}
 	return 0;
 }
 
@@ -346,7 +499,7 @@ int esync_dump_write(struct esync_dump_writer *w, const void *ev)
 	if (w->len + sizeof(fr) + h->size > sizeof(w->buf) && (err = flush(w)))
 		return err;
 	fr.len = h->size;
-	fr.crc = esync_frame_sum(fr.len, ev);
+	fr.crc = esync_frame_sum(ESYNC_DUMP_VERSION, fr.len, ev);
 	memcpy(w->buf + w->len, &fr, sizeof(fr));
 	memcpy(w->buf + w->len + sizeof(fr), ev, h->size);
 	w->len += sizeof(fr) + h->size;

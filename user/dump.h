@@ -1,13 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The dump file: a header (magic, format version, host, kernel release,
- * mode, topology snapshot) and then framed events, each frame carrying its
- * length and a checksum of both (esync_frame_sum: CRC-32C in three lanes).
- * A dump cut by a crash reads up to its last whole frame.
+ * mode, what the recording could see, the esync that wrote it, topology
+ * snapshot) and then framed events, each frame carrying its length and a
+ * CRC-32C over both (esync_frame_sum), which catches every error of up to
+ * 5 bits in a frame of the largest size.  A damaged frame is skipped: the
+ * reader finds the next valid frame and reports the gap.  A dump cut by a
+ * crash reads up to its last whole frame.
  *
- *   struct esync_dump_hdr		192 bytes, crc over header + topology
+ *   struct esync_dump_hdr		256 bytes, crc over header + topology
  *   struct esync_dump_topo[nr]		136 bytes each
  *   { u32 len; u32 crc; u8 event[len]; } ...
+ *
+ * Version 1 dumps (a 192-byte header ending in reserved words, frames
+ * checked by three folded CRC lanes) are still read.
  *
  * All fields are little-endian.
  */
@@ -22,8 +28,10 @@
 #include "topology.h"
 
 #define ESYNC_DUMP_MAGIC	"ESYNCDMP"
-#define ESYNC_DUMP_VERSION	1
+#define ESYNC_DUMP_VERSION	2
 #define ESYNC_DUMP_MAX_TOPO	65536
+/* Version 1's header: the same as version 2's up to topo_size. */
+#define ESYNC_DUMP_V1_HDR_SIZE	192
 
 enum esync_mode {
 	ESYNC_MODE_UNKNOWN = 0,
@@ -42,7 +50,12 @@ struct esync_dump_hdr {
 	char kernel[64];
 	uint32_t nr_topo;
 	uint32_t topo_size;	/* sizeof(struct esync_dump_topo) */
-	uint32_t reserved[5];
+	uint32_t flags;		/* ESYNC_IN_* (engine.h): what the events carry */
+	uint32_t checks;	/* bit per ESYNC_CHK_* the recording supports */
+	uint32_t hooks_on;	/* hooks attached while recording */
+	uint32_t hooks_total;	/* hooks this esync knows */
+	char tool[64];		/* the esync version that wrote it */
+	uint32_t reserved;
 	uint32_t crc;		/* computed with this field 0 */
 };
 
@@ -52,7 +65,9 @@ struct esync_dump_topo {
 	uint32_t alias[ESYNC_EV_MAX_ALIASES];
 };
 
-_Static_assert(sizeof(struct esync_dump_hdr) == 192, "dump header size");
+_Static_assert(sizeof(struct esync_dump_hdr) == 256, "dump header size");
+_Static_assert(__builtin_offsetof(struct esync_dump_hdr, flags) == 168,
+	       "dump header: version 2 fields start where version 1 reserved");
 _Static_assert(sizeof(struct esync_dump_topo) == 136, "dump topology size");
 
 struct esync_frame {
@@ -60,15 +75,20 @@ struct esync_frame {
 	uint32_t crc;
 };
 
-/* The checksum of a frame of len bytes (a multiple of 8). */
-uint32_t esync_frame_sum(uint32_t len, const void *payload);
+/* The checksum of a frame of len bytes (a multiple of 8) in a dump of 'version'. */
+uint32_t esync_frame_sum(unsigned int version, uint32_t len, const void *payload);
 
 /* What a dump says about where it was recorded. */
 struct esync_dump_info {
+	uint32_t version;	/* of the dump format (set by the reader) */
 	uint32_t mode;
+	uint32_t flags;		/* ESYNC_IN_* */
+	uint32_t checks;	/* 0: the dump does not say */
+	uint32_t hooks_on, hooks_total;	/* 0, 0: the dump does not say */
 	uint64_t created_ns;
 	char host[65];
 	char kernel[65];
+	char tool[65];		/* "" when the dump does not say */
 	struct esync_topology topo;	/* sets malloc'ed, sorted by dev */
 };
 
@@ -78,15 +98,21 @@ struct esync_dump_reader {
 	size_t size;
 	size_t off;		/* of the next frame */
 	uint64_t records;	/* whole records read */
+	uint64_t gaps;		/* damaged stretches skipped */
+	uint64_t gap_bytes;	/* bytes in them */
+	uint64_t last_ts;	/* of the last record read */
 	bool mapped;
+	bool owned;		/* data was read into memory, freed on close */
 	size_t dropped;		/* mapped bytes before this were given back */
 	struct esync_dump_info info;
 	char err[320];		/* one line: what is wrong, what to do */
+	char warn[320];		/* the last gap skipped, one line */
 };
 
 /*
  * Opens and maps a dump and reads its header.  Returns 0, or -1 with r->err
- * set (then nothing is left to close).
+ * set (then nothing is left to close).  "-" and other files that cannot be
+ * mapped (pipes) are read into memory first.
  */
 int esync_dump_open(struct esync_dump_reader *r, const char *path);
 
@@ -96,8 +122,11 @@ int esync_dump_open_mem(struct esync_dump_reader *r, const void *buf,
 
 /*
  * Copies the next event to ev.  Returns 1, 0 at the clean end of the file,
- * or -1 on damage with r->err saying where reading stopped; every record
- * before it has been returned.
+ * or -1 when reading stopped (the file ends inside a frame) with r->err
+ * saying where; every record before it has been returned.  A damaged frame
+ * is skipped: the reader resynchronises on the next valid frame and
+ * returns in its place an ESYNC_EV_LOST event for the records lost (at
+ * least one), with r->warn saying what was skipped.
  */
 int esync_dump_next(struct esync_dump_reader *r, union esync_event *ev);
 
@@ -115,6 +144,10 @@ struct esync_dump_writer {
 /* Creates path with mode 0600 and writes the header.  0 or -errno. */
 int esync_dump_create(struct esync_dump_writer *w, const char *path,
 		      const struct esync_dump_info *info);
+
+/* As esync_dump_create on an open file descriptor, which w then owns. */
+int esync_dump_create_fd(struct esync_dump_writer *w, int fd,
+			 const struct esync_dump_info *info);
 
 /* Frames and writes one event (ev->hdr.size bytes).  0 or -errno. */
 int esync_dump_write(struct esync_dump_writer *w, const void *ev);

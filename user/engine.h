@@ -4,7 +4,9 @@
  * entry update (write-begin to write-end plus the commands issued
  * meanwhile and right after), runs the checkers on it and hands findings and
  * finished sequences to a sink.  Memory is bounded by the writes open at
- * the same time; the per-event path neither allocates nor formats.
+ * the same time (at most max_open); the per-event path neither allocates
+ * (beyond growing its tables) nor formats, and costs O(1) for events that
+ * name their write.
  */
 #ifndef ESYNC_ENGINE_H
 #define ESYNC_ENGINE_H
@@ -24,16 +26,40 @@ struct esync_stats {
 	uint64_t events;
 	uint64_t by_kind[ESYNC_EV_NR_KINDS];
 	uint64_t seqs;
+	uint64_t by_format[16];	/* writes per ESYNC_FMT_* (15: test) */
 	uint64_t orphans;	/* events of writes whose begin was not seen */
 	uint64_t lost;		/* events the ring buffer dropped */
+	uint64_t evicted;	/* writes cut because max_open were open */
+	uint64_t failed_completions;	/* completions with a non-zero status */
+	uint64_t late_cmds;	/* commands naming a write already finished */
 	uint64_t findings[ESYNC_CHK_NR];
 	uint64_t max_open;	/* most writes open at once */
+	uint32_t ran;		/* bit per check that judged at least one write */
 };
+
+/*
+ * What the input says about itself (dump header flags, or the live
+ * collector's hooks).
+ */
+enum esync_input_flags {
+	/* Commands and completions carry the seq of the write of their task */
+	ESYNC_IN_ATTRIBUTED = 1u << 0,
+	/* SMMUv3: CMD_SYNC results come as completion events with a status */
+	ESYNC_IN_SMMU_DONE = 1u << 1,
+	/* AMD: COMPLETION_WAIT results come as completion events with a status */
+	ESYNC_IN_AMD_DONE = 1u << 2,
+};
+
+#define ESYNC_DEFAULT_MAX_OPEN 65536
 
 /* check_mask: bit per ESYNC_CHK_* to run; topo is copied.  NULL on ENOMEM. */
 struct esync_engine *esync_engine_new(const struct esync_engine_sink *sink,
 				      const struct esync_topology *topo,
 				      uint32_t check_mask);
+/* Before the first event: ESYNC_IN_* flags of the input. */
+void esync_engine_set_input(struct esync_engine *e, uint32_t flags);
+/* Before the first event: at most this many writes open (0: default). */
+void esync_engine_set_max_open(struct esync_engine *e, size_t max_open);
 void esync_engine_event(struct esync_engine *e, const union esync_event *ev);
 /* End of input: writes still open are reported incomplete. */
 void esync_engine_finish(struct esync_engine *e);

@@ -147,7 +147,8 @@ static void decode_vtd(const struct esync_ev_vtd_desc *d, struct esync_inv *inv)
 		break;
 	case 6:		/* PASID-based IOTLB */
 		inv->kind = ESYNC_INV_TLB;
-		inv->has_did = inv->has_sub = true;
+		inv->has_did = true;
+		inv->has_sub = gran != 0;	/* 0: every PASID of the domain */
 		inv->sub = (uint32_t)BITS(q0, 51, 32);
 		break;
 	case 7:		/* PASID-cache: 0 domain, 1 PASID, 3 global */

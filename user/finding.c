@@ -18,6 +18,9 @@ static const struct {
 	[ESYNC_CHK_F2] = { "F2", "wrong target" },
 	[ESYNC_CHK_F3] = { "F3", "order" },
 	[ESYNC_CHK_A1] = { "A1", "alias coverage" },
+	[ESYNC_CHK_H4] = { "H4", "unsafe disruption" },
+	[ESYNC_CHK_H5] = { "H5", "foreign store" },
+	[ESYNC_CHK_U1] = { "U1", "model disagreement" },
 	[ESYNC_CHK_INCOMPLETE] = { "incomplete", "incomplete data" },
 };
 
@@ -102,19 +105,27 @@ void esync_json_escape(FILE *out, const char *s)
 	}
 }
 
-void esync_finding_print_json(FILE *out, const struct esync_finding *f)
+void esync_finding_print_json(FILE *out, const struct esync_finding *f,
+			      const char *input)
 {
 	char dev[64];
 
 	esync_entry_dev_str(f->format, f->dev, f->sub, dev, sizeof(dev));
-	fprintf(out, "{\"check\":\"%s\",\"title\":\"%s\",\"format\":\"%s\","
+	fputs("{\"type\":\"finding\",", out);
+	if (input) {
+		fputs("\"input\":\"", out);
+		esync_json_escape(out, input);
+		fputs("\",", out);
+	}
+	fprintf(out, "\"check\":\"%s\",\"title\":\"%s\",\"format\":\"%s\","
 		"\"entry\":\"0x%" PRIx64 "\",\"iommu\":%u,\"dev\":%u,\"sub\":%u,"
 		"\"device\":\"",
 		esync_check_name(f->check), esync_check_title(f->check),
 		format_name(f->format), f->entry, f->iommu, f->dev, f->sub);
 	esync_json_escape(out, dev);
-	fprintf(out, "\",\"seq\":%" PRIu64 ",\"step\":%u,\"ts_ns\":%" PRIu64
-		",\"evidence\":\"", f->seq, f->step, f->ts_ns);
+	/* 64-bit values as strings: JSON parsers keep 53 bits of a number */
+	fprintf(out, "\",\"seq\":\"%" PRIu64 "\",\"step\":%u,\"ts_ns\":\"%" PRIu64
+		"\",\"evidence\":\"", f->seq, f->step, f->ts_ns);
 	esync_json_escape(out, f->evidence);
 	fputs("\"}\n", out);
 }

@@ -17,6 +17,9 @@ enum esync_check_id {
 	ESYNC_CHK_F2,		/* wrong target */
 	ESYNC_CHK_F3,		/* order */
 	ESYNC_CHK_A1,		/* alias coverage */
+	ESYNC_CHK_H4,		/* unsafe disruption */
+	ESYNC_CHK_H5,		/* foreign store */
+	ESYNC_CHK_U1,		/* model disagreement */
 	ESYNC_CHK_INCOMPLETE,	/* the data for the write is not whole */
 	ESYNC_CHK_NR
 };
@@ -49,8 +52,12 @@ void esync_entry_dev_str(unsigned int format, uint32_t dev, uint32_t sub,
 
 /* One line, newline included. */
 void esync_finding_print_text(FILE *out, const struct esync_finding *f);
-/* One JSON object on one line, newline included. */
-void esync_finding_print_json(FILE *out, const struct esync_finding *f);
+/*
+ * One JSON object on one line, newline included ("type":"finding"; the
+ * input's name when input is not NULL; 64-bit values as strings).
+ */
+void esync_finding_print_json(FILE *out, const struct esync_finding *f,
+			      const char *input);
 /* JSON string body for s (no quotes). */
 void esync_json_escape(FILE *out, const char *s);
 

@@ -77,6 +77,16 @@ static bool dte_is_valid(const uint64_t *ent)
 	return ent[0] & DTE0_V;
 }
 
+/*
+ * A DTE with V=0 does not block: the IOMMU passes the device's DMA through
+ * untranslated (which is why Linux initialises every DTE to V=1, TV=1 and
+ * blocks with IR=IW=0 instead).
+ */
+static const char *dte_nonvalid_passes_dma(const uint64_t *ent)
+{
+	return ent[0] & DTE0_V ? NULL : "V=0 lets the device's DMA through untranslated";
+}
+
 static const struct esync_field dte_fields[] = {
 	ESYNC_FIELD("V", 0, 0, 0),
 	ESYNC_FIELD("TV", 0, 1, 1),
@@ -124,6 +134,7 @@ const struct esync_format esync_fmt_amd_dte = {
 	.words = 4,
 	.get_used = dte_get_used,
 	.is_valid = dte_is_valid,
+	.nonvalid_passes_dma = dte_nonvalid_passes_dma,
 	.fields = dte_fields,
 	.nr_fields = sizeof(dte_fields) / sizeof(dte_fields[0]),
 };

@@ -58,6 +58,12 @@ struct esync_format {
 	 */
 	void (*get_used)(const uint64_t *entry, uint64_t *used);
 	bool (*is_valid)(const uint64_t *entry);
+	/*
+	 * Optional: for a non-valid entry, why the hardware lets DMA through
+	 * it (AMD DTE V=0: untranslated); NULL when it blocks DMA.  Formats
+	 * without it always block (SMMU C_BAD_STE, CD and PASID faults).
+	 */
+	const char *(*nonvalid_passes_dma)(const uint64_t *entry);
 	const struct esync_field *fields;
 	unsigned int nr_fields;
 	/*

@@ -1,14 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Sequence reconstruction.  Open writes live in a hash table keyed by entry
- * address and on one list in begin order; finished ones go back to a free
- * list, so memory follows the number of writes open at once.
+ * Sequence reconstruction.  Open writes are indexed three ways: by entry
+ * address (stores, syncs, write-end), by sequence id (commands and
+ * completions that name their write) and by task (a task's next write
+ * closes its previous one); each is also on a list of the writes open on
+ * its IOMMU (commands that name no write) and on one list in begin order
+ * (eviction, end of input).  Finished writes go back to a free list, so
+ * memory follows the number of writes open at once, which max_open bounds.
  *
  * A write is "open" from its write-begin until its write-end and then the
- * commands the driver issues right after it (VT-d's IOTLB and device-TLB
- * flushes come after the writer): it is finished by the first completion
- * after such commands, by the next write-begin on the same IOMMU, or by the
- * end of the input.
+ * commands its task issues right after it (VT-d's IOTLB and device-TLB
+ * flushes, AMD's alias flushes come after the writer).  An ended write is
+ * finished by the next write-begin of its task, by ESYNC_AFTER_CMDS
+ * commands after its end, by a second of trace time, or by the end of the
+ * input.  Inputs that do not say which task wrote (tid 0) keep the older
+ * rule: the next write-begin on the IOMMU or the first completion after
+ * commands that followed the end.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -18,22 +25,37 @@
 #include "engine.h"
 
 static const struct esync_checker *const all_checkers[] = {
-	&esync_check_h1, &esync_check_h2, &esync_check_h3, &esync_check_f1,
-	&esync_check_f2, &esync_check_f3, &esync_check_a1,
+	&esync_check_h1, &esync_check_h2, &esync_check_h3, &esync_check_h4,
+	&esync_check_h5, &esync_check_f1, &esync_check_f2, &esync_check_f3,
+	&esync_check_a1, &esync_check_u1,
 };
 
 #define NR_CHECKERS (sizeof(all_checkers) / sizeof(all_checkers[0]))
+
+/* Commands a task issues after its write-end that still belong to it. */
+#define ESYNC_AFTER_CMDS	64
+/* How long (trace time) an ended write waits for its task's commands. */
+#define ESYNC_LINGER_NS		1000000000ull
+
+struct index {
+	struct esync_seq **b;
+	size_t n;		/* power of two */
+};
 
 struct esync_engine {
 	struct esync_engine_sink sink;
 	const struct esync_checker *chk[NR_CHECKERS];
 	unsigned int nchk;
 	uint32_t mask;
-	struct esync_seq **bucket;
-	size_t nbucket;			/* power of two */
+	uint32_t input;		/* ESYNC_IN_* */
+	size_t max_open;
+	struct index by_entry, by_seq, by_tid;
 	size_t nopen;
 	struct esync_seq *open;		/* oldest first */
 	struct esync_seq *open_tail;
+	struct esync_seq *ended_head, *ended_tail;
+	struct esync_seq **iommu;	/* per IOMMU id: its open writes */
+	size_t niommu;
 	struct esync_seq *free;
 	void **chunks;
 	size_t nchunks;
@@ -44,42 +66,74 @@ struct esync_engine {
 
 #define CHUNK_SEQS 64
 
-static size_t hash_entry(const struct esync_engine *e, uint64_t entry)
+static size_t hash64(uint64_t k, size_t n)
 {
-	return (size_t)((entry >> 3) * 0x9e3779b97f4a7c15ull >> 20) & (e->nbucket - 1);
+	return (size_t)((k ^ k >> 29) * 0x9e3779b97f4a7c15ull >> 20) & (n - 1);
 }
 
-static struct esync_seq *lookup(const struct esync_engine *e, uint64_t entry)
+/* The three indexes differ only in key and link */
+#define INDEX_OPS(name, key, link)						\
+static void name##_add(struct index *ix, struct esync_seq *s)			\
+{										\
+	size_t h = hash64(s->key, ix->n);					\
+										\
+	s->link = ix->b[h];							\
+	ix->b[h] = s;								\
+}										\
+static void name##_del(struct index *ix, struct esync_seq *s)			\
+{										\
+	struct esync_seq **pp = &ix->b[hash64(s->key, ix->n)];			\
+										\
+	while (*pp && *pp != s)							\
+		pp = &(*pp)->link;						\
+	if (*pp)								\
+		*pp = s->link;							\
+}										\
+static int name##_grow(struct index *ix)					\
+{										\
+	size_t n = ix->n * 2;							\
+	struct esync_seq **b = calloc(n, sizeof(*b));				\
+										\
+	if (!b)									\
+		return -1;							\
+	for (size_t i = 0; i < ix->n; i++) {					\
+		struct esync_seq *s = ix->b[i], *next;				\
+										\
+		for (; s; s = next) {						\
+			size_t h = hash64(s->key, n);				\
+										\
+			next = s->link;						\
+			s->link = b[h];						\
+			b[h] = s;						\
+		}								\
+	}									\
+	free(ix->b);								\
+	ix->b = b;								\
+	ix->n = n;								\
+	return 0;								\
+}
+
+INDEX_OPS(ientry, entry, hnext)
+INDEX_OPS(iseq, id, snext)
+INDEX_OPS(itid, tid, tnext)
+
+static struct esync_seq *lookup_entry(const struct esync_engine *e, uint64_t entry)
 {
-	struct esync_seq *s = e->bucket[hash_entry(e, entry)];
+	struct esync_seq *s = e->by_entry.b[hash64(entry, e->by_entry.n)];
 
 	while (s && s->entry != entry)
 		s = s->hnext;
 	return s;
 }
 
-static int grow(struct esync_engine *e)
+static struct esync_seq *lookup_seq(const struct esync_engine *e, uint64_t id,
+				    uint16_t iommu)
 {
-	size_t n = e->nbucket * 2;
-	struct esync_seq **b = calloc(n, sizeof(*b));
+	struct esync_seq *s = e->by_seq.b[hash64(id, e->by_seq.n)];
 
-	if (!b)
-		return -1;
-	for (size_t i = 0; i < e->nbucket; i++) {
-		struct esync_seq *s = e->bucket[i], *next;
-
-		for (; s; s = next) {
-			size_t h = (size_t)((s->entry >> 3) * 0x9e3779b97f4a7c15ull >> 20) & (n - 1);
-
-			next = s->hnext;
-			s->hnext = b[h];
-			b[h] = s;
-		}
-	}
-	free(e->bucket);
-	e->bucket = b;
-	e->nbucket = n;
-	return 0;
+	while (s && (s->id != id || s->iommu != iommu))
+		s = s->snext;
+	return s;
 }
 
 static struct esync_seq *seq_alloc(struct esync_engine *e)
@@ -108,13 +162,38 @@ static struct esync_seq *seq_alloc(struct esync_engine *e)
 	return s;
 }
 
+/* The head of the list of writes open on an IOMMU; NULL on ENOMEM. */
+static struct esync_seq **iommu_list(struct esync_engine *e, uint16_t iommu)
+{
+	if (iommu >= e->niommu) {
+		size_t n = e->niommu ? e->niommu : 4;
+		struct esync_seq **p;
+
+		while (n <= iommu)
+			n *= 2;
+		p = realloc(e->iommu, n * sizeof(*p));
+		if (!p)
+			return NULL;
+		memset(p + e->niommu, 0, (n - e->niommu) * sizeof(*p));
+		e->iommu = p;
+		e->niommu = n;
+	}
+	return &e->iommu[iommu];
+}
+
+static struct esync_seq *iommu_first(const struct esync_engine *e, uint16_t iommu)
+{
+	return iommu < e->niommu ? e->iommu[iommu] : NULL;
+}
+
+
 static void seq_unlink(struct esync_engine *e, struct esync_seq *s)
 {
-	struct esync_seq **pp = &e->bucket[hash_entry(e, s->entry)];
-
-	while (*pp != s)
-		pp = &(*pp)->hnext;
-	*pp = s->hnext;
+	ientry_del(&e->by_entry, s);
+	if (s->id)
+		iseq_del(&e->by_seq, s);
+	if (s->tid)
+		itid_del(&e->by_tid, s);
 	if (s->oprev)
 		s->oprev->onext = s->onext;
 	else
@@ -123,6 +202,22 @@ static void seq_unlink(struct esync_engine *e, struct esync_seq *s)
 		s->onext->oprev = s->oprev;
 	else
 		e->open_tail = s->oprev;
+	if (s->iprev)
+		s->iprev->inext = s->inext;
+	else
+		e->iommu[s->iommu] = s->inext;
+	if (s->inext)
+		s->inext->iprev = s->iprev;
+	if (s->ended) {
+		if (s->eprev)
+			s->eprev->enext = s->enext;
+		else
+			e->ended_head = s->enext;
+		if (s->enext)
+			s->enext->eprev = s->eprev;
+		else
+			e->ended_tail = s->eprev;
+	}
 	e->nopen--;
 }
 
@@ -158,6 +253,18 @@ const struct esync_alias_set *esync_seq_aliases(const struct esync_seq *s)
 	return esync_topology_find(&s->eng->topo, s->dev);
 }
 
+bool esync_seq_is_alias(const struct esync_seq *s, uint32_t dev)
+{
+	const struct esync_alias_set *set = esync_seq_aliases(s);
+
+	if (!set)
+		return false;
+	for (unsigned int i = 0; i < set->nr; i++)
+		if ((set->alias[i] & 0xffff) == (dev & 0xffff))
+			return true;
+	return false;
+}
+
 bool esync_inv_same_cache(const struct esync_seq *s, const struct esync_inv *inv)
 {
 	if (inv->kind != ESYNC_INV_ENTRY)
@@ -180,7 +287,7 @@ bool esync_inv_same_cache(const struct esync_seq *s, const struct esync_inv *inv
 }
 
 /* The PASID cache is tagged by DID: any DID the entry held may be cached. */
-static bool did_matches(const struct esync_seq *s, uint32_t did)
+bool esync_seq_has_did(const struct esync_seq *s, uint32_t did)
 {
 	const struct esync_field *f = s->did_field;
 
@@ -204,11 +311,44 @@ bool esync_inv_covers(const struct esync_seq *s, const struct esync_inv *inv)
 	case ESYNC_FMT_SMMU_CD:
 		return inv->dev == s->dev && (!inv->has_sub || inv->sub == s->sub);
 	case ESYNC_FMT_VTD_PASID:
-		return (!inv->has_did || did_matches(s, inv->did)) &&
+		return (!inv->has_did || esync_seq_has_did(s, inv->did)) &&
 		       (!inv->has_sub || inv->sub == s->sub);
 	default:	/* AMD: DeviceID in the command, no segment */
 		return inv->dev == (s->dev & 0xffff);
 	}
+}
+
+unsigned long esync_for_each_view(struct esync_seq *s, unsigned long limit,
+				  bool (*fn)(struct esync_seq *s, const uint64_t *view,
+					     const unsigned int *idx, void *ctx),
+				  void *ctx)
+{
+	unsigned int idx[ESYNC_MAX_QUANTA] = { 0 };
+	uint64_t view[ESYNC_EV_MAX_WORDS];
+	unsigned long total = 1;
+
+	for (unsigned int q = 0; q < s->nq; q++)
+		total *= s->nwin[q];
+	if (s->win_overflow || total > limit)
+		return 0;
+	memcpy(view, s->now, sizeof(view));
+	for (;;) {
+		unsigned int q;
+
+		for (q = 0; q < s->nq; q++)
+			esync_quanta_put(s, view, q, s->win[q][idx[q]]);
+		if (!fn(s, view, idx, ctx))
+			break;
+		/* Next view: an odometer over the per-quanta value sets */
+		for (q = 0; q < s->nq; q++) {
+			if (++idx[q] < s->nwin[q])
+				break;
+			idx[q] = 0;
+		}
+		if (q == s->nq)
+			break;
+	}
+	return total;
 }
 
 static bool checking(const struct esync_seq *s)
@@ -230,6 +370,37 @@ static void window_reset(struct esync_seq *s)
 	s->win_overflow = false;
 }
 
+/* Adds v to the values quanta q held in the window. */
+static void window_add(struct esync_seq *s, unsigned int q, const uint64_t v[2])
+{
+	unsigned int k;
+
+	for (k = 0; k < s->nwin[q]; k++)
+		if (s->win[q][k][0] == v[0] && s->win[q][k][1] == v[1])
+			return;
+	if (k < ESYNC_WIN_MAX) {
+		s->win[q][k][0] = v[0];
+		s->win[q][k][1] = v[1];
+		s->nwin[q]++;
+	} else {
+		s->win_overflow = true;
+	}
+}
+
+/* Which checks judged this write (the others did not apply to it). */
+static uint32_t judged(const struct esync_engine *e, const struct esync_seq *s)
+{
+	uint32_t m = e->mask & ~(1u << ESYNC_CHK_INCOMPLETE);
+	bool amd = s->format == ESYNC_FMT_AMD_DTE || s->format == ESYNC_FMT_AMD_IRTE ||
+		   s->format == ESYNC_FMT_AMD_IRTE32;
+
+	if (!amd || !esync_seq_aliases(s))
+		m &= ~(1u << ESYNC_CHK_A1);
+	if (!s->used_seen)
+		m &= ~(1u << ESYNC_CHK_U1);
+	return m;
+}
+
 static void seq_finalize(struct esync_engine *e, struct esync_seq *s)
 {
 	const struct esync_checker *c;
@@ -241,6 +412,8 @@ static void seq_finalize(struct esync_engine *e, struct esync_seq *s)
 				c->window(s);
 		FOR_CHECKERS(e, c, final)
 			c->final(s);
+		if (!s->incomplete)
+			e->st.ran |= judged(e, s);
 	}
 	if (s->incomplete)
 		esync_report(s, ESYNC_CHK_INCOMPLETE, s->step, "%s", s->incomplete);
@@ -248,6 +421,14 @@ static void seq_finalize(struct esync_engine *e, struct esync_seq *s)
 		e->sink.seq_done(e->sink.ctx, s);
 	s->hnext = e->free;
 	e->free = s;
+}
+
+/* Ended writes whose task has had a second to follow up are done. */
+static void expire(struct esync_engine *e, uint64_t now)
+{
+	while (e->ended_head && now - e->ended_head->ts_end > ESYNC_LINGER_NS &&
+	       now > e->ended_head->ts_end)
+		seq_finalize(e, e->ended_head);
 }
 
 /* The field a VT-d PASID entry's cache tag (DID) lives in; looked up once. */
@@ -278,26 +459,61 @@ static const struct esync_format *model_for(const struct esync_ev_write_begin *b
 	return f;
 }
 
+static int make_room(struct esync_engine *e)
+{
+	while (e->nopen >= e->max_open && e->open) {
+		struct esync_seq *s = e->open;
+
+		if (!s->ended && !s->incomplete) {
+			s->incomplete = "more writes open at once than --max-open allows: this one was cut";
+			e->st.evicted++;
+		}
+		seq_finalize(e, s);
+	}
+	if (e->nopen >= e->by_entry.n &&
+	    (ientry_grow(&e->by_entry) < 0 || iseq_grow(&e->by_seq) < 0 ||
+	     itid_grow(&e->by_tid) < 0))
+		return -1;
+	return 0;
+}
+
+/* Writes that ended and get no more commands before this write-begin. */
+static void close_previous(struct esync_engine *e, const struct esync_ev_hdr *h)
+{
+	struct esync_seq *s, *n;
+
+	if (h->tid) {
+		size_t b = hash64(h->tid, e->by_tid.n);
+
+		for (s = e->by_tid.b[b]; s; s = n) {
+			n = s->tnext;
+			if (s->tid == h->tid && s->ended)
+				seq_finalize(e, s);
+		}
+		return;
+	}
+	for (s = iommu_first(e, h->iommu); s; s = n) {
+		n = s->inext;
+		if (s->ended && !s->tid)
+			seq_finalize(e, s);
+	}
+}
+
 static void on_begin(struct esync_engine *e, const union esync_event *ev)
 {
 	const struct esync_ev_write_begin *b = &ev->begin;
 	const struct esync_checker *c;
-	struct esync_seq *s, *n;
+	struct esync_seq *s, **head;
 
-	s = lookup(e, b->entry);
+	s = lookup_entry(e, b->entry);
 	if (s) {
 		if (!s->ended)
 			s->incomplete = "no write-end before the next write to this entry";
 		seq_finalize(e, s);
 	}
-	/* Writes on this IOMMU that ended get no more commands */
-	for (s = e->open; s; s = n) {
-		n = s->onext;
-		if (s->ended && s->iommu == b->hdr.iommu)
-			seq_finalize(e, s);
-	}
-
-	if (e->nopen >= e->nbucket && grow(e) < 0)
+	close_previous(e, &b->hdr);
+	head = iommu_list(e, b->hdr.iommu);
+	if (!head || make_room(e) < 0)
 		return;
 	s = seq_alloc(e);
 	if (!s)
@@ -305,6 +521,7 @@ static void on_begin(struct esync_engine *e, const union esync_event *ev)
 	memset(s, 0, offsetof(struct esync_seq, hnext));
 	s->eng = e;
 	s->id = b->hdr.seq;
+	s->tid = b->hdr.tid;
 	s->entry = b->entry;
 	s->ts_begin = s->ts_last = b->hdr.ts_ns;
 	s->format = b->format;
@@ -338,8 +555,11 @@ static void on_begin(struct esync_engine *e, const union esync_event *ev)
 		window_reset(s);
 	}
 
-	s->hnext = e->bucket[hash_entry(e, s->entry)];
-	e->bucket[hash_entry(e, s->entry)] = s;
+	ientry_add(&e->by_entry, s);
+	if (s->id)
+		iseq_add(&e->by_seq, s);
+	if (s->tid)
+		itid_add(&e->by_tid, s);
 	s->onext = NULL;
 	s->oprev = e->open_tail;
 	if (e->open_tail)
@@ -347,10 +567,16 @@ static void on_begin(struct esync_engine *e, const union esync_event *ev)
 	else
 		e->open = s;
 	e->open_tail = s;
+	s->iprev = NULL;
+	s->inext = *head;
+	if (*head)
+		(*head)->iprev = s;
+	*head = s;
 	e->nopen++;
 	if (e->nopen > e->st.max_open)
 		e->st.max_open = e->nopen;
 	e->st.seqs++;
+	e->st.by_format[s->format & 15]++;
 	if (checking(s))
 		FOR_CHECKERS(e, c, begin)
 			c->begin(s);
@@ -360,7 +586,7 @@ static void on_begin(struct esync_engine *e, const union esync_event *ev)
 static struct esync_seq *owner(struct esync_engine *e, const struct esync_ev_hdr *h,
 			       uint64_t entry)
 {
-	struct esync_seq *s = lookup(e, entry);
+	struct esync_seq *s = lookup_entry(e, entry);
 
 	if (!s || s->ended || (h->seq && s->id && h->seq != s->id)) {
 		e->st.orphans++;
@@ -375,8 +601,8 @@ static void on_store(struct esync_engine *e, const union esync_event *ev)
 	const struct esync_ev_store *st = &ev->store;
 	const struct esync_checker *c;
 	struct esync_seq *s = owner(e, &st->hdr, st->entry);
-	uint64_t v[2] = { st->new_lo, st->new_hi };
-	unsigned int q = st->index, k;
+	uint64_t v[2] = { st->new_lo, st->new_hi }, held[2];
+	unsigned int q = st->index;
 
 	if (!s || !checking(s))
 		return;
@@ -384,23 +610,24 @@ static void on_store(struct esync_engine *e, const union esync_event *ev)
 		s->incomplete = "a store to a quanta beyond the entry";
 		return;
 	}
+	s->store_old[0] = st->old_lo;
+	s->store_old[1] = s->qwords > 1 ? st->old_hi : 0;
 	if (s->qwords == 1)
 		v[1] = 0;
+	esync_quanta_get(s, s->now, q, held);
+	/*
+	 * The entry held something else than esync rebuilt: someone wrote it
+	 * outside the traced writer.  The hardware saw that value too.
+	 */
+	s->store_foreign = held[0] != s->store_old[0] || held[1] != s->store_old[1];
+	if (s->store_foreign) {
+		esync_quanta_put(s, s->now, q, s->store_old);
+		window_add(s, q, s->store_old);
+	}
 	FOR_CHECKERS(e, c, before_store)
 		c->before_store(s, q);
 	esync_quanta_put(s, s->now, q, v);
-	for (k = 0; k < s->nwin[q]; k++)
-		if (s->win[q][k][0] == v[0] && s->win[q][k][1] == v[1])
-			break;
-	if (k == s->nwin[q]) {
-		if (k < ESYNC_WIN_MAX) {
-			s->win[q][k][0] = v[0];
-			s->win[q][k][1] = v[1];
-			s->nwin[q]++;
-		} else {
-			s->win_overflow = true;
-		}
-	}
+	window_add(s, q, v);
 	if (!s->win_stores)
 		s->win_step = s->step;
 	s->win_stores++;
@@ -421,82 +648,160 @@ static void on_sync(struct esync_engine *e, const union esync_event *ev)
 	s->step++;
 }
 
+static void on_used(struct esync_engine *e, const union esync_event *ev)
+{
+	const struct esync_ev_used *u = &ev->used;
+	const struct esync_checker *c;
+	struct esync_seq *s = owner(e, &u->hdr, u->entry);
+
+	if (!s || !checking(s) || u->words != s->words)
+		return;
+	s->used_seen = true;
+	FOR_CHECKERS(e, c, used)
+		c->used(s, u->cur_used, u->target_used);
+}
+
 static void on_end(struct esync_engine *e, const union esync_event *ev)
 {
 	const struct esync_ev_write_end *end = &ev->end;
+	const struct esync_checker *c;
 	struct esync_seq *s = owner(e, &end->hdr, end->entry);
 
 	if (!s)
 		return;
 	s->ended = true;
+	s->ts_end = end->hdr.ts_ns;
 	s->how = end->how;
+	s->enext = NULL;
+	s->eprev = e->ended_tail;
+	if (e->ended_tail)
+		e->ended_tail->enext = s;
+	else
+		e->ended_head = s;
+	e->ended_tail = s;
 	if (s->words && end->words != s->words && !s->incomplete)
 		s->incomplete = "write-end reports another entry size than write-begin";
 	memcpy(s->final, end->final, sizeof(s->final));
+	if (!checking(s))
+		return;
+	s->end_foreign = memcmp(s->final, s->now, s->words * sizeof(uint64_t)) != 0;
+	FOR_CHECKERS(e, c, end)
+		c->end(s);
 }
 
-static void completion(struct esync_engine *e, uint16_t iommu)
+/* An invalidation command reaches write s. */
+static void deliver(struct esync_engine *e, struct esync_seq *s,
+		    const struct esync_inv *inv, bool named)
 {
 	const struct esync_checker *c;
-	struct esync_seq *s, *n;
+	bool covers;
 
-	for (s = e->open; s; s = n) {
-		bool done;
+	s->nr_cmds++;
+	if (s->ended)
+		s->cmds_after_end++;
+	if (!checking(s))
+		return;
+	covers = esync_inv_covers(s, inv);
+	if (covers)
+		s->covered = true;
+	FOR_CHECKERS(e, c, command)
+		c->command(s, inv, covers, named);
+}
 
-		n = s->onext;
-		if (s->iommu != iommu)
-			continue;
-		if (checking(s)) {
-			done = s->covered;
+/* A completion reaches write s; ok: status 0. */
+static void complete(struct esync_engine *e, struct esync_seq *s,
+		     const struct esync_inv *inv, int status, bool named)
+{
+	const struct esync_checker *c;
+	bool done = false, ok = !status;
+
+	s->completion_status = status;
+
+	if (checking(s)) {
+		done = ok && s->covered;
+		if (done || (!ok && named))
 			s->covered = false;
-			if (done) {
-				s->nr_completed++;
-				if (s->win_stores)
-					FOR_CHECKERS(e, c, window)
-						c->window(s);
-				window_reset(s);
-			}
-			FOR_CHECKERS(e, c, completion)
-				c->completion(s, done);
+		if (done) {
+			s->nr_completed++;
+			if (s->win_stores)
+				FOR_CHECKERS(e, c, window)
+					c->window(s);
+			window_reset(s);
 		}
-		if (s->ended && s->cmds_after_end)
-			seq_finalize(e, s);
+		FOR_CHECKERS(e, c, completion)
+			c->completion(s, inv, ok, done, named);
 	}
+	if (s->ended && s->cmds_after_end && !s->tid)
+		seq_finalize(e, s);
+}
+
+/* What a completion-like command is, given what the input says. */
+static bool is_completion(const struct esync_engine *e, const union esync_event *ev,
+			  const struct esync_inv *inv)
+{
+	if (ev->hdr.kind == ESYNC_EV_COMPLETION)
+		return true;
+	if (inv->kind != ESYNC_INV_COMPLETION && !inv->sync_after)
+		return false;
+	/* Where the wait's result comes as its own event, issuing is not completing */
+	if (inv->family == ESYNC_FAMILY_SMMU)
+		return !(e->input & ESYNC_IN_SMMU_DONE);
+	if (inv->family == ESYNC_FAMILY_AMD)
+		return !(e->input & ESYNC_IN_AMD_DONE);
+	return true;
 }
 
 static void on_command(struct esync_engine *e, const union esync_event *ev)
 {
-	const struct esync_checker *c;
+	struct esync_seq *s, *n, *sole = NULL;
 	struct esync_inv inv;
-	struct esync_seq *s;
-	bool mine = false;
+	bool completion, command;
+	int status = 0;
+	unsigned int nopen = 0;
 
 	esync_inv_decode(ev, &inv);
-	if (inv.kind != ESYNC_INV_COMPLETION) {
-		/* A command tagged with a write's sequence id is that write's */
-		if (ev->hdr.seq)
-			for (s = e->open; s; s = s->onext)
-				if (s->id == ev->hdr.seq && s->iommu == ev->hdr.iommu)
-					mine = true;
-		for (s = e->open; s; s = s->onext) {
-			bool covers;
-
-			if (s->iommu != ev->hdr.iommu || (mine && s->id != ev->hdr.seq))
-				continue;
-			s->nr_cmds++;
-			if (s->ended)
-				s->cmds_after_end++;
-			if (!checking(s))
-				continue;
-			covers = esync_inv_covers(s, &inv);
-			if (covers)
-				s->covered = true;
-			FOR_CHECKERS(e, c, command)
-				c->command(s, &inv, covers);
-		}
+	completion = is_completion(e, ev, &inv);
+	command = inv.kind != ESYNC_INV_COMPLETION && ev->hdr.kind != ESYNC_EV_COMPLETION;
+	if (ev->hdr.kind == ESYNC_EV_COMPLETION && ev->completion.status) {
+		status = ev->completion.status;
+		e->st.failed_completions++;
 	}
-	if (inv.kind == ESYNC_INV_COMPLETION || inv.sync_after)
-		completion(e, ev->hdr.iommu);
+
+	if (ev->hdr.seq) {
+		/* It names its write: that write only */
+		s = lookup_seq(e, ev->hdr.seq, ev->hdr.iommu);
+		if (!s || (s->ended && s->tid && s->cmds_after_end >= ESYNC_AFTER_CMDS)) {
+			if (s)
+				seq_finalize(e, s);
+			e->st.late_cmds++;
+			return;
+		}
+		s->ts_last = ev->hdr.ts_ns;
+		if (command)
+			deliver(e, s, &inv, true);
+		if (completion)
+			complete(e, s, &inv, status, true);
+		return;
+	}
+	/*
+	 * It names no write.  An input that does not attribute commands
+	 * (older dumps) still names one when only one write is open on the
+	 * IOMMU: no other write can have issued it.
+	 */
+	if (!(e->input & ESYNC_IN_ATTRIBUTED)) {
+		for (s = iommu_first(e, ev->hdr.iommu); s && nopen < 2; s = s->inext)
+			if (!(nopen++))
+				sole = s;
+		if (nopen != 1)
+			sole = NULL;
+	}
+	for (s = iommu_first(e, ev->hdr.iommu); s; s = n) {
+		n = s->inext;
+		if (command)
+			deliver(e, s, &inv, s == sole);
+		if (completion)
+			complete(e, s, &inv, status, s == sole);
+	}
 }
 
 static void topo_add(struct esync_engine *e, const struct esync_ev_topology *t)
@@ -533,6 +838,8 @@ void esync_engine_event(struct esync_engine *e, const union esync_event *ev)
 	e->st.events++;
 	if (ev->hdr.kind < ESYNC_EV_NR_KINDS)
 		e->st.by_kind[ev->hdr.kind]++;
+	if (e->ended_head)
+		expire(e, ev->hdr.ts_ns);
 	switch (ev->hdr.kind) {
 	case ESYNC_EV_WRITE_BEGIN:
 		on_begin(e, ev);
@@ -544,7 +851,7 @@ void esync_engine_event(struct esync_engine *e, const union esync_event *ev)
 		on_sync(e, ev);
 		break;
 	case ESYNC_EV_USED:
-		owner(e, &ev->hdr, ev->used.entry);
+		on_used(e, ev);
 		break;
 	case ESYNC_EV_WRITE_END:
 		on_end(e, ev);
@@ -578,6 +885,13 @@ void esync_engine_finish(struct esync_engine *e)
 	}
 }
 
+static int index_init(struct index *ix)
+{
+	ix->n = 64;
+	ix->b = calloc(ix->n, sizeof(*ix->b));
+	return ix->b ? 0 : -1;
+}
+
 struct esync_engine *esync_engine_new(const struct esync_engine_sink *sink,
 				      const struct esync_topology *topo,
 				      uint32_t check_mask)
@@ -588,12 +902,12 @@ struct esync_engine *esync_engine_new(const struct esync_engine_sink *sink,
 		return NULL;
 	e->sink = *sink;
 	e->mask = check_mask;
+	e->max_open = ESYNC_DEFAULT_MAX_OPEN;
 	for (unsigned int i = 0; i < NR_CHECKERS; i++)
 		if (check_mask & (1u << all_checkers[i]->id))
 			e->chk[e->nchk++] = all_checkers[i];
-	e->nbucket = 64;
-	e->bucket = calloc(e->nbucket, sizeof(*e->bucket));
-	if (!e->bucket)
+	if (index_init(&e->by_entry) < 0 || index_init(&e->by_seq) < 0 ||
+	    index_init(&e->by_tid) < 0)
 		goto fail;
 	if (topo && topo->nr) {
 		e->topo.sets = malloc(topo->nr * sizeof(*topo->sets));
@@ -604,9 +918,21 @@ struct esync_engine *esync_engine_new(const struct esync_engine_sink *sink,
 	}
 	return e;
 fail:
-	free(e->bucket);
+	free(e->by_entry.b);
+	free(e->by_seq.b);
+	free(e->by_tid.b);
 	free(e);
 	return NULL;
+}
+
+void esync_engine_set_input(struct esync_engine *e, uint32_t flags)
+{
+	e->input = flags;
+}
+
+void esync_engine_set_max_open(struct esync_engine *e, size_t max_open)
+{
+	e->max_open = max_open ? max_open : ESYNC_DEFAULT_MAX_OPEN;
 }
 
 const struct esync_stats *esync_engine_stats(const struct esync_engine *e)
@@ -621,7 +947,10 @@ void esync_engine_free(struct esync_engine *e)
 	for (size_t i = 0; i < e->nchunks; i++)
 		free(e->chunks[i]);
 	free(e->chunks);
-	free(e->bucket);
+	free(e->by_entry.b);
+	free(e->by_seq.b);
+	free(e->by_tid.b);
+	free(e->iommu);
 	free(e->topo.sets);
 	free(e);
 }

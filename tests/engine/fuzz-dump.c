@@ -21,7 +21,7 @@ static FILE *sink_out;
 static void on_finding(void *ctx, const struct esync_finding *f)
 {
 	esync_finding_print_text(sink_out, f);
-	esync_finding_print_json(sink_out, f);
+	esync_finding_print_json(sink_out, f, "fuzz");
 }
 
 static void fix_checksums(uint8_t *buf, size_t size)
@@ -49,7 +49,7 @@ static void fix_checksums(uint8_t *buf, size_t size)
 			break;
 		if (fr.len % 8)
 			break;
-		fr.crc = esync_frame_sum(fr.len, buf + off + sizeof(fr));
+		fr.crc = esync_frame_sum(ESYNC_DUMP_VERSION, fr.len, buf + off + sizeof(fr));
 		memcpy(buf + off, &fr, sizeof(fr));
 		off += sizeof(fr) + fr.len;
 	}
@@ -76,6 +76,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (esync_dump_open_mem(&r, buf, size - 1, "fuzz") == 0) {
 		e = esync_engine_new(&sink, &r.info.topo, ESYNC_ALL_CHECKS);
 		if (e) {
+			esync_engine_set_input(e, r.info.flags);
 			while (esync_dump_next(&r, &ev) > 0)
 				esync_engine_event(e, &ev);
 			esync_engine_finish(e);

@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * H4 unsafe disruption (critical): a reachable view of the entry is not
+ * valid and the hardware lets DMA through such an entry, although neither
+ * the old entry nor the target does.  SMMUv3 (STE V=0 aborts, CD V=0
+ * faults) and VT-d (P=0 faults) block DMA in their non-valid state; AMD's
+ * DTE with V=0 passes it untranslated, so a disruptive DTE update must go
+ * through a blocking valid entry (V=1, TV=1, IR=IW=0) instead.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "checker.h"
+
+/* More views than this are left to H1's incomplete report. */
+#define H4_MAX_VIEWS 65536
+
+struct h4_ctx {
+	const char *why;
+	uint64_t view[ESYNC_EV_MAX_WORDS];
+};
+
+static bool passes(const struct esync_seq *s, const uint64_t *v)
+{
+	return !s->fmt->is_valid(v) && s->fmt->nonvalid_passes_dma(v);
+}
+
+static bool h4_view(struct esync_seq *s, const uint64_t *view,
+		    const unsigned int *idx, void *ctx)
+{
+	struct h4_ctx *c = ctx;
+
+	if (!passes(s, view))
+		return true;
+	c->why = s->fmt->nonvalid_passes_dma(view);
+	for (unsigned int w = 0; w < s->words; w++)
+		c->view[w] = view[w];
+	return false;
+}
+
+static void h4_window(struct esync_seq *s)
+{
+	struct h4_ctx c = { 0 };
+	char dev[64];
+
+	if (!s->fmt->nonvalid_passes_dma || (s->reported & (1u << ESYNC_CHK_H4)) ||
+	    passes(s, s->cur) || passes(s, s->target))
+		return;
+	esync_for_each_view(s, H4_MAX_VIEWS, h4_view, &c);
+	if (!c.why)
+		return;
+	esync_entry_dev_str(s->format, s->dev, s->sub, dev, sizeof(dev));
+	esync_report(s, ESYNC_CHK_H4, s->step,
+		     "between steps %u and %u the IOMMU could fetch a non-valid entry for %s (word 0 0x%016" PRIx64 "): %s, although neither the old entry nor the target lets DMA through; a disruptive update must pass through an entry that blocks DMA",
+		     s->win_step, s->step, dev, c.view[0], c.why);
+}
+
+const struct esync_checker esync_check_h4 = {
+	.id = ESYNC_CHK_H4,
+	.window = h4_window,
+};

@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * U1 model disagreement: the driver's used bits (entry_sync_used) of the
+ * write's current or target entry differ from esync's model of the same
+ * value.  Either the driver's get_used or esync's format model is wrong;
+ * every hitless verdict rests on them, so a person must look.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "checker.h"
+
+/* Names the fields whose used bits differ; false if none differ. */
+static bool differs(const struct esync_seq *s, const uint64_t *entry,
+		    const uint64_t *driver, char *buf, size_t len, unsigned int *word,
+		    uint64_t *bits)
+{
+	uint64_t model[ESYNC_EV_MAX_WORDS] = { 0 }, zero[ESYNC_EV_MAX_WORDS] = { 0 };
+	uint64_t x[ESYNC_EV_MAX_WORDS] = { 0 };
+	bool any = false;
+
+	s->fmt->get_used(entry, model);
+	for (unsigned int w = 0; w < s->words; w++) {
+		x[w] = model[w] ^ driver[w];
+		if (x[w] && !any) {
+			*word = w;
+			*bits = x[w];
+			any = true;
+		}
+	}
+	if (any)
+		esync_format_diff(s->fmt, x, zero, x, buf, len);
+	return any;
+}
+
+static void u1_used(struct esync_seq *s, const uint64_t *cur_used,
+		    const uint64_t *target_used)
+{
+	char names[200];
+	unsigned int w = 0;
+	uint64_t bits = 0;
+	const char *which = NULL;
+
+	if (differs(s, s->cur, cur_used, names, sizeof(names), &w, &bits))
+		which = "current";
+	else if (differs(s, s->target, target_used, names, sizeof(names), &w, &bits))
+		which = "target";
+	if (!which)
+		return;
+	esync_report(s, ESYNC_CHK_U1, 0,
+		     "the driver's used bits of the %s entry differ from esync's %s model in %s (word %u, bits 0x%016" PRIx64 "): one of them is wrong",
+		     which, s->fmt->name, names[0] ? names : "-", w, bits);
+}
+
+const struct esync_checker esync_check_u1 = {
+	.id = ESYNC_CHK_U1,
+	.used = u1_used,
+};
