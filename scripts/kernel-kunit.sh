@@ -4,7 +4,7 @@
 # Boot the patched kernels of `make kernel` in QEMU (TCG) with their
 # emulated IOMMU and check the KUnit suites they run at boot:
 #   x86_64: q35 + intel-iommu (scalable mode): iommu-entry-sync,
-#           intel-iommu-pasid-entry
+#           intel-iommu-pasid-entry, amd-iommu-dte
 #   arm64:  virt,iommu=smmuv3: iommu-entry-sync, arm-smmu-v3-kunit-test
 # The kernels have no init: once the tests are done they panic and QEMU
 # exits (panic=-1, -no-reboot). Console logs go to $O/kunit/ARCH.log.
@@ -32,7 +32,7 @@ for arch in x86_64 arm64; do
 			-device intel-iommu,intremap=on,x-scalable-mode=on \
 			-nographic -no-reboot -kernel "$image" \
 			-append "console=ttyS0 panic=-1" > "$log" 2>&1 < /dev/null
-		suites=(iommu-entry-sync intel-iommu-pasid-entry)
+		suites=(iommu-entry-sync intel-iommu-pasid-entry amd-iommu-dte)
 		;;
 	arm64)
 		timeout 600 qemu-system-aarch64 -accel tcg -M virt,iommu=smmuv3 \
