@@ -94,3 +94,30 @@ clean:
 	rm -rf $(O)
 
 .PHONY: all check clean deps run kernel kernel-kunit kernel-patch-check
+
+# make install [PREFIX=/usr/local] [DESTDIR=]: the tool, its man pages,
+# the bash completion and the flight recorder's systemd unit (esync.service,
+# not enabled: 'systemctl enable --now esync').
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+INSTALL ?= install
+
+install: $(O)/esync man
+	$(Q)$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(SYSTEMDUNITDIR)
+	$(Q)$(INSTALL) -m 0755 $(O)/esync $(DESTDIR)$(BINDIR)/esync
+	$(Q)$(INSTALL) -m 0644 $(MAN_PAGES) $(DESTDIR)$(MANDIR)/man1/
+	$(Q)$(INSTALL) -m 0644 user/dist/esync.bash $(DESTDIR)$(BASHCOMPDIR)/esync
+	$(Q)sed 's|@BINDIR@|$(BINDIR)|g' user/dist/esync.service.in > $(O)/esync.service && \
+		$(INSTALL) -m 0644 $(O)/esync.service $(DESTDIR)$(SYSTEMDUNITDIR)/esync.service
+	$(Q)echo "  INSTALL  esync, $(words $(MAN_PAGES)) man pages, bash completion, esync.service in $(DESTDIR)$(PREFIX)"
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/esync $(DESTDIR)$(BASHCOMPDIR)/esync \
+		$(DESTDIR)$(SYSTEMDUNITDIR)/esync.service \
+		$(patsubst $(O)/man/%,$(DESTDIR)$(MANDIR)/man1/%,$(MAN_PAGES))
+
+.PHONY: install uninstall

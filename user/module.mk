@@ -44,3 +44,20 @@ $(O)/user/version.o $(O)/user/san/version.o: $(ESYNC_VERSION_H)
 $(O)/user/version.o $(O)/user/san/version.o: ESYNC_INC += -I$(O)/gen
 FORCE:
 .PHONY: FORCE
+
+# Man pages: user/man/*.scd rendered by scdoc (Debian package scdoc);
+# 'make' builds them when scdoc is there, 'make man' and 'make install'
+# always.
+SCDOC ?= scdoc
+MAN_SRCS := $(sort $(wildcard user/man/*.scd))
+MAN_PAGES := $(patsubst user/man/%.scd,$(O)/man/%,$(MAN_SRCS))
+
+$(O)/man/%: user/man/%.scd
+	$(call msg,SCDOC,$@)
+	$(Q)mkdir -p $(@D) && $(SCDOC) < $< > $@.tmp && mv $@.tmp $@
+
+man: $(MAN_PAGES)
+ifneq ($(shell command -v $(SCDOC) 2>/dev/null),)
+all: $(MAN_PAGES)
+endif
+.PHONY: man
