@@ -14,5 +14,5 @@ $(PACKAGE_T)/test-outfile: tests/package/test-outfile.c $(O)/user/san/outfile.o 
 		-Itests/harness -o $@ $^
 
 TEST_BINS += $(PACKAGE_T)/test-outfile
-TEST_SCRIPTS += tests/package/cli.sh tests/package/export.sh
+TEST_SCRIPTS += tests/package/cli.sh tests/package/export.sh tests/package/install.sh
 CHECK_DEPS += $(PACKAGE_T)/trace-check

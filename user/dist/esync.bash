@@ -6,7 +6,7 @@ _esync_list()	# comma-separated lists: complete the last item
 	local prefix=
 	[[ $cur == *,* ]] && prefix=${cur%,*},
 	COMPREPLY=($(compgen -P "$prefix" -W "$1" -- "${cur##*,}"))
-	compopt -o nospace
+	compopt -o nospace 2>/dev/null
 }
 
 _esync()
