@@ -12,6 +12,7 @@ packages=(
 	gcc-aarch64-linux-gnu flex bison bc libssl-dev dwarves	# kernel builds
 	xz-utils patch perl git cpio kmod
 	qemu-system-x86 qemu-system-arm busybox-static	# kernels in QEMU
+	scdoc debhelper dpkg-dev man-db bash-completion	# man pages, the .deb
 )
 if [ "$(id -u)" -ne 0 ]; then
 	echo "install-deps: must run as root (try: sudo $0)" >&2
