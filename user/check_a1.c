@@ -73,8 +73,8 @@ static void a1_completion(struct esync_seq *s, const struct esync_inv *inv,
 static void a1_final(struct esync_seq *s)
 {
 	const struct esync_alias_set *set;
-	char missing[200] = "", pending[200] = "", id[16];
-	size_t mpos = 0, ppos = 0;
+	char missing[200] = "", pending[200] = "", done[200] = "", id[16];
+	size_t mpos = 0, ppos = 0, dpos = 0;
 	unsigned int nmissing = 0, npending = 0;
 	int n;
 
@@ -99,20 +99,29 @@ static void a1_final(struct esync_seq *s)
 			mpos += n > 0 ? (size_t)n : 0;
 		}
 	}
+	for (unsigned int i = 0; i < s->a1_done_nr && dpos < sizeof(done); i++) {
+		esync_devid_str(ESYNC_DEVID(ESYNC_DEVID_SEG(s->dev), 0, 0) | s->a1_dev[i],
+				id, sizeof(id));
+		n = snprintf(done + dpos, sizeof(done) - dpos, "%s%s", i ? ", " : "", id);
+		dpos += n > 0 ? (size_t)n : 0;
+	}
 	if (nmissing)
 		esync_report(s, ESYNC_CHK_A1, s->store_step,
-			     "DMA alias%s %s never invalidated after the %s change%s%s%s",
+			     "DMA alias%s %s %s after the %s change%s%s (invalidated: %s)",
 			     nmissing > 1 ? "es" : "", missing,
+			     s->a1_failed ? "without a successfully completed invalidation (a completion wait failed)" :
+			     "never invalidated",
 			     s->format == ESYNC_FMT_AMD_DTE ? "DTE" : "IRTE",
-			     npending ? "; invalidated but never completed: " : "",
-			     pending, s->a1_failed ? " (a completion wait failed)" : "");
+			     npending ? "; invalidated but never completed: " : "", pending,
+			     s->a1_done_nr ? done : "none");
 	else if (npending)
 		esync_report(s, ESYNC_CHK_A1, s->store_step,
-			     "the invalidation%s of DMA alias%s %s after the %s change %s never completed by a successful COMPLETION_WAIT%s",
+			     "the invalidation%s of DMA alias%s %s after the %s change %s never completed by a successful COMPLETION_WAIT%s (completed: %s)",
 			     npending > 1 ? "s" : "", npending > 1 ? "es" : "", pending,
 			     s->format == ESYNC_FMT_AMD_DTE ? "DTE" : "IRTE",
 			     npending > 1 ? "were" : "was",
-			     s->a1_failed ? " (a completion wait failed)" : "");
+			     s->a1_failed ? " (a completion wait failed)" : "",
+			     s->a1_done_nr ? done : "none");
 }
 
 const struct esync_checker esync_check_a1 = {

@@ -2,7 +2,8 @@
 /*
  * H1 torn view.  Between two completed syncs the IOMMU may cache any mix of
  * the values each quanta held in that window (the cartesian product of the
- * per-quanta value sets the engine keeps).  A mix that is valid must behave
+ * per-quanta value sets the engine keeps).  A mix that is valid (and not
+ * the format's DMA-blocking state) must behave
  * like the old entry or like the target over its own used bits.  Checked
  * when a window closes: a window's set of views contains every view of its
  * earlier moments.
@@ -83,7 +84,7 @@ static void h1_window(struct esync_seq *s)
 
 		for (q = 0; q < s->nq; q++)
 			esync_quanta_put(s, view, q, s->win[q][idx[q]]);
-		if (s->fmt->is_valid(view)) {
+		if (!esync_format_disrupted(s->fmt, view)) {
 			memset(used, 0, sizeof(used));
 			s->fmt->get_used(view, used);
 			if (!esync_same_under(s, view, s->cur, used) &&

@@ -3,7 +3,8 @@
  * H2 needless disruption.  By the used-bits rule an update is hitless when,
  * after the bits the current entry ignores take their new value, at most
  * one quanta still has used bits to change.  Such an update must never
- * leave the entry non-valid on its way from a valid entry to a valid target.
+ * leave the entry non-valid (or blocking DMA) on its way from a valid
+ * entry to a valid target.
  */
 #include <string.h>
 
@@ -29,12 +30,12 @@ static void h2_begin(struct esync_seq *s)
 			}
 		}
 	}
-	s->was_valid = s->fmt->is_valid(s->cur);
+	s->was_valid = !esync_format_disrupted(s->fmt, s->cur);
 }
 
 static void h2_after_store(struct esync_seq *s, unsigned int q)
 {
-	if (s->was_valid && !s->went_invalid && !s->fmt->is_valid(s->now)) {
+	if (s->was_valid && !s->went_invalid && esync_format_disrupted(s->fmt, s->now)) {
 		s->went_invalid = true;
 		s->invalid_step = s->step;
 	}
@@ -42,16 +43,16 @@ static void h2_after_store(struct esync_seq *s, unsigned int q)
 
 static void h2_final(struct esync_seq *s)
 {
-	if (!s->went_invalid || !s->fmt->is_valid(s->target) ||
+	if (!s->went_invalid || esync_format_disrupted(s->fmt, s->target) ||
 	    s->model_critical > 1)
 		return;
 	if (s->model_critical)
 		esync_report(s, ESYNC_CHK_H2, s->invalid_step,
-			     "the entry went non-valid at step %u although only quanta %u had used bits to change: a hitless update was possible",
+			     "the entry went non-valid or blocking at step %u although only quanta %u had used bits to change: a hitless update was possible",
 			     s->invalid_step, s->model_crit_q);
 	else
 		esync_report(s, ESYNC_CHK_H2, s->invalid_step,
-			     "the entry went non-valid at step %u although no used bit changed",
+			     "the entry went non-valid or blocking at step %u although no used bit changed",
 			     s->invalid_step);
 }
 

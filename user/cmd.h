@@ -22,6 +22,8 @@ enum {
 	ESYNC_EXIT_CLEAN = 0,
 	ESYNC_EXIT_FINDINGS = 1,
 	ESYNC_EXIT_INCOMPLETE = 2,	/* incomplete or unreadable input, bad usage */
+	ESYNC_EXIT_PARTIAL = 3,		/* no finding, but checks were skipped */
+	ESYNC_EXIT_NOTHING = 4,		/* no check could run, or no event */
 };
 
 #define ESYNC_WEAK_CMD(sym) extern const struct esync_cmd sym __attribute__((weak))

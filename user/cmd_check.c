@@ -464,7 +464,7 @@ static int check_perf(struct check_ctx *c, const char *perf, uint32_t mask, bool
 		return ESYNC_EXIT_INCOMPLETE;
 	}
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	rc = esync_perf_to_dump(perf, path, &st);
+	rc = esync_perf_to_dump(perf, dup(fd), &st);
 	if (rc < 0) {
 		esync_err("check: %s: %s", perf, strerror(-rc));
 		close(fd);

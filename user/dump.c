@@ -516,3 +516,30 @@ int esync_dump_finish(struct esync_dump_writer *w)
 	w->fd = -1;
 	return err;
 }
+
+int esync_dump_update_flags(struct esync_dump_writer *w, uint32_t flags)
+{
+	struct esync_dump_hdr h;
+	uint8_t *all;
+	int err = flush(w);
+
+	if (err)
+		return err;
+	if (pread(w->fd, &h, sizeof(h), 0) != (ssize_t)sizeof(h))
+		return -EIO;
+	all = malloc(h.hdr_size);
+	if (!all)
+		return -ENOMEM;
+	if (pread(w->fd, all, h.hdr_size, 0) != (ssize_t)h.hdr_size) {
+		free(all);
+		return -EIO;
+	}
+	h.flags = flags;
+	memcpy(all, &h, sizeof(h));
+	h.crc = header_crc(all, sizeof(h), offsetof(struct esync_dump_hdr, crc),
+			   all + sizeof(h), h.hdr_size - sizeof(h));
+	free(all);
+	if (pwrite(w->fd, &h, sizeof(h), 0) != (ssize_t)sizeof(h))
+		return -EIO;
+	return 0;
+}

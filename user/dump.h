@@ -149,6 +149,12 @@ int esync_dump_create(struct esync_dump_writer *w, const char *path,
 int esync_dump_create_fd(struct esync_dump_writer *w, int fd,
 			 const struct esync_dump_info *info);
 
+/*
+ * Rewrites the header's ESYNC_IN_* flags once the events are known (the
+ * perf import learns them from the input); the file must be seekable.
+ */
+int esync_dump_update_flags(struct esync_dump_writer *w, uint32_t flags);
+
 /* Frames and writes one event (ev->hdr.size bytes).  0 or -errno. */
 int esync_dump_write(struct esync_dump_writer *w, const void *ev);
 

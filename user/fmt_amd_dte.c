@@ -7,16 +7,21 @@
  * and the interrupt-remapping part (IV and the rest of d[2]), which the IRQ
  * code owns.  esync's model:
  *  - V and IV are always used (each switches its half on);
- *  - V=1: TV, DomainID and the d[1] control flags (I, SE, SA, IoCtl, Cache,
- *    SD, EX, SysMgt);
- *  - V=1, TV=1: HAD, Mode, the page table root, PPR, GIOV, GV, IR, IW; with
- *    GV=1 also GLX, the three GCR3 table root pieces and the guest table
- *    level (d[2] bits 55:54);
- *  - IV=1, whatever V says: IntTabLen, IG, the interrupt table root,
- *    InitPass, EIntPass, NMIPass, IntCtl, Lint0Pass, Lint1Pass.
+ *  - V=1: TV, DomainID, the d[1] control flags (I, SE, SA, IoCtl, Cache,
+ *    SD, EX, SysMgt), HAD, Mode, the page table root, PPR, GPRP, GIOV, GV,
+ *    IR, IW (whatever TV says: a TV=0 entry's fields are read again when
+ *    TV is set), and all of d[3] (the vIOMMU fields, which Linux never
+ *    sets, so they must not change under a live entry); with GV=1 also
+ *    GLX, the three GCR3 table root pieces and the guest table level
+ *    (d[2] bits 55:54);
+ *  - IV=1, whatever V says: every interrupt field of d[2] (IntTabLen, IG,
+ *    the interrupt table root, the pass bits, IntCtl, Lint0/1Pass and the
+ *    reserved bit 59 the driver preserves with them);
+ *  - IV=0: IG, the pass bits and IntCtl still control what the device's
+ *    interrupts do; the table fields are ignored.
  * So an entry with V=0 and IV=1 still uses the interrupt fields of d[2]: a
- * torn view of them matters even though is_valid() (V) is false.  d[3]
- * (vIOMMU) is not used: Linux 6.12 never enables it.
+ * torn view of them matters even though is_valid() (V) is false.  This is
+ * the driver's amd_iommu_get_dte_used() (U1 compares the two).
  */
 #include "format.h"
 
@@ -47,6 +52,8 @@
 #define DTE2_PASS	ESYNC_GENMASK(58, 56)	/* InitPass, EIntPass, NMIPass */
 #define DTE2_INTCTL	ESYNC_GENMASK(61, 60)
 #define DTE2_LINTPASS	ESYNC_GENMASK(63, 62)	/* Lint0Pass, Lint1Pass */
+/* The interrupt half of d[2]: everything but the guest table level and 53:52 */
+#define DTE2_INTR	(~ESYNC_GENMASK(55, 52))
 
 static void dte_get_used(const uint64_t *ent, uint64_t *used)
 {
@@ -54,17 +61,16 @@ static void dte_get_used(const uint64_t *ent, uint64_t *used)
 	used[2] = DTE2_IV;
 
 	if (ent[2] & DTE2_IV)
-		used[2] |= DTE2_INTTABLEN | DTE2_IG | DTE2_IRTROOT | DTE2_PASS |
-			   DTE2_INTCTL | DTE2_LINTPASS;
+		used[2] |= DTE2_INTR;
+	else
+		used[2] |= DTE2_INTR & ~(DTE2_INTTABLEN | DTE2_IRTROOT);
 
 	if (!(ent[0] & DTE0_V))
 		return;
-	used[0] |= DTE0_TV;
+	used[0] |= DTE0_TV | DTE0_HAD | DTE0_MODE | DTE0_PTROOT | DTE0_PPR |
+		   DTE0_GPRP | DTE0_GIOV | DTE0_GV | DTE0_IR | DTE0_IW;
 	used[1] |= DTE1_DOMID | DTE1_FLAGS;
-	if (!(ent[0] & DTE0_TV))
-		return;
-	used[0] |= DTE0_HAD | DTE0_MODE | DTE0_PTROOT | DTE0_PPR | DTE0_GIOV |
-		   DTE0_GV | DTE0_IR | DTE0_IW;
+	used[3] = ~0ULL;
 	if (ent[0] & DTE0_GV) {
 		used[0] |= DTE0_GLX | DTE0_GCR3_A;
 		used[1] |= DTE1_GCR3_B | DTE1_GCR3_C;
@@ -82,6 +88,12 @@ static bool dte_is_valid(const uint64_t *ent)
  * untranslated (which is why Linux initialises every DTE to V=1, TV=1 and
  * blocks with IR=IW=0 instead).
  */
+static bool dte_blocks_dma(const uint64_t *ent)
+{
+	return (ent[0] & (DTE0_V | DTE0_TV)) == (DTE0_V | DTE0_TV) &&
+	       !(ent[0] & (DTE0_IR | DTE0_IW));
+}
+
 static const char *dte_nonvalid_passes_dma(const uint64_t *ent)
 {
 	return ent[0] & DTE0_V ? NULL : "V=0 lets the device's DMA through untranslated";
@@ -135,6 +147,7 @@ const struct esync_format esync_fmt_amd_dte = {
 	.get_used = dte_get_used,
 	.is_valid = dte_is_valid,
 	.nonvalid_passes_dma = dte_nonvalid_passes_dma,
+	.blocks_dma = dte_blocks_dma,
 	.fields = dte_fields,
 	.nr_fields = sizeof(dte_fields) / sizeof(dte_fields[0]),
 };

@@ -64,6 +64,13 @@ struct esync_format {
 	 * without it always block (SMMU C_BAD_STE, CD and PASID faults).
 	 */
 	const char *(*nonvalid_passes_dma)(const uint64_t *entry);
+	/*
+	 * Optional: true for a valid entry that blocks all DMA, the format's
+	 * disrupted state when its non-valid one does not block (AMD DTE:
+	 * V=1, TV=1, IR=IW=0).  Such a view is a disruption, never a torn
+	 * view.
+	 */
+	bool (*blocks_dma)(const uint64_t *entry);
 	const struct esync_field *fields;
 	unsigned int nr_fields;
 	/*
@@ -74,6 +81,16 @@ struct esync_format {
 	const struct esync_field *(*fields_for)(const uint64_t *entry,
 						unsigned int *nr);
 };
+
+/*
+ * True if the entry is in a disrupted state: not valid, or valid but
+ * blocking all DMA (blocks_dma).
+ */
+static inline bool esync_format_disrupted(const struct esync_format *f,
+					  const uint64_t *entry)
+{
+	return !f->is_valid(entry) || (f->blocks_dma && f->blocks_dma(entry));
+}
 
 /* NULL if unknown. */
 const struct esync_format *esync_format_by_id(unsigned int id);

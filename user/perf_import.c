@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "dump.h"
+#include "engine.h"
 #include "perf_import.h"
 
 /* The value after "key=" (key preceded by a space or the start), or NULL */
@@ -265,12 +266,65 @@ static int parse_qi(const char *f, uint64_t ts, uint32_t cpu, union esync_event 
 	return 1;
 }
 
+/* "dmar0 inv_wait: 0x.. 0x.. status -110" (intel_iommu:qi_wait) */
+static int parse_qi_wait(const char *f, uint64_t ts, uint32_t cpu, union esync_event *ev)
+{
+	const char *p = strchr(f, ':');
+	unsigned int unit = 0;
+	uint64_t q0, q1;
+	int status;
+
+	if (!p || sscanf(p + 1, " %" SCNx64 " %" SCNx64 " status %d", &q0, &q1, &status) != 3)
+		return -1;
+	sscanf(f, "dmar%u", &unit);
+	hdr(ev, ESYNC_EV_COMPLETION, ts, cpu, 0, (uint16_t)unit);
+	ev->completion.raw[0] = q0;
+	ev->completion.raw[1] = q1;
+	ev->completion.family = ESYNC_FAMILY_VTD;
+	ev->completion.status = status;
+	return 1;
+}
+
+/* "smmu=0 prod=0x.. ret=0", "iommu=0 data=5 ret=0": a wait's result */
+static int parse_done(const char *f, const char *id, uint8_t family, uint64_t ts,
+		      uint32_t cpu, union esync_event *ev)
+{
+	const char *r = field(f, "ret");
+	uint64_t unit;
+	long ret;
+	char *end;
+
+	if (get_u64(f, id, 10, &unit) || !r)
+		return -1;
+	ret = strtol(r, &end, 10);
+	if (end == r)
+		return -1;
+	hdr(ev, ESYNC_EV_COMPLETION, ts, cpu, 0, (uint16_t)unit);
+	ev->completion.family = family;
+	ev->completion.status = (int32_t)ret;
+	return 1;
+}
+
+/* "COMM PID [CPU]": the PID (a thread id) right before the '[' */
+static uint32_t task_id(const char *line, const char *bracket)
+{
+	const char *p = bracket;
+
+	while (p > line && p[-1] == ' ')
+		p--;
+	while (p > line && p[-1] >= '0' && p[-1] <= '9')
+		p--;
+	return (uint32_t)strtoul(p, NULL, 10);
+}
+
 int esync_perf_parse_line(const char *line, union esync_event *ev)
 {
 	const char *p = strchr(line, '['), *name, *f;
 	char sys[64], ev_name[64];
 	unsigned long cpu;
+	uint32_t tid;
 	unsigned long long sec;
+	int rc = 0;
 	char frac[16] = "";
 	uint64_t ts;
 	char *end;
@@ -278,6 +332,7 @@ int esync_perf_parse_line(const char *line, union esync_event *ev)
 
 	if (!p)
 		return 0;
+	tid = task_id(line, p);
 	cpu = strtoul(p + 1, &end, 10);
 	if (end == p + 1 || *end != ']')
 		return 0;
@@ -310,14 +365,69 @@ int esync_perf_parse_line(const char *line, union esync_event *ev)
 		ts += v;
 	}
 	if (!strcmp(sys, "entry_sync"))
-		return parse_entry_sync(ev_name, f, ts, (uint32_t)cpu, ev);
-	if (!strcmp(ev_name, "arm_smmu_cmdq_issue"))
-		return parse_smmu(f, ts, (uint32_t)cpu, ev);
-	if (!strcmp(ev_name, "amd_iommu_cmd"))
-		return parse_amd(f, ts, (uint32_t)cpu, ev);
-	if (!strcmp(sys, "intel_iommu") && !strcmp(ev_name, "qi_submit"))
-		return parse_qi(f, ts, (uint32_t)cpu, ev);
-	return 0;
+		rc = parse_entry_sync(ev_name, f, ts, (uint32_t)cpu, ev);
+	else if (!strcmp(ev_name, "arm_smmu_cmdq_issue"))
+		rc = parse_smmu(f, ts, (uint32_t)cpu, ev);
+	else if (!strcmp(ev_name, "arm_smmu_cmdq_sync_done"))
+		rc = parse_done(f, "smmu", ESYNC_FAMILY_SMMU, ts, (uint32_t)cpu, ev);
+	else if (!strcmp(ev_name, "amd_iommu_cmd"))
+		rc = parse_amd(f, ts, (uint32_t)cpu, ev);
+	else if (!strcmp(ev_name, "amd_iommu_completion_wait_done"))
+		rc = parse_done(f, "iommu", ESYNC_FAMILY_AMD, ts, (uint32_t)cpu, ev);
+	else if (!strcmp(sys, "intel_iommu") && !strcmp(ev_name, "qi_submit"))
+		rc = parse_qi(f, ts, (uint32_t)cpu, ev);
+	else if (!strcmp(sys, "intel_iommu") && !strcmp(ev_name, "qi_wait"))
+		rc = parse_qi_wait(f, ts, (uint32_t)cpu, ev);
+	if (rc > 0)
+		ev->hdr.tid = tid;
+	return rc;
+}
+
+/*
+ * The write each task is in, so that its commands name that write as the
+ * BPF collectors make them do: from its write-begin until its next one, or
+ * ESYNC_PERF_AFTER_CMDS commands after its write-end.
+ */
+#define ESYNC_PERF_TASKS	1024
+#define ESYNC_PERF_AFTER_CMDS	64
+
+static struct task_write {
+	uint32_t tid;
+	bool ended;
+	uint16_t after;
+	uint64_t seq;
+} tasks[ESYNC_PERF_TASKS];
+
+static void attribute(union esync_event *ev, struct esync_perf_stats *st)
+{
+	struct task_write *t = &tasks[(ev->hdr.tid * 0x9e3779b1u) >> 22];
+
+	switch (ev->hdr.kind) {
+	case ESYNC_EV_WRITE_BEGIN:
+		*t = (struct task_write){ .tid = ev->hdr.tid, .seq = ev->hdr.seq };
+		return;
+	case ESYNC_EV_WRITE_END:
+		if (t->tid == ev->hdr.tid && t->seq == ev->hdr.seq)
+			t->ended = true;
+		return;
+	case ESYNC_EV_COMPLETION:
+		if (ev->completion.family == ESYNC_FAMILY_SMMU)
+			st->smmu_done = true;
+		if (ev->completion.family == ESYNC_FAMILY_AMD)
+			st->amd_done = true;
+		break;
+	case ESYNC_EV_SMMU_CMD:
+	case ESYNC_EV_VTD_DESC:
+	case ESYNC_EV_AMD_CMD:
+		break;
+	default:
+		return;
+	}
+	if (ev->hdr.seq || !ev->hdr.tid || t->tid != ev->hdr.tid || !t->seq)
+		return;
+	if (t->ended && t->after++ >= ESYNC_PERF_AFTER_CMDS)
+		return;
+	ev->hdr.seq = t->seq;
 }
 
 void esync_perf_import(FILE *in, void (*emit)(void *ctx, const union esync_event *ev),
@@ -327,6 +437,7 @@ void esync_perf_import(FILE *in, void (*emit)(void *ctx, const union esync_event
 	union esync_event ev;
 
 	memset(st, 0, sizeof(*st));
+	memset(tasks, 0, sizeof(tasks));
 	while (fgets(line, sizeof(line), in)) {
 		int rc;
 
@@ -334,6 +445,7 @@ void esync_perf_import(FILE *in, void (*emit)(void *ctx, const union esync_event
 		rc = esync_perf_parse_line(line, &ev);
 		if (rc > 0) {
 			st->events++;
+			attribute(&ev, st);
 			emit(ctx, &ev);
 		} else if (rc < 0) {
 			if (!st->bad++)
@@ -357,7 +469,7 @@ static void emit_dump(void *ctx, const union esync_event *ev)
 		t->err = esync_dump_write(t->w, ev);
 }
 
-int esync_perf_to_dump(const char *path, const char *out_path,
+int esync_perf_to_dump(const char *path, int out_fd,
 		       struct esync_perf_stats *st)
 {
 	struct esync_dump_info info = { .mode = ESYNC_MODE_PATCHED };
@@ -375,11 +487,16 @@ int esync_perf_to_dump(const char *path, const char *out_path,
 	}
 	snprintf(info.host, sizeof(info.host), "perf script");
 	esync_topology_from_sysfs("/sys", &info.topo);
-	rc = esync_dump_create(t.w, out_path, &info);
+	rc = esync_dump_create_fd(t.w, out_fd, &info);
 	esync_topology_free(&info.topo);
 	if (!rc) {
 		esync_perf_import(in, emit_dump, &t, st);
-		rc = esync_dump_finish(t.w);
+		/* Commands name their task's write; waits came with results? */
+		rc = esync_dump_update_flags(t.w, ESYNC_IN_ATTRIBUTED |
+					     (st->smmu_done ? ESYNC_IN_SMMU_DONE : 0) |
+					     (st->amd_done ? ESYNC_IN_AMD_DONE : 0));
+		if (!rc)
+			rc = esync_dump_finish(t.w);
 		if (t.err)
 			rc = t.err;
 	}

@@ -26,6 +26,8 @@ struct esync_perf_stats {
 	uint64_t skipped;	/* other events, comments */
 	uint64_t bad;		/* our events whose fields did not parse */
 	uint64_t first_bad;	/* line number of the first of them */
+	bool smmu_done;		/* arm_smmu_cmdq_sync_done events came */
+	bool amd_done;		/* amd_iommu_completion_wait_done events came */
 };
 
 /*
@@ -34,15 +36,19 @@ struct esync_perf_stats {
  */
 int esync_perf_parse_line(const char *line, union esync_event *ev);
 
-/* Reads every line of in and passes each event to emit. */
+/*
+ * Reads every line of in and passes each event to emit; commands and
+ * completions name the write their task is in (tid from the PID column).
+ */
 void esync_perf_import(FILE *in, void (*emit)(void *ctx, const union esync_event *ev),
 		       void *ctx, struct esync_perf_stats *st);
 
 /*
- * Converts perf script output (path, or "-" for stdin) to a dump at
- * out_path, with the topology of this machine's /sys.  0 or -errno.
+ * Converts perf script output (path, or "-" for stdin) to a dump written to
+ * out_fd (seekable; closed when done), with the topology of this
+ * machine's /sys.  0 or -errno.
  */
-int esync_perf_to_dump(const char *path, const char *out_path,
+int esync_perf_to_dump(const char *path, int out_fd,
 		       struct esync_perf_stats *st);
 
 #endif /* ESYNC_PERF_IMPORT_H */

@@ -52,6 +52,36 @@ EXPECT=(
 	"a1-alias-irte|1|A1 0xffff888020100050 0000:02:01.0 irte 5"
 	"incomplete-cut|2|incomplete 0xffff000040001000 sid 0x10"
 	"incomplete-lost|2|incomplete 0xffff000040001000 sid 0x10"
+	"clean-smmu-two-tasks|0|"
+	"f1-smmu-two-tasks|1|F1 0xffff000040001000 sid 0x10"
+	"clean-amd-two-tasks|0|"
+	"a1-amd-two-tasks|1|A1 0xffff888020100050 0000:02:01.0 irte 5"
+	"f1-smmu-sync-timeout|1|F1 0xffff000040001000 sid 0x10;H1 0xffff000040001000 sid 0x10"
+	"f1-vtd-wait-timeout|1|F1 0xffff888010203000 0000:00:02.0 pasid 0x3"
+	"f1-amd-wait-timeout|1|F1 0xffff888020100050 0000:02:01.0 irte 5;A1 0xffff888020100050 0000:02:01.0 irte 5"
+	"h5-foreign-store|1|H5 0xffff888020004100 0000:02:01.0"
+	"h5-wrong-final|1|H5 0xffff000040001000 sid 0x10"
+	"u1-used-mismatch|1|U1 0xffff000040001000 sid 0x10"
+	"clean-amd-dte-disruptive|0|"
+	"h4-amd-dte-v0|1|H4 0xffff888020004100 0000:02:01.0"
+	"f3-iotlb-other-did|1|F3 0xffff888010203000 0000:00:02.0 pasid 0x3"
+	"a1-alias-unwaited|1|A1 0xffff888020100050 0000:02:01.0 irte 5"
+	"clean-amd-alias-first|0|"
+	"legacy-amd-irte|3|"
+	"long-smmu|1|H1 0xffff000040001000 sid 0x10"
+	# Dumps of the first format version (written before attribution and
+	# completion status): still read; the clean ones lack entry_sync_used
+	# events, so U1 is skipped and they are not clean (3)
+	"v1/clean-smmu-ste|3|"
+	"v1/clean-amd-irte|3|"
+	"v1/clean-vtd-pasid|3|"
+	"v1/h1-torn-view|1|H1 0xffff000040001000 sid 0x10"
+	"v1/f1-missing-sync|1|F1 0xffff000040001000 sid 0x10"
+	"v1/f2-wrong-sid|1|F2 0xffff000040001000 sid 0x10"
+	"v1/f2-wrong-pasid|1|F2 0xffff888010203000 0000:00:02.0 pasid 0x3"
+	"v1/f3-devtlb-order|1|F3 0xffff888010203000 0000:00:02.0 pasid 0x3"
+	"v1/a1-alias-irte|1|A1 0xffff888020100050 0000:02:01.0 irte 5"
+	"v1/incomplete-cut|2|incomplete 0xffff000040001000 sid 0x10"
 )
 
 for e in "${EXPECT[@]}"; do
@@ -114,7 +144,7 @@ size=$(stat -c %s "$src")
 head -c $((size - 20)) "$src" > "$TMP/cut.dump"
 "$ESYNC" check "$TMP/cut.dump" > "$TMP/out" 2> "$TMP/err"
 rc=$?
-if [ $rc = 2 ] && grep -q 'file ends inside a record .* at byte offset .*the 59 records before it were read' "$TMP/err"; then
+if [ $rc = 2 ] && grep -q 'file ends inside a record .* at byte offset .*the 77 records before it were read' "$TMP/err"; then
 	ok "truncated dump: exit 2, says where it stopped"
 else
 	not_ok "truncated dump: exit 2, says where it stopped" "exit $rc" "$(cat "$TMP/err")"
@@ -140,7 +170,7 @@ cp "$src" "$TMP/ver.dump"
 printf '\x07' | dd of="$TMP/ver.dump" bs=1 seek=8 conv=notrunc status=none
 "$ESYNC" check "$TMP/ver.dump" > /dev/null 2> "$TMP/err"
 rc=$?
-if [ $rc = 2 ] && grep -q 'dump format version 7, this esync reads version 1' "$TMP/err"; then
+if [ $rc = 2 ] && grep -q 'dump format version 7, this esync (.*) reads versions 1 to 2' "$TMP/err"; then
 	ok "unknown version: exit 2, says which"
 else
 	not_ok "unknown version: exit 2, says which" "exit $rc" "$(cat "$TMP/err")"
@@ -173,6 +203,116 @@ for c in check show export; do
 		not_ok "esync $c --help has EXAMPLES"
 	fi
 done
+
+
+# Every error of up to 4 bits in one record is caught (CRC-32C over the
+# frame), whatever the bits: the record is skipped, the rest still read.
+src=$DATA/clean-smmu-ste.dump
+hdr=256
+missed=0
+RANDOM=7
+for trial in $(seq 1 40); do
+	cp "$src" "$TMP/bits.dump"
+	# the first record is a write-begin, the largest kind (8 + 192 bytes)
+	for b in 1 2 3 4; do
+		if [ $trial -le 8 ]; then
+			# structured: the same bit in words that share a CRC lane
+			off=$((hdr + 8 + (trial - 1) + (b - 1) * 24))
+			bit=$(((trial * 3) % 8))
+		else
+			off=$((hdr + 8 + RANDOM % 192))
+			bit=$((RANDOM % 8))
+		fi
+		byte=$(od -An -tu1 -j "$off" -N1 "$TMP/bits.dump" | tr -d ' ')
+		printf "\\$(printf '%03o' $((byte ^ (1 << bit))))" |
+			dd of="$TMP/bits.dump" bs=1 seek="$off" conv=notrunc status=none
+	done
+	cmp -s "$src" "$TMP/bits.dump" && continue	# flips cancelled out
+	"$ESYNC" check -q "$TMP/bits.dump" > /dev/null 2> "$TMP/err"
+	rc=$?
+	grep -q 'bad checksum\|impossible\|unknown' "$TMP/err" && [ $rc = 2 ] || missed=$((missed + 1))
+done
+[ $missed = 0 ] && ok "4-bit errors in one record: 40 of 40 detected" ||
+	not_ok "4-bit errors in one record" "$missed of 40 went through"
+
+# A damaged record in the middle of a long dump: skipped, reported, and the
+# torn view at the end is still found
+long=$DATA/long-smmu.dump
+size=$(stat -c %s "$long")
+cp "$long" "$TMP/mid.dump"
+printf '\x5a\x5a' | dd of="$TMP/mid.dump" bs=1 seek=$((size / 2)) conv=notrunc status=none
+out=$("$ESYNC" check "$TMP/mid.dump" 2> "$TMP/err")
+rc=$?
+if [ $rc = 1 ] && grep -q '^H1 ' <<< "$out" &&
+   grep -q 'skipped [0-9]* bytes (1 record) up to the next valid record' "$TMP/err" &&
+   grep -q 'damaged stretch skipped' <<< "$out"; then
+	ok "damaged record mid-dump: skipped (1 record), the H1 after it still found"
+else
+	not_ok "damaged record mid-dump" "exit $rc" "$(head -c 400 "$TMP/err")" "$(tail -n 2 <<< "$out")"
+fi
+# ... and a damaged length: resynchronised on the next frame
+cp "$long" "$TMP/len.dump"
+off=$(( (size / 2) & ~7 ))
+"$ESYNC" check -q "$TMP/len.dump" > /dev/null 2>&1
+printf '\xff\xff\xff\x7f' | dd of="$TMP/len.dump" bs=1 seek=$((hdr + 8 + 192)) conv=notrunc status=none
+out=$("$ESYNC" check "$TMP/len.dump" 2> "$TMP/err")
+rc=$?
+if [ $rc = 1 ] && grep -q '^H1 ' <<< "$out" && grep -q 'impossible record length' "$TMP/err"; then
+	ok "damaged frame length: resynchronised, the H1 at the end still found"
+else
+	not_ok "damaged frame length" "exit $rc" "$(head -c 400 "$TMP/err")"
+fi
+
+# Pipes: stdin and process substitution give the same verdict as the file
+a=$("$ESYNC" check -q --json "$DATA/h1-torn-view.dump" | grep '"finding"' | sed 's/"input":"[^"]*",//')
+b=$(cat "$DATA/h1-torn-view.dump" | "$ESYNC" check -q --json - | grep '"finding"' | sed 's/"input":"[^"]*",//')
+c=$("$ESYNC" check -q --json <(cat "$DATA/h1-torn-view.dump") | grep '"finding"' | sed 's/"input":"[^"]*",//')
+[ -n "$a" ] && [ "$a" = "$b" ] && [ "$a" = "$c" ] && ok "check - and <(...) read dumps from pipes" ||
+	not_ok "check from pipes" "file: $a" "stdin: $b" "fifo: $c"
+
+# Exit status: the worst over all inputs; a missing file is not masked by
+# findings in another, and findings outrank everything
+"$ESYNC" check -q "$DATA/h1-torn-view.dump" "$TMP/missing.dump" > /dev/null 2>&1
+r1=$?
+"$ESYNC" check -q "$DATA/clean-smmu-ste.dump" "$TMP/missing.dump" > /dev/null 2>&1
+r2=$?
+"$ESYNC" check -q "$DATA/clean-smmu-ste.dump" "$DATA/legacy-amd-irte.dump" > /dev/null 2>&1
+r3=$?
+[ "$r1$r2$r3" = 123 ] && ok "exit status: findings 1, missing file 2, skipped checks 3" ||
+	not_ok "exit status over several inputs" "got $r1 $r2 $r3, expected 1 2 3"
+
+# Nothing to check is never clean: a dump without events exits 4
+head -c $hdr "$DATA/clean-smmu-ste.dump" > "$TMP/noevents.dump"
+out=$("$ESYNC" check "$TMP/noevents.dump" 2>&1)
+rc=$?
+t=$("$ESYNC" check --tap "$TMP/noevents.dump" 2>/dev/null)
+if [ $rc = 4 ] && grep -q 'nothing checked' <<< "$out" &&
+   [ "$(sed -n 2p <<< "$t")" = "1..0 # SKIP no entry write in the input" ]; then
+	ok "no events: exit 4, 'nothing checked', TAP 1..0 # SKIP"
+else
+	not_ok "no events" "exit $rc" "$out" "$t"
+fi
+# --only a check the dump cannot run: skipped, not clean
+out=$("$ESYNC" check --only H1 "$DATA/legacy-amd-irte.dump" 2>&1)
+rc=$?
+[ $rc = 4 ] && grep -q 'skipped: H1: recorded on a kernel without' <<< "$out" &&
+	ok "--only H1 on a legacy dump: skipped with the reason, exit 4" ||
+	not_ok "--only H1 on a legacy dump" "exit $rc" "$out"
+
+# TAP: the plan right after the version line; JSON: typed records, the
+# input's name, 64-bit values as strings, one summary per input
+t=$("$ESYNC" check --tap "$DATA/clean-smmu-ste.dump" "$DATA/h2-needless-disruption.dump" 2>/dev/null)
+[ "$(sed -n 1p <<< "$t")" = "TAP version 13" ] && [ "$(sed -n 2p <<< "$t")" = "1..8" ] &&
+	ok "--tap: plan after the version line" || not_ok "--tap plan" "$(head -n 3 <<< "$t")"
+j=$("$ESYNC" check -q --json "$DATA/f2-wrong-sid.dump" "$DATA/legacy-amd-irte.dump")
+if grep -q '^{"type":"finding","input":"tests/data/f2-wrong-sid.dump","check":"F2".*"seq":"1"' <<< "$j" &&
+   [ "$(grep -c '"type":"summary"' <<< "$j")" = 2 ] &&
+   grep -q '"type":"summary","input":"tests/data/legacy-amd-irte.dump","status":"partial","exit":3' <<< "$j" &&
+   grep -q '"type":"skipped","input":"tests/data/legacy-amd-irte.dump","check":"H1"' <<< "$j"; then
+	ok "--json: finding, skipped and summary records with the input"
+else
+	not_ok "--json records" "$j"
+fi
 
 echo "1..$n"
 exit $fail

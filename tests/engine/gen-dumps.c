@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "dump.h"
+#include "engine.h"
 #include "format.h"
 
 enum bug {
@@ -34,6 +35,20 @@ enum bug {
 	BUG_NO_ALIAS = 1 << 8,		/* AMD: invalidates the device only */
 	BUG_CUT = 1 << 9,		/* the dump ends after the first store */
 	BUG_LOST = 1 << 10,		/* a lost record after the first store */
+	BUG_FAIL_SYNC = 1 << 11,	/* the first sync's completion times out */
+	BUG_FOREIGN_STORE = 1 << 12,	/* the entry changes outside the writer */
+	BUG_WRONG_FINAL = 1 << 13,	/* write-end reports another entry */
+	BUG_USED_MISMATCH = 1 << 14,	/* the driver's used bits differ */
+	BUG_DTE_V0 = 1 << 15,		/* AMD DTE disrupted through V=0 */
+	BUG_IOTLB_OTHER_DID = 1 << 16,	/* VT-d: IOTLB flush of another DID */
+	BUG_ALIAS_UNWAITED = 1 << 17,	/* AMD: alias flushed after the wait */
+	ALIAS_FIRST = 1 << 18,		/* AMD: aliases flushed and waited first */
+};
+
+/* Events of one write kept aside, to interleave them with another's */
+struct capture {
+	union esync_event *ev;
+	size_t n, cap;
 };
 
 struct gen {
@@ -41,8 +56,11 @@ struct gen {
 	uint64_t ts;
 	uint64_t seq;
 	uint64_t events;
+	uint32_t tid;		/* the writing task */
 	int failed;
 	bool stop;		/* BUG_CUT: emit nothing more */
+	bool fail_done;		/* BUG_FAIL_SYNC happened */
+	struct capture *cap;	/* non-NULL: keep events here */
 };
 
 struct entry {
@@ -65,12 +83,28 @@ static void emit(struct gen *g, void *ev, unsigned int kind, size_t size,
 
 	if (g->stop)
 		return;
-	h->ts_ns = g->ts += 250;
 	h->seq = seq;
-	h->cpu = (uint32_t)(seq & 1);
+	h->cpu = g->tid & 1;
+	h->tid = g->tid;
 	h->iommu = iommu;
 	h->kind = (uint16_t)kind;
 	h->size = (uint16_t)size;
+	if (g->cap) {
+		if (g->cap->n == g->cap->cap) {
+			size_t cap = g->cap->cap ? g->cap->cap * 2 : 64;
+			void *p = realloc(g->cap->ev, cap * sizeof(*g->cap->ev));
+
+			if (!p) {
+				g->failed = -ENOMEM;
+				return;
+			}
+			g->cap->ev = p;
+			g->cap->cap = cap;
+		}
+		memcpy(&g->cap->ev[g->cap->n++], ev, size);
+		return;
+	}
+	h->ts_ns = g->ts += 250;
 	err = esync_dump_write(&g->w, ev);
 	if (err && !g->failed)
 		g->failed = err;
@@ -133,12 +167,13 @@ static void amd_cmd(struct gen *g, const struct entry *e, uint64_t seq,
 }
 
 static void completion(struct gen *g, const struct entry *e, uint64_t seq,
-		       uint8_t family, uint64_t raw0)
+		       uint8_t family, uint64_t raw0, int status)
 {
 	struct esync_ev_completion c = { 0 };
 
 	c.raw[0] = raw0;
 	c.family = family;
+	c.status = status;
 	emit(g, &c, ESYNC_EV_COMPLETION, sizeof(c), seq, e->iommu);
 }
 
@@ -147,7 +182,31 @@ static uint32_t vtd_did(const struct entry *e)
 	return (uint32_t)(e->val[1] & 0xffff);
 }
 
-/* The driver's sync op: invalidate the entry's cache, then wait. */
+/* The status of the wait the driver is about to report. */
+static int wait_status(struct gen *g, unsigned int bugs)
+{
+	if (!(bugs & BUG_FAIL_SYNC) || g->fail_done)
+		return 0;
+	g->fail_done = true;
+	return -110;	/* -ETIMEDOUT */
+}
+
+static void amd_flush(struct gen *g, const struct entry *e, uint64_t seq,
+		      uint8_t type, uint32_t dev, bool aliases, unsigned int bugs)
+{
+	amd_cmd(g, e, seq, type, dev);
+	if (aliases)
+		for (unsigned int i = 0; i < e->nr_alias; i++)
+			amd_cmd(g, e, seq, type, e->alias[i]);
+	amd_cmd(g, e, seq, 0x01, 0);
+	completion(g, e, seq, ESYNC_FAMILY_AMD, 1ull << 60, wait_status(g, bugs));
+}
+
+/*
+ * The driver's sync op: invalidate the entry's cache, then wait; the
+ * wait's result comes as a completion event (the series' *_done and
+ * qi_wait events).  Every command names the write (its task's seq).
+ */
 static void driver_sync(struct gen *g, const struct entry *e, uint64_t seq,
 			unsigned int bugs, bool skip)
 {
@@ -160,30 +219,35 @@ static void driver_sync(struct gen *g, const struct entry *e, uint64_t seq,
 	case ESYNC_FMT_TEST:
 		smmu_cmd(g, e, seq, 0x03, dev, 0, 0);
 		smmu_cmd(g, e, seq, 0x46, 0, 0, 0);
+		completion(g, e, seq, ESYNC_FAMILY_SMMU, 0x46, wait_status(g, bugs));
 		break;
 	case ESYNC_FMT_SMMU_CD:
 		/* CFGI_CD in a batch the driver closes with CMD_SYNC */
 		smmu_cmd(g, e, seq, 0x05, dev, e->sub, ESYNC_SMMU_F_SYNC);
+		completion(g, e, seq, ESYNC_FAMILY_SMMU, 0x46, wait_status(g, bugs));
 		break;
 	case ESYNC_FMT_VTD_PASID:
 		/* PASID-selective PASID-cache invalidation, then the wait */
-		vtd_desc(g, e, 0, 7 | 1u << 4 | (uint64_t)vtd_did(e) << 16 |
+		vtd_desc(g, e, seq, 7 | 1u << 4 | (uint64_t)vtd_did(e) << 16 |
 			 (uint64_t)(e->sub + (bugs & BUG_WRONG_DEV ? 1 : 0)) << 32);
-		completion(g, e, 0, ESYNC_FAMILY_VTD, 5 | 1u << 5);
+		completion(g, e, seq, ESYNC_FAMILY_VTD, 5 | 1u << 5, wait_status(g, bugs));
 		break;
 	case ESYNC_FMT_AMD_DTE:
 	case ESYNC_FMT_AMD_IRTE:
 	case ESYNC_FMT_AMD_IRTE32: {
 		uint8_t type = e->f->id == ESYNC_FMT_AMD_DTE ? 0x02 : 0x05;
 
-		amd_cmd(g, e, 0, type, dev);
-		if (!(bugs & BUG_NO_ALIAS))
+		if (bugs & ALIAS_FIRST) {
 			for (unsigned int i = 0; i < e->nr_alias; i++)
-				amd_cmd(g, e, 0, type, e->alias[i]);
-		if (e->f->id == ESYNC_FMT_AMD_IRTE)
-			completion(g, e, 0, ESYNC_FAMILY_AMD, 1ull << 60);
-		else
-			amd_cmd(g, e, 0, 0x01, 0);
+				amd_flush(g, e, seq, type, e->alias[i], false, bugs);
+			amd_flush(g, e, seq, type, dev, false, bugs);
+		} else if (bugs & BUG_ALIAS_UNWAITED) {
+			amd_flush(g, e, seq, type, dev, false, bugs);
+			for (unsigned int i = 0; i < e->nr_alias; i++)
+				amd_cmd(g, e, seq, type, e->alias[i]);
+		} else {
+			amd_flush(g, e, seq, type, dev, !(bugs & BUG_NO_ALIAS), bugs);
+		}
 		break;
 	}
 	}
@@ -223,6 +287,11 @@ static bool copy(struct writer *w, const uint64_t *vals, unsigned int start,
 		st.entry = w->e->addr;
 		st.index = q;
 		st.old_lo = w->e->val[q * w->qw];
+		if (w->bugs & BUG_FOREIGN_STORE && q > 0) {
+			/* Written behind the writer's back (an AMD DTE's IRT root) */
+			st.old_lo ^= 1ull << 40;
+			w->bugs &= ~BUG_FOREIGN_STORE;
+		}
 		st.new_lo = vals[q * w->qw];
 		if (w->qw > 1) {
 			st.old_hi = w->e->val[q * w->qw + 1];
@@ -305,6 +374,18 @@ static void write_entry(struct gen *g, struct entry *e, const uint64_t *target_i
 
 	f->get_used(e->val, cu);
 	f->get_used(target, tu);
+	{
+		struct esync_ev_used u = { 0 };
+
+		u.entry = e->addr;
+		u.words = (uint16_t)f->words;
+		memcpy(u.cur_used, cu, f->words * sizeof(uint64_t));
+		memcpy(u.target_used, tu, f->words * sizeof(uint64_t));
+		/* A driver whose get_used forgets a field the hardware reads */
+		if (bugs & BUG_USED_MISMATCH)
+			u.target_used[0] &= ~(uint64_t)0x0e;
+		emit(g, &u, ESYNC_EV_USED, sizeof(u), w.seq, e->iommu);
+	}
 	for (unsigned int q = 0; q < w.nq; q++) {
 		bool critical = false;
 
@@ -338,6 +419,11 @@ static void write_entry(struct gen *g, struct entry *e, const uint64_t *target_i
 		bool changed;
 
 		memset(uu + v * w.qw, 0, w.qw * sizeof(uint64_t));
+		/* AMD: V=0 lets DMA through; the blocking entry is V=1, TV=1, IR=IW=0 */
+		if (f->id == ESYNC_FMT_AMD_DTE && !(bugs & BUG_DTE_V0)) {
+			uu[0] = 0x3;
+			uu[1] = e->val[1];
+		}
 		set(&w, uu, v, 1);
 		if (bugs & BUG_V1_RANGE) {
 			/* The v1 bug: [0, vbit - 1] and [vbit, num - 1] as lengths */
@@ -362,23 +448,26 @@ static void write_entry(struct gen *g, struct entry *e, const uint64_t *target_i
 	end.nr_syncs = (uint16_t)w.nr_syncs;
 	end.words = (uint16_t)f->words;
 	memcpy(end.final, e->val, f->words * sizeof(uint64_t));
+	if (bugs & BUG_WRONG_FINAL)
+		end.final[0] ^= 1ull << 40;
 	emit(g, &end, ESYNC_EV_WRITE_END, sizeof(end), w.seq, e->iommu);
 
 	/* VT-d flushes the IOTLB, then the device TLB, once, after the writer */
 	if (f->id == ESYNC_FMT_VTD_PASID && e->ats) {
-		uint64_t iotlb = 6 | 3u << 4 | (uint64_t)vtd_did(e) << 16 |
+		uint32_t did = vtd_did(e) + (bugs & BUG_IOTLB_OTHER_DID ? 1 : 0);
+		uint64_t iotlb = 6 | 3u << 4 | (uint64_t)did << 16 |
 				 (uint64_t)e->sub << 32;
 		uint64_t devtlb = 8 | (uint64_t)(e->dev & 0xffff) << 16 |
 				  (uint64_t)e->sub << 32;
 
 		if (bugs & BUG_DEVTLB_FIRST) {
-			vtd_desc(g, e, 0, devtlb);
-			vtd_desc(g, e, 0, iotlb);
+			vtd_desc(g, e, w.seq, devtlb);
+			vtd_desc(g, e, w.seq, iotlb);
 		} else {
-			vtd_desc(g, e, 0, iotlb);
-			vtd_desc(g, e, 0, devtlb);
+			vtd_desc(g, e, w.seq, iotlb);
+			vtd_desc(g, e, w.seq, devtlb);
 		}
-		completion(g, e, 0, ESYNC_FAMILY_VTD, 5 | 1u << 5);
+		completion(g, e, w.seq, ESYNC_FAMILY_VTD, 5 | 1u << 5, 0);
 	}
 }
 
@@ -391,22 +480,38 @@ static void write_words(struct gen *g, struct entry *e, unsigned int bugs,
 	write_entry(g, e, t, bugs);
 }
 
-static int gen_open(struct gen *g, const char *path,
-		    const struct esync_alias_set *topo, unsigned int nr_topo)
+static int gen_open_mode(struct gen *g, const char *path,
+			 const struct esync_alias_set *topo, unsigned int nr_topo,
+			 uint32_t mode)
 {
-	struct esync_dump_info info = { .mode = ESYNC_MODE_PATCHED };
+	struct esync_dump_info info = { .mode = mode };
 	int err;
 
 	memset(g, 0, sizeof(*g));
 	g->ts = 1000000;
+	g->tid = 100;
 	strcpy(info.host, "esync-gen");
 	strcpy(info.kernel, "6.12.0-esync-test");
+	strcpy(info.tool, "esync-gen");
+	if (mode == ESYNC_MODE_PATCHED) {
+		/* What the series' events give: attribution and wait results */
+		info.flags = ESYNC_IN_ATTRIBUTED | ESYNC_IN_SMMU_DONE | ESYNC_IN_AMD_DONE;
+		info.checks = ESYNC_ALL_CHECKS;
+	} else {
+		info.checks = 1u << ESYNC_CHK_A1 | 1u << ESYNC_CHK_INCOMPLETE;
+	}
 	info.topo.nr = nr_topo;
 	info.topo.sets = (struct esync_alias_set *)topo;
 	err = esync_dump_create(&g->w, path, &info);
 	if (err)
 		fprintf(stderr, "gen-dumps: %s: %s\n", path, strerror(-err));
 	return err;
+}
+
+static int gen_open(struct gen *g, const char *path,
+		    const struct esync_alias_set *topo, unsigned int nr_topo)
+{
+	return gen_open_mode(g, path, topo, nr_topo, ESYNC_MODE_PATCHED);
 }
 
 static int gen_close(struct gen *g, const char *path)
@@ -590,34 +695,155 @@ static void irte_affinity(struct gen *g, unsigned int bugs)
 	write_entry(g, &e, t, bugs);
 }
 
+/* Writes events kept aside, with timestamps in the order written. */
+static void replay(struct gen *g, union esync_event *ev)
+{
+	int err;
+
+	if (g->stop)
+		return;
+	ev->hdr.ts_ns = g->ts += 250;
+	err = esync_dump_write(&g->w, ev);
+	if (err && !g->failed)
+		g->failed = err;
+	g->events++;
+}
+
+/*
+ * Two tasks on two CPUs update two entries of one IOMMU at the same time:
+ * the events of their writes (and of the invalidations each issues)
+ * interleave one by one.  bugs apply to the first write only.
+ */
+static void interleaved(struct gen *g, struct entry *a, const uint64_t *ta,
+			unsigned int bugs, struct entry *b, const uint64_t *tb)
+{
+	struct capture ca = { 0 }, cb = { 0 };
+	size_t i = 0, j = 0;
+
+	g->cap = &ca;
+	g->tid = 101;
+	write_entry(g, a, ta, bugs);
+	g->cap = &cb;
+	g->tid = 102;
+	write_entry(g, b, tb, 0);
+	g->cap = NULL;
+	while (i < ca.n || j < cb.n) {
+		if (i < ca.n)
+			replay(g, &ca.ev[i++]);
+		if (j < cb.n)
+			replay(g, &cb.ev[j++]);
+	}
+	free(ca.ev);
+	free(cb.ev);
+}
+
+static void smmu_two_tasks(struct gen *g, unsigned int bugs)
+{
+	struct entry a = ste(), b = ste();
+	uint64_t ta[ESYNC_EV_MAX_WORDS] = { STE_S1(0x2000) };
+	uint64_t tb[ESYNC_EV_MAX_WORDS] = { STE_BYPASS, 1ull << 44 };
+
+	a.val[0] = STE_S1(0x1000);
+	b.addr += 64;
+	b.dev = 0x11;
+	b.val[0] = STE_ABORT;
+	interleaved(g, &a, ta, bugs, &b, tb);
+}
+
+static void amd_two_tasks(struct gen *g, unsigned int bugs)
+{
+	struct entry a = amd(&esync_fmt_amd_irte, 0xffff888020100050);
+	struct entry b = amd(&esync_fmt_amd_irte, 0xffff888020300070);
+	uint64_t ta[ESYNC_EV_MAX_WORDS] = { 1 | 0x2u << 8, 0x41 };
+	uint64_t tb[ESYNC_EV_MAX_WORDS] = { 1 | 0x3u << 8, 0x52 };
+
+	a.val[0] = 1 | 0x1u << 8;
+	a.val[1] = 0x41;
+	b.dev = 0x0300;
+	b.sub = 7;
+	b.nr_alias = 0;
+	b.val[0] = 1 | 0x1u << 8;
+	b.val[1] = 0x52;
+	interleaved(g, &a, ta, bugs, &b, tb);
+}
+
+/*
+ * A DTE whose translation (quanta 0) and interrupt table (quanta 1)
+ * change together: two critical quanta, a disruptive update.
+ */
+static void dte_disruptive(struct gen *g, unsigned int bugs)
+{
+	struct entry e = amd(&esync_fmt_amd_dte, 0xffff888020004100);
+	uint64_t d0 = 1 | 1u << 1 | 4u << 9 | 1ull << 61 | 1ull << 62;
+	uint64_t irt = 1 | 0xbu << 1 | 1ull << 62;	/* IV, IntTabLen, IntCtl */
+
+	e.val[0] = d0 | 0x123000ull;
+	e.val[1] = 7;
+	e.val[2] = irt | 0x44000ull << 6;
+	write_words(g, &e, bugs, d0 | 0x456000ull, 7, irt | 0x88000ull << 6, 0);
+}
+
+/* Many clean updates, then a torn view: damage in the middle must not hide it. */
+static void long_smmu(struct gen *g, unsigned int bugs)
+{
+	for (int i = 0; i < 200; i++)
+		clean_ste(g, 0);
+	ste_to_s2(g, BUG_NEVER_DISRUPTIVE);
+}
+
 struct dump {
 	const char *name;
 	scenario_fn fn;
 	unsigned int bugs;
 	bool amd_topology;
+	uint32_t mode;		/* enum esync_mode */
 };
 
 static const struct dump dumps[] = {
-	{ "clean-smmu-ste", clean_ste, 0, false },
-	{ "clean-smmu-cd", clean_cd, 0, false },
-	{ "clean-vtd-pasid", clean_vtd, 0, false },
-	{ "clean-amd-dte", clean_dte, 0, true },
-	{ "clean-amd-irte", clean_irte, 0, true },
-	{ "clean-amd-irte32", clean_irte32, 0, true },
-	{ "clean-test", clean_test, 0, false },
-	{ "h1-torn-view", ste_to_s2, BUG_NEVER_DISRUPTIVE, false },
-	{ "h1-v1-range", ste_to_s2, BUG_V1_RANGE, false },
-	{ "h2-needless-disruption", ste_hitless, BUG_ALWAYS_DISRUPTIVE, false },
-	{ "h3-wrong-end", ste_bypass_to_s1, BUG_DROP_LAST_STORE, false },
-	{ "h3-unused-bits", ste_stray_bits, 0, false },
-	{ "f1-missing-sync", ste_bypass, BUG_NO_SYNC_LAST, false },
-	{ "f1-missing-step-sync", ste_bypass, BUG_NO_SYNC_FIRST, false },
-	{ "f2-wrong-sid", ste_hitless, BUG_WRONG_DEV, false },
-	{ "f2-wrong-pasid", vtd_pt_to_sl, BUG_WRONG_DEV, false },
-	{ "f3-devtlb-order", vtd_pt_to_sl, BUG_DEVTLB_FIRST, false },
-	{ "a1-alias-irte", irte_affinity, BUG_NO_ALIAS, true },
-	{ "incomplete-cut", ste_to_s2, BUG_CUT, false },
-	{ "incomplete-lost", ste_to_s2, BUG_LOST, false },
+	{ "clean-smmu-ste", clean_ste, 0, false, ESYNC_MODE_PATCHED },
+	{ "clean-smmu-cd", clean_cd, 0, false, ESYNC_MODE_PATCHED },
+	{ "clean-vtd-pasid", clean_vtd, 0, false, ESYNC_MODE_PATCHED },
+	{ "clean-amd-dte", clean_dte, 0, true, ESYNC_MODE_PATCHED },
+	{ "clean-amd-irte", clean_irte, 0, true, ESYNC_MODE_PATCHED },
+	{ "clean-amd-irte32", clean_irte32, 0, true, ESYNC_MODE_PATCHED },
+	{ "clean-test", clean_test, 0, false, ESYNC_MODE_PATCHED },
+	{ "h1-torn-view", ste_to_s2, BUG_NEVER_DISRUPTIVE, false, ESYNC_MODE_PATCHED },
+	{ "h1-v1-range", ste_to_s2, BUG_V1_RANGE, false, ESYNC_MODE_PATCHED },
+	{ "h2-needless-disruption", ste_hitless, BUG_ALWAYS_DISRUPTIVE, false, ESYNC_MODE_PATCHED },
+	{ "h3-wrong-end", ste_bypass_to_s1, BUG_DROP_LAST_STORE, false, ESYNC_MODE_PATCHED },
+	{ "h3-unused-bits", ste_stray_bits, 0, false, ESYNC_MODE_PATCHED },
+	{ "f1-missing-sync", ste_bypass, BUG_NO_SYNC_LAST, false, ESYNC_MODE_PATCHED },
+	{ "f1-missing-step-sync", ste_bypass, BUG_NO_SYNC_FIRST, false, ESYNC_MODE_PATCHED },
+	{ "f2-wrong-sid", ste_hitless, BUG_WRONG_DEV, false, ESYNC_MODE_PATCHED },
+	{ "f2-wrong-pasid", vtd_pt_to_sl, BUG_WRONG_DEV, false, ESYNC_MODE_PATCHED },
+	{ "f3-devtlb-order", vtd_pt_to_sl, BUG_DEVTLB_FIRST, false, ESYNC_MODE_PATCHED },
+	{ "a1-alias-irte", irte_affinity, BUG_NO_ALIAS, true, ESYNC_MODE_PATCHED },
+	{ "incomplete-cut", ste_to_s2, BUG_CUT, false, ESYNC_MODE_PATCHED },
+	{ "incomplete-lost", ste_to_s2, BUG_LOST, false, ESYNC_MODE_PATCHED },
+	/* Two writes open at once on one IOMMU */
+	{ "clean-smmu-two-tasks", smmu_two_tasks, 0, false, ESYNC_MODE_PATCHED },
+	{ "f1-smmu-two-tasks", smmu_two_tasks, BUG_NO_SYNC_LAST, false, ESYNC_MODE_PATCHED },
+	{ "clean-amd-two-tasks", amd_two_tasks, 0, true, ESYNC_MODE_PATCHED },
+	{ "a1-amd-two-tasks", amd_two_tasks, BUG_NO_ALIAS, true, ESYNC_MODE_PATCHED },
+	/* A wait that timed out fences nothing */
+	{ "f1-smmu-sync-timeout", ste_bypass, BUG_FAIL_SYNC, false, ESYNC_MODE_PATCHED },
+	{ "f1-vtd-wait-timeout", vtd_pt_to_sl, BUG_FAIL_SYNC, false, ESYNC_MODE_PATCHED },
+	{ "f1-amd-wait-timeout", irte_affinity, BUG_FAIL_SYNC, true, ESYNC_MODE_PATCHED },
+	/* Cross-checks of the rebuilt entry */
+	{ "h5-foreign-store", dte_disruptive, BUG_FOREIGN_STORE, true, ESYNC_MODE_PATCHED },
+	{ "h5-wrong-final", ste_hitless, BUG_WRONG_FINAL, false, ESYNC_MODE_PATCHED },
+	{ "u1-used-mismatch", ste_hitless, BUG_USED_MISMATCH, false, ESYNC_MODE_PATCHED },
+	/* AMD DTE: disrupted through a blocking entry, or through V=0 */
+	{ "clean-amd-dte-disruptive", dte_disruptive, 0, true, ESYNC_MODE_PATCHED },
+	{ "h4-amd-dte-v0", dte_disruptive, BUG_DTE_V0, true, ESYNC_MODE_PATCHED },
+	/* F3 and A1 ask for the right domain and for completed flushes */
+	{ "f3-iotlb-other-did", vtd_pt_to_sl, BUG_IOTLB_OTHER_DID, false, ESYNC_MODE_PATCHED },
+	{ "a1-alias-unwaited", irte_affinity, BUG_ALIAS_UNWAITED, true, ESYNC_MODE_PATCHED },
+	{ "clean-amd-alias-first", irte_affinity, ALIAS_FIRST, true, ESYNC_MODE_PATCHED },
+	/* What a kernel without the series lets esync check */
+	{ "legacy-amd-irte", irte_affinity, 0, true, ESYNC_MODE_LEGACY },
+	/* A long dump for damage in the middle */
+	{ "long-smmu", long_smmu, 0, false, ESYNC_MODE_PATCHED },
 };
 
 static int gen_all(const char *dir)
@@ -630,8 +856,9 @@ static int gen_all(const char *dir)
 		struct gen g;
 
 		snprintf(path, sizeof(path), "%s/%s.dump", dir, d->name);
-		if (gen_open(&g, path, d->amd_topology ? amd_topo : NULL,
-			     d->amd_topology ? 1 : 0))
+		if (gen_open_mode(&g, path, d->amd_topology ? amd_topo : NULL,
+				  d->amd_topology ? 1 : 0,
+				  d->mode))
 			return 1;
 		d->fn(&g, d->bugs);
 		if (gen_close(&g, path))

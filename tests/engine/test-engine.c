@@ -194,6 +194,26 @@ static void hdr(union esync_event *ev, unsigned int kind, uint64_t seq, uint16_t
 	ev->hdr.ts_ns = ++now_ts;
 }
 
+/*
+ * What each entry holds, so that a store event carries the value it
+ * replaces, as the kernel's does (the engine checks it: H5).
+ */
+static struct shadow {
+	uint64_t entry;
+	unsigned int qwords;
+	uint64_t val[ESYNC_EV_MAX_WORDS];
+} shadows[8];
+
+static struct shadow *shadow_of(uint64_t entry)
+{
+	for (unsigned int i = 0; i < 8; i++)
+		if (shadows[i].entry == entry || !shadows[i].entry) {
+			shadows[i].entry = entry;
+			return &shadows[i];
+		}
+	return &shadows[0];
+}
+
 static void begin(struct esync_engine *e, uint64_t seq, uint64_t entry,
 		  const struct esync_format *f, uint32_t dev, const uint64_t *cur,
 		  const uint64_t *target, uint16_t iommu)
@@ -210,6 +230,8 @@ static void begin(struct esync_engine *e, uint64_t seq, uint64_t entry,
 	ev.begin.dev = dev;
 	memcpy(ev.begin.cur, cur, f->words * 8);
 	memcpy(ev.begin.target, target, f->words * 8);
+	shadow_of(entry)->qwords = f->quanta_bits == 128 ? 2 : 1;
+	memcpy(shadow_of(entry)->val, cur, f->words * 8);
 	esync_engine_event(e, &ev);
 }
 
@@ -223,6 +245,17 @@ static void store(struct esync_engine *e, uint64_t seq, uint64_t entry,
 	ev.store.index = q;
 	ev.store.new_lo = lo;
 	ev.store.new_hi = hi;
+	{
+		struct shadow *sh = shadow_of(entry);
+		unsigned int w = q * sh->qwords;
+
+		ev.store.old_lo = sh->val[w];
+		sh->val[w] = lo;
+		if (sh->qwords > 1) {
+			ev.store.old_hi = sh->val[w + 1];
+			sh->val[w + 1] = hi;
+		}
+	}
 	esync_engine_event(e, &ev);
 }
 
@@ -273,6 +306,7 @@ static struct esync_engine *engine(struct collect *c)
 	struct esync_engine *e;
 
 	memset(c, 0, sizeof(*c));
+	memset(shadows, 0, sizeof(shadows));
 	e = esync_engine_new(&sink, NULL, ESYNC_ALL_CHECKS);
 	if (!e)
 		ASSERT_FAIL("esync_engine_new failed");

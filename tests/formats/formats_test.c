@@ -209,24 +209,31 @@ static void vtd_pasid_used_bits(void)
 #define DTE_TV		B(1)
 #define DTE_GV		B(55)
 #define DTE_IV		B(0)
-#define DTE0_XLATE	(G(8, 7) | G(11, 9) | G(51, 12) | B(52) | B(54) | B(55) | \
-			 B(61) | B(62))
+#define DTE0_XLATE	(G(8, 7) | G(11, 9) | G(51, 12) | B(52) | B(53) | B(54) | \
+			 B(55) | B(61) | B(62))
 #define DTE1_V		(G(15, 0) | G(41, 32))
-#define DTE2_IR		(G(51, 0) | G(58, 56) | G(63, 60))
+/* Every interrupt bit of d[2] (the driver's DTE_DATA2_INTR_MASK) */
+#define DTE2_IR		(G(51, 0) | G(63, 56))
+/* IV=0: the table fields are ignored, IG and the controls are not */
+#define DTE2_NOTABLE	(DTE_IV | B(5) | G(63, 56))
 
 static void amd_dte_used_bits(void)
 {
 	static const struct used_case c[] = {
-		{ "zero", { 0 }, { DTE_V, 0, DTE_IV }, false },
+		{ "zero", { 0 }, { DTE_V, 0, DTE2_NOTABLE }, false },
 		{ "V=0, IV=1: interrupt part still used",
 		  { 0, ~0ULL, DTE_IV }, { DTE_V, 0, DTE2_IR }, false },
-		{ "V=1 TV=0", { DTE_V, ~0ULL }, { DTE_V | DTE_TV, DTE1_V, DTE_IV },
-		  true },
+		/* A TV=0 entry's fields are read again when TV is set */
+		{ "V=1 TV=0", { DTE_V, ~0ULL },
+		  { DTE_V | DTE_TV | DTE0_XLATE, DTE1_V, DTE2_NOTABLE, ~0ULL }, true },
 		{ "V=1 TV=1", { DTE_V | DTE_TV },
-		  { DTE_V | DTE_TV | DTE0_XLATE, DTE1_V, DTE_IV }, true },
+		  { DTE_V | DTE_TV | DTE0_XLATE, DTE1_V, DTE2_NOTABLE, ~0ULL }, true },
 		{ "V=1 TV=1 GV=1 IV=1", { DTE_V | DTE_TV | DTE_GV, 0, DTE_IV },
 		  { DTE_V | DTE_TV | DTE0_XLATE | G(60, 56), ~G(42, 42),
-		    DTE2_IR | G(55, 54) }, true },
+		    DTE2_IR | G(55, 54), ~0ULL }, true },
+		/* The blocking entry: valid, and stops DMA */
+		{ "V=1 TV=1 IR=IW=0", { DTE_V | DTE_TV, 7 },
+		  { DTE_V | DTE_TV | DTE0_XLATE, DTE1_V, DTE2_NOTABLE, ~0ULL }, true },
 	};
 
 	check_used(&esync_fmt_amd_dte, c, N(c));

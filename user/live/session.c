@@ -42,7 +42,7 @@ static void sink_finding(void *ctx, const struct esync_finding *f)
 		return;
 	if (s->print_findings) {
 		if (s->json)
-			esync_finding_print_json(s->out, f);
+			esync_finding_print_json(s->out, f, NULL);
 		else
 			esync_finding_print_text(s->out, f);
 		fflush(s->out);
