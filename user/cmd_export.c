@@ -263,7 +263,7 @@ static void step_span(struct open_write *w, const char *name, uint64_t from,
 {
 	FILE *o = w->body_f;
 
-	fprintf(o, ",\n{\"name\":\"%s\",\"cat\":\"step\",\"ph\":\"X\",\"pid\":%u,\"tid\":%u,\"ts\":",
+	fprintf(o, ",\n{\"name\":\"%s\",\"ph\":\"X\",\"cat\":\"step\",\"pid\":%u,\"tid\":%u,\"ts\":",
 		name, w->iommu, w->tid);
 	put_us(o, from);
 	fputs(",\"dur\":", o);
@@ -293,7 +293,7 @@ static void close_write(struct export_ctx *c, struct open_write *w,
 	fclose(w->body_f);
 	snprintf(name, sizeof(name), "write seq %" PRIu64 " (%s)", w->id, how);
 	sep(c);
-	fprintf(c->out, "{\"name\":\"%s\",\"cat\":\"write\",\"ph\":\"X\",\"pid\":%u,\"tid\":%u,\"ts\":",
+	fprintf(c->out, "{\"name\":\"%s\",\"ph\":\"X\",\"cat\":\"write\",\"pid\":%u,\"tid\":%u,\"ts\":",
 		name, w->iommu, w->tid);
 	put_us(c->out, w->begin_ts);
 	fputs(",\"dur\":", c->out);
@@ -405,7 +405,7 @@ static void on_finding(void *ctx, const struct esync_finding *f)
 		o = c->out;
 		sep(c);
 	}
-	fprintf(o, "{\"name\":\"%s %s\",\"cat\":\"finding\",\"ph\":\"i\",\"s\":\"t\",\"pid\":%u,\"tid\":%u,\"ts\":",
+	fprintf(o, "{\"name\":\"%s %s\",\"ph\":\"i\",\"cat\":\"finding\",\"s\":\"t\",\"pid\":%u,\"tid\":%u,\"ts\":",
 		esync_check_name(f->check), esync_check_title(f->check), f->iommu, t->tid);
 	put_us(o, f->ts_ns);
 	fprintf(o, ",\"args\":{\"check\":\"%s\",\"seq\":\"%" PRIu64 "\",\"step\":%u,\"evidence\":",
@@ -495,7 +495,7 @@ static void store(struct export_ctx *c, struct open_write *w, const struct esync
 			(w->cur[i] & ~0xffffffffULL) | (s->new_lo & 0xffffffffu) : s->new_lo;
 	}
 	w->stores++;
-	fprintf(o, ",\n{\"name\":\"store q%u\",\"cat\":\"store\",\"ph\":\"i\",\"s\":\"t\",\"pid\":%u,\"tid\":%u,\"ts\":",
+	fprintf(o, ",\n{\"name\":\"store q%u\",\"ph\":\"i\",\"cat\":\"store\",\"s\":\"t\",\"pid\":%u,\"tid\":%u,\"ts\":",
 		i, w->iommu, w->tid);
 	put_us(o, s->hdr.ts_ns);
 	fprintf(o, ",\"args\":{\"seq\":\"%" PRIu64 "\",\"step\":%u,\"quanta\":%u,\"old\":", w->id,
@@ -572,7 +572,7 @@ static void on_event(struct export_ctx *c, const union esync_event *ev)
 		sep(c);
 		fputs("{\"name\":", c->out);
 		put_str(c->out, name);
-		fprintf(c->out, ",\"cat\":\"command\",\"ph\":\"i\",\"s\":\"t\",\"pid\":%u,\"tid\":0,\"ts\":",
+		fprintf(c->out, ",\"ph\":\"i\",\"cat\":\"command\",\"s\":\"t\",\"pid\":%u,\"tid\":0,\"ts\":",
 			ev->hdr.iommu);
 		put_us(c->out, ev->hdr.ts_ns);
 		fprintf(c->out, ",\"args\":{\"seq\":\"%" PRIu64 "\",\"cpu\":%u}}",
@@ -586,7 +586,7 @@ static void on_event(struct export_ctx *c, const union esync_event *ev)
 		sep(c);
 		fputs("{\"name\":", c->out);
 		put_str(c->out, name);
-		fprintf(c->out, ",\"cat\":\"lost\",\"ph\":\"i\",\"s\":\"p\",\"pid\":%u,\"tid\":0,\"ts\":",
+		fprintf(c->out, ",\"ph\":\"i\",\"cat\":\"lost\",\"s\":\"p\",\"pid\":%u,\"tid\":0,\"ts\":",
 			ev->hdr.iommu);
 		put_us(c->out, ev->hdr.ts_ns);
 		fprintf(c->out, ",\"args\":{\"lost\":\"%" PRIu64 "\"}}", (uint64_t)ev->lost.lost);

@@ -81,7 +81,7 @@ check "a store's args: quanta, old and new values, changed fields" $? \
 	"$(grep -m1 '"store q0"' "$j")"
 grep -q '"cat":"write".*"old":\["0x000000000004000b",.*"target":\["0x000000000000000d",.*"target_fields":"V=0x1 CONFIG=0x6 .*"how":"hitless","cut":false' "$j"
 check "a write's args: old and target entries, decoded fields, how it ended" $?
-grep -q '"name":"H1 torn view","cat":"finding".*"evidence":"reachable view' "$j"
+grep -q '"name":"H1 torn view","ph":"i","cat":"finding".*"evidence":"reachable view' "$j"
 check "a finding's instant carries its evidence" $?
 grep -q '"quanta_bits":128' "$TMP/clean-vtd-pasid.json" &&
 	grep -Eq '"new":"0x[0-9a-f]{32}"' "$TMP/clean-vtd-pasid.json"
