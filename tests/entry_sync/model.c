@@ -24,6 +24,7 @@
  * the seed, ESYNC_TRANSITIONS the walk's length, ESYNC_MAX_FAILURES stops
  * early (for the mutation tests).
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -663,6 +664,36 @@ static void unused_target_bit_warns(void)
 		tap_diag("reported as expected: %s", R.what);
 }
 
+/*
+ * A writer given too little scratch memory, or a valid quanta outside the
+ * entry, must fail with -EINVAL and leave the entry alone: "no change"
+ * would make callers skip the flushes of a write that never happened.
+ */
+static void misuse_returns_error(void)
+{
+	struct entry_sync_writer64 w = { .ops = &ops64, .num_quantas = 4 };
+	__le64 entry[4] = { F_V | (1 << 1), 5 << 16 }, target[4] = { 0 };
+	__le64 memory[12];
+	unsigned int warns;
+	int ret;
+
+	R.syncs = 0;
+	R.warns = 0;
+	R.quiet = true;
+	ret = entry_sync_write64(&w, entry, target, memory, 11);
+	EXPECT_EQ(-EINVAL, ret);
+	w.vbit_quanta = 4;
+	ret = entry_sync_write64(&w, entry, target, memory, 12);
+	EXPECT_EQ(-EINVAL, ret);
+	warns = R.warns;
+	R.quiet = false;
+	R.what[0] = 0;
+	EXPECT_GE(1, warns);
+	EXPECT_EQ(0, R.syncs);
+	EXPECT_EQ(F_V | (1 << 1), entry[0]);
+	EXPECT_EQ(5 << 16, entry[1]);
+}
+
 /* A few hand-computed transitions, as documentation of the rule. */
 static void known_transitions(void)
 {
@@ -699,6 +730,7 @@ int main(void)
 	static const struct tap_case cases[] = {
 		TAP_CASE(known_transitions),
 		TAP_CASE(unused_target_bit_warns),
+		TAP_CASE(misuse_returns_error),
 		TAP_CASE(exhaustive_64),
 		TAP_CASE(exhaustive_128),
 		TAP_CASE(random_walk),

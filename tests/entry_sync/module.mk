@@ -5,7 +5,7 @@ ES_SERIES := $(addprefix kernel-patch/,$(shell grep -v '^\#' kernel-patch/series
 ES_DIR := $(O)/entry_sync
 ES_SRC := $(ES_DIR)/src/drivers/iommu
 ES_CFLAGS = $(ESYNC_CFLAGS) -Wno-missing-field-initializers \
-	-DCONFIG_ARCH_SUPPORTS_INT128 -Itests/shim -Itests/harness
+	-DCONFIG_ARCH_SUPPORTS_INT128 -Itests/shim -Itests/entry_sync/shim -Itests/harness
 ES_SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all
 ES_MUTANTS := $(basename $(notdir $(wildcard tests/entry_sync/mutants/*.patch)))
 
