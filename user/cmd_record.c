@@ -32,6 +32,7 @@ static void usage(FILE *out)
 		"                      symbolic link); - writes it to stdout and the\n"
 		"                      findings to stderr\n"
 		"  --force             overwrite FILE if it exists\n"
+		"  --json              findings as JSON lines on stdout (stderr with -o -)\n"
 		"  --flight N          keep only the last N events; write them out on a\n"
 		"                      finding, an IOMMU fault (iommu:io_page_fault) or\n"
 		"                      SIGUSR1\n"
@@ -129,10 +130,11 @@ static int create_dump(struct rec *r, const struct esync_dump_info *info)
  * runs on the dump the checks that mode supports) and the topology it
  * read: create the dump once both are known, before any event.
  */
-static int on_ready(void *ctx, unsigned int mode, const struct esync_topology *topo)
+static int on_ready(void *ctx, const struct esync_probe_result *probe,
+		    const struct esync_topology *topo)
 {
 	struct rec *r = ctx;
-	struct esync_dump_info info = { .mode = mode, .topo = *topo };
+	struct esync_dump_info info = { .topo = *topo };
 	struct utsname u;
 	struct timespec ts;
 	int rc;
@@ -140,6 +142,8 @@ static int on_ready(void *ctx, unsigned int mode, const struct esync_topology *t
 	uname(&u);
 	snprintf(info.host, sizeof(info.host), "%s", u.nodename);
 	snprintf(info.kernel, sizeof(info.kernel), "%s", u.release);
+	/* mode, the checks its hooks allow, what the events carry */
+	esync_probe_dump_info(probe, &info);
 	clock_gettime(CLOCK_REALTIME, &ts);
 	info.created_ns = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 	rc = create_dump(r, &info);
