@@ -125,12 +125,19 @@ if [ -n "$missing" ] && [ "$variant" = patched ]; then
 fi
 t0=$SECONDS
 # Progress: one line a minute with the number of objects built so far.
-( while sleep 60; do
+# The ticker's sleep is killed with it: a sleep left behind would hold
+# our stdout open, and a reader of it waiting, for up to a minute.
+( trap 'kill $nap 2>/dev/null; exit 0' TERM
+while :; do
+	sleep 60 & nap=$!
+	wait $nap
 	echo "build-kernel: $arch: $((SECONDS - t0)) s, $(find "$dir" -name '*.o' | wc -l) objects"
 done ) &
 ticker=$!
-trap 'kill $ticker 2>/dev/null' EXIT
+stop_ticker() { kill $ticker 2>/dev/null || true; wait $ticker 2>/dev/null || true; }
+trap stop_ticker EXIT
 build "$dir" "$dir/build.log"
+stop_ticker
 touch "$dir/done"
 prune
 echo "build-kernel: $name kernel built in $((SECONDS - t0)) s"
