@@ -32,6 +32,7 @@ struct user_pt_regs {
 
 #include "esync_events.h"
 #include "esync_bpf.h"
+#include "esync_task.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -83,7 +84,7 @@ static __always_inline void *reserve(__u32 size, __u16 kind, __u64 seq,
 	h->kind = kind;
 	h->size = size;
 	h->flags = 0;
-	h->pad = 0;
+	h->tid = (__u32)bpf_get_current_pid_tgid();
 	return h;
 }
 
@@ -182,6 +183,7 @@ int BPF_PROG(es_write_begin, __u64 seq, const struct entry_sync_id___esync *id,
 	struct esync_ev_write_begin *ev;
 	__u32 w = words_of(num_quantas * quanta_bits / 64);
 
+	task_write_begin(seq);
 	ev = reserve(sizeof(*ev), ESYNC_EV_WRITE_BEGIN, seq, BPF_CORE_READ(id, iommu));
 	if (!ev)
 		return 0;
@@ -262,6 +264,7 @@ int BPF_PROG(es_write_end, __u64 seq, const void *addr, unsigned int how,
 	struct esync_ev_write_end *ev;
 	__u32 w = words_of(words);
 
+	task_write_end(seq);
 	ev = reserve(sizeof(*ev), ESYNC_EV_WRITE_END, seq, 0);
 	if (!ev)
 		return 0;
@@ -276,12 +279,35 @@ int BPF_PROG(es_write_end, __u64 seq, const void *addr, unsigned int how,
 	return 0;
 }
 
+static __always_inline enum esync_cmd_class smmu_class(__u8 op)
+{
+	if (op >= 0x03 && op <= 0x06)	/* CFGI_* */
+		return ESYNC_CMD_ENTRY;
+	if ((op >= 0x10 && op <= 0x30) || op == 0x40)	/* TLBI_*, ATC_INV */
+		return ESYNC_CMD_TLB;
+	return op == 0x46 ? ESYNC_CMD_WAIT : ESYNC_CMD_OTHER;
+}
+
+/* The seq a command names, or 0 with *keep false: drop it */
+static __always_inline __u64 command_seq(enum esync_cmd_class cls, bool *keep)
+{
+	__u64 seq = task_command_seq(cls, keep);
+
+	if (!*keep)
+		count(ESYNC_CNT_CMD_DROPPED);
+	return seq;
+}
+
 static __always_inline void emit_smmu(__u16 smmu, __u64 c0, __u64 c1, bool sync)
 {
 	struct esync_ev_smmu_cmd *ev;
 	__u8 op = c0 & 0xff;
+	bool keep;
+	__u64 seq = command_seq(smmu_class(op), &keep);
 
-	ev = reserve(sizeof(*ev), ESYNC_EV_SMMU_CMD, 0, smmu);
+	if (!keep)
+		return;
+	ev = reserve(sizeof(*ev), ESYNC_EV_SMMU_CMD, seq, smmu);
 	if (!ev)
 		return;
 	ev->cmd[0] = c0;
@@ -308,12 +334,29 @@ int BPF_PROG(smmu_cmdq_issue, __u16 smmu, const __u64 *cmd, bool sync)
 	return 0;
 }
 
+static __always_inline enum esync_cmd_class amd_class(__u8 type)
+{
+	switch (type) {
+	case 0x02: case 0x05: case 0x08:	/* DTE, IRT, ALL */
+		return ESYNC_CMD_ENTRY;
+	case 0x03: case 0x04:			/* IOMMU pages, IOTLB pages */
+		return ESYNC_CMD_TLB;
+	case 0x01:
+		return ESYNC_CMD_WAIT;
+	}
+	return ESYNC_CMD_OTHER;
+}
+
 static __always_inline void emit_amd(__u16 iommu, const __u32 *d)
 {
 	struct esync_ev_amd_cmd *ev;
 	__u8 type = d[1] >> 28;
+	bool keep;
+	__u64 seq = command_seq(amd_class(type), &keep);
 
-	ev = reserve(sizeof(*ev), ESYNC_EV_AMD_CMD, 0, iommu);
+	if (!keep)
+		return;
+	ev = reserve(sizeof(*ev), ESYNC_EV_AMD_CMD, seq, iommu);
 	if (!ev)
 		return;
 	ev->data[0] = d[0];
@@ -340,13 +383,30 @@ int BPF_PROG(amd_cmd, int iommu, const __u32 *data, bool sync)
 	return 0;
 }
 
+static __always_inline enum esync_cmd_class vtd_class(__u8 type)
+{
+	switch (type) {
+	case 1: case 4: case 7:		/* context cache, IEC, PASID cache */
+		return ESYNC_CMD_ENTRY;
+	case 2: case 3: case 6: case 8:	/* IOTLB, device TLB, their PASID forms */
+		return ESYNC_CMD_TLB;
+	case 5:
+		return ESYNC_CMD_WAIT;
+	}
+	return ESYNC_CMD_OTHER;
+}
+
 SEC("tp_btf/qi_submit")
 int BPF_PROG(vtd_qi_submit, void *iommu, __u64 qw0, __u64 qw1, __u64 qw2, __u64 qw3)
 {
 	struct esync_ev_vtd_desc *ev;
 	__u8 type = (qw0 & 0xf) | ((qw0 >> 9) & 0x7) << 4;
+	bool keep;
+	__u64 seq = command_seq(vtd_class(type), &keep);
 
-	ev = reserve(sizeof(*ev), ESYNC_EV_VTD_DESC, 0, vtd_index(iommu));
+	if (!keep)
+		return 0;
+	ev = reserve(sizeof(*ev), ESYNC_EV_VTD_DESC, seq, vtd_index(iommu));
 	if (!ev)
 		return 0;
 	ev->qw[0] = qw0;
@@ -367,8 +427,12 @@ static __always_inline void emit_completion(__u16 iommu, __u8 family, int status
 					    __u64 raw0, __u64 raw1)
 {
 	struct esync_ev_completion *ev;
+	bool keep;
+	__u64 seq = command_seq(ESYNC_CMD_WAIT, &keep);
 
-	ev = reserve(sizeof(*ev), ESYNC_EV_COMPLETION, 0, iommu);
+	if (!keep)
+		return;
+	ev = reserve(sizeof(*ev), ESYNC_EV_COMPLETION, seq, iommu);
 	if (!ev)
 		return;
 	__builtin_memset(&ev->raw, 0, sizeof(*ev) - sizeof(ev->hdr));
@@ -384,6 +448,40 @@ SEC("tp_btf/qi_wait")
 int BPF_PROG(vtd_qi_wait, void *iommu, __u64 qw0, __u64 qw1, int status)
 {
 	emit_completion(vtd_index(iommu), ESYNC_FAMILY_VTD, status, qw0, qw1);
+	return 0;
+}
+
+/* patched: the CMD_SYNC closing a batch completed, or its wait gave up */
+SEC("tp_btf/arm_smmu_cmdq_sync_done")
+int BPF_PROG(smmu_sync_done, __u16 smmu, __u32 prod, int ret)
+{
+	emit_completion(smmu, ESYNC_FAMILY_SMMU, ret, 0x46, prod);
+	return 0;
+}
+
+/* patched: iommu_completion_wait() saw its COMPLETION_WAIT done, or gave up */
+SEC("tp_btf/amd_iommu_completion_wait_done")
+int BPF_PROG(amd_wait_done, int iommu, __u64 data, int ret)
+{
+	emit_completion(iommu, ESYNC_FAMILY_AMD, ret, 1ULL << 60, data);
+	return 0;
+}
+
+/* legacy: a batch closed by CMD_SYNC returns the CMD_SYNC's wait result */
+SEC("fexit/arm_smmu_cmdq_issue_cmdlist")
+int BPF_PROG(smmu_cmdlist_done, void *smmu, void *cmdq, __u64 *cmds, int n,
+	     bool sync, int ret)
+{
+	if (sync)
+		emit_completion(0, ESYNC_FAMILY_SMMU, ret, 0x46, 0);
+	return 0;
+}
+
+/* legacy: iommu_completion_wait() returns its COMPLETION_WAIT's result */
+SEC("fexit/iommu_completion_wait")
+int BPF_PROG(amd_wait_ret, void *iommu, int ret)
+{
+	emit_completion(amd_index(iommu), ESYNC_FAMILY_AMD, ret, 1ULL << 60, 0);
 	return 0;
 }
 
@@ -477,6 +575,9 @@ static __always_inline void emit_legacy_write(__u16 iommu, __u16 format,
 	struct esync_ev_store *s;
 	struct esync_ev_write_end *e;
 
+	/* The flush that follows in the caller belongs to this write */
+	task_write_begin(seq);
+	task_write_end(seq);
 	b = reserve(sizeof(*b), ESYNC_EV_WRITE_BEGIN, seq, iommu);
 	if (!b)
 		return;

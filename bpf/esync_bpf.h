@@ -16,6 +16,7 @@ enum esync_counter {
 	ESYNC_CNT_SMMU_STEPS,	/* legacy SMMUv3 sync callbacks */
 	ESYNC_CNT_AMD_DTE,	/* legacy set_dte_entry calls */
 	ESYNC_CNT_AMD_IRT_FLUSH,	/* legacy iommu_flush_irt_and_complete calls */
+	ESYNC_CNT_CMD_DROPPED,	/* commands of no write that no check uses */
 	ESYNC_CNT_NR
 };
 

@@ -35,7 +35,7 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -Wall -Werror -I. -
 ESYNC_LIBS := $(if $(ESYNC_BPF),-lbpf -lelf -lz)
 ESYNC_LDFLAGS := $(if $(filter 1,$(STATIC)),-static)
 
-$(BPF_OUT)/%.bpf.o: bpf/%.bpf.c bpf/esync_events.h bpf/esync_bpf.h vmlinux.h
+$(BPF_OUT)/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h) vmlinux.h
 	$(call msg,BPF,$@)
 	$(Q)mkdir -p $(@D) && $(BPF_CLANG) $(BPF_CFLAGS) -c $< -o $@.tmp && \
 		$(BPFTOOL) gen object $@ $@.tmp && rm -f $@.tmp

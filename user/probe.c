@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "dump.h"
+#include "engine.h"
 #include "finding.h"
 #include "probe.h"
 
@@ -30,6 +31,10 @@ const struct esync_hook esync_hooks[] = {
 	{ "vtd_qi_submit", "qi_submit", ESYNC_HOOK_TP_BTF, B, "vtd" },
 	{ "vtd_qi_wait", "qi_wait", ESYNC_HOOK_TP_BTF, P, "vtd" },
 	{ "vtd_qi_done", "qi_submit_sync", ESYNC_HOOK_FEXIT, L, "vtd" },
+	{ "smmu_sync_done", "arm_smmu_cmdq_sync_done", ESYNC_HOOK_TP_BTF, P, "smmu" },
+	{ "amd_wait_done", "amd_iommu_completion_wait_done", ESYNC_HOOK_TP_BTF, P, "amd" },
+	{ "smmu_cmdlist_done", "arm_smmu_cmdq_issue_cmdlist", ESYNC_HOOK_FEXIT, L, "smmu" },
+	{ "amd_wait_ret", "iommu_completion_wait", ESYNC_HOOK_FEXIT, L, "amd" },
 	{ "iommu_fault", "io_page_fault", ESYNC_HOOK_TP_BTF, B, "iommu" },
 	{ "smmu_cmdlist", "arm_smmu_cmdq_issue_cmdlist", ESYNC_HOOK_KPROBE, L, "smmu" },
 	{ "smmu_ste_sync", "arm_smmu_ste_writer_sync_entry", ESYNC_HOOK_KPROBE, L, "smmu" },
@@ -206,8 +211,26 @@ int esync_probe(const struct esync_probe_env *env, unsigned int forced_mode,
 		r->load[i] = ok[i];
 		nload += ok[i];
 	}
+	/* Every collector names the write of its task; which waits report results */
+	r->input_flags = ESYNC_IN_ATTRIBUTED;
+	if (r->load[esync_hook_find("smmu_sync_done")] ||
+	    r->load[esync_hook_find("smmu_cmdlist_done")])
+		r->input_flags |= ESYNC_IN_SMMU_DONE;
+	if (r->load[esync_hook_find("amd_wait_done")] ||
+	    r->load[esync_hook_find("amd_wait_ret")])
+		r->input_flags |= ESYNC_IN_AMD_DONE;
 	if (r->mode == ESYNC_MODE_PATCHED) {
-		r->checks = esync_mode_checks(r->mode);
+		static const char *const needed[] = {
+			"es_write_begin", "es_store", "es_sync", "es_write_end",
+		};
+		bool whole = true;
+
+		for (unsigned int i = 0; i < sizeof(needed) / sizeof(needed[0]); i++)
+			whole &= r->load[esync_hook_find(needed[i])];
+		/* Without the write events nothing can be judged (forced mode) */
+		r->checks = whole ? esync_mode_checks(r->mode) : 1u << ESYNC_CHK_INCOMPLETE;
+		if (!r->load[esync_hook_find("es_used")])
+			r->checks &= ~(1u << ESYNC_CHK_U1);
 	} else {
 		int irte = esync_hook_find("amd_modify_irte_ga");
 		int q = esync_hook_find("amd_queue_cmd");
@@ -269,4 +292,16 @@ void esync_probe_print(FILE *out, const struct esync_probe_result *r, bool verbo
 		if (!(r->checks & (1u << c)))
 			fprintf(out, "esync: check %s off: %s\n", esync_check_name(c),
 				check_off_why(r->mode, c));
+}
+
+void esync_probe_dump_info(const struct esync_probe_result *r,
+			   struct esync_dump_info *info)
+{
+	info->mode = r->mode;
+	info->checks = r->checks;
+	info->flags = r->input_flags;
+	info->hooks_on = 0;
+	for (unsigned int i = 0; i < esync_nr_hooks; i++)
+		info->hooks_on += r->load[i];
+	info->hooks_total = esync_nr_hooks;
 }

@@ -56,6 +56,7 @@ struct esync_probe_result {
 	uint32_t checks;			/* ESYNC_CHK_* bits it can run */
 	bool filter_functions;			/* available_filter_functions read */
 	bool amd_synth_irt;			/* IRT flushes from their caller */
+	uint32_t input_flags;			/* ESYNC_IN_* of what it records */
 };
 
 /*
@@ -72,6 +73,11 @@ int esync_probe(const struct esync_probe_env *env, unsigned int forced_mode,
  * and incomplete for legacy ones, whose writes have no steps.
  */
 uint32_t esync_mode_checks(unsigned int mode);
+
+struct esync_dump_info;
+/* What a dump recorded with these hooks says about itself: mode, checks, flags, hooks. */
+void esync_probe_dump_info(const struct esync_probe_result *r,
+			   struct esync_dump_info *info);
 
 /* The mode, hooks (with -v, all of them) and checks on and off, for people. */
 void esync_probe_print(FILE *out, const struct esync_probe_result *r, bool verbose);

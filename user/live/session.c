@@ -161,13 +161,15 @@ int esync_session_run(struct esync_session *s)
 	if (no_iommu)
 		fprintf(stderr, "esync: this machine has no IOMMU (/sys/class/iommu is empty): no IOMMU events can occur\n");
 	r.eng = esync_engine_new(&sink, &s->topo, esync_collect_probe(c)->checks);
+	if (r.eng)
+		esync_engine_set_input(r.eng, esync_collect_probe(c)->input_flags);
 	if (!r.eng) {
 		esync_err("out of memory");
 		esync_collect_close(c);
 		return ESYNC_EXIT_INCOMPLETE;
 	}
 
-	if (s->on_ready && s->on_ready(s->ctx, s->mode, &s->topo)) {
+	if (s->on_ready && s->on_ready(s->ctx, esync_collect_probe(c), &s->topo)) {
 		esync_engine_free(r.eng);
 		esync_collect_close(c);
 		return ESYNC_EXIT_INCOMPLETE;

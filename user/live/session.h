@@ -36,7 +36,7 @@ struct esync_session {
 	 * Optional: the hooks are attached (mode and topology known), no
 	 * event has been handed over yet; non-zero ends the session.
 	 */
-	int (*on_ready)(void *ctx, unsigned int mode,
+	int (*on_ready)(void *ctx, const struct esync_probe_result *probe,
 			const struct esync_topology *topo);
 	void *ctx;
 

@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Which entry write each task is in, for the collectors (esync.bpf.c) and
+ * their benchmark (bench.bpf.c).  Drivers issue a write's invalidations
+ * and wait for them from the writing task, inside its sync callback or
+ * right after its write-end (VT-d's IOTLB and device-TLB flushes, AMD's
+ * alias flushes); so a command names the write of its task, which keeps
+ * commands of writes that run at the same time on other CPUs apart.
+ *
+ * A task is "in" a write from its write-begin until its next one, or until
+ * ESYNC_AFTER_CMDS commands or ESYNC_AFTER_NS after its write-end.
+ * Commands of tasks in no write are the TLB invalidations and waits of
+ * ordinary map/unmap: no check uses them, so they are dropped before any
+ * ring space is reserved, except entry-cache invalidations (which may still
+ * cover an entry) and the wait that follows one on the same CPU.
+ */
+#ifndef ESYNC_TASK_H
+#define ESYNC_TASK_H
+
+#define ESYNC_AFTER_CMDS	64
+#define ESYNC_AFTER_NS		(100ULL * 1000 * 1000)
+#define ESYNC_MAX_TASKS		8192
+
+/* What a command does, as far as keeping it goes */
+enum esync_cmd_class {
+	ESYNC_CMD_OTHER = 0,	/* prefetch, page responses: never used */
+	ESYNC_CMD_ENTRY,	/* entry-cache invalidation: always kept */
+	ESYNC_CMD_TLB,		/* IOTLB / device TLB: only within a write */
+	ESYNC_CMD_WAIT,		/* completion: within a write, or after an entry one */
+};
+
+struct esync_task_write {
+	__u64 seq;
+	__u64 end_ns;		/* 0 while the write is open */
+	__u32 after;		/* commands since its write-end */
+	__u32 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, ESYNC_MAX_TASKS);
+	__type(key, __u32);
+	__type(value, struct esync_task_write);
+} task_writes SEC(".maps");
+
+/* Tasks in task_writes: while 0, a command costs no map lookup */
+volatile __s64 tasks_in_write;
+
+/* Per CPU: an entry-cache invalidation of no write waits for its wait */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} entry_inv_pending SEC(".maps");
+
+static __always_inline void task_write_begin(__u64 seq)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct esync_task_write w = { .seq = seq };
+	struct esync_task_write *old = bpf_map_lookup_elem(&task_writes, &tid);
+
+	if (old) {
+		*old = w;
+		return;
+	}
+	if (!bpf_map_update_elem(&task_writes, &tid, &w, BPF_NOEXIST))
+		__sync_fetch_and_add(&tasks_in_write, 1);
+}
+
+static __always_inline void task_write_end(__u64 seq)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct esync_task_write *w = bpf_map_lookup_elem(&task_writes, &tid);
+
+	if (w && w->seq == seq)
+		w->end_ns = bpf_ktime_get_ns();
+}
+
+/*
+ * The seq of the write the current task is in (0: none); *keep says
+ * whether the command is worth an event.
+ */
+static __always_inline __u64 task_command_seq(enum esync_cmd_class cls, bool *keep)
+{
+	__u32 tid, zero = 0, *pending;
+	struct esync_task_write *w;
+	__u64 seq = 0;
+
+	if (tasks_in_write > 0) {
+		tid = (__u32)bpf_get_current_pid_tgid();
+		w = bpf_map_lookup_elem(&task_writes, &tid);
+		if (w && !w->end_ns) {
+			seq = w->seq;
+		} else if (w && w->after < ESYNC_AFTER_CMDS &&
+			   bpf_ktime_get_ns() - w->end_ns < ESYNC_AFTER_NS) {
+			w->after++;
+			seq = w->seq;
+		} else if (w && !bpf_map_delete_elem(&task_writes, &tid)) {
+			__sync_fetch_and_add(&tasks_in_write, -1);
+		}
+	}
+	if (seq) {
+		*keep = cls != ESYNC_CMD_OTHER;
+		return seq;
+	}
+	*keep = false;
+	if (cls == ESYNC_CMD_ENTRY || cls == ESYNC_CMD_WAIT) {
+		pending = bpf_map_lookup_elem(&entry_inv_pending, &zero);
+		if (!pending)
+			return 0;
+		if (cls == ESYNC_CMD_ENTRY) {
+			*pending = 1;
+			*keep = true;
+		} else if (*pending) {
+			*pending = 0;
+			*keep = true;
+		}
+	}
+	return 0;
+}
+
+#endif /* ESYNC_TASK_H */
