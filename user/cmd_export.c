@@ -356,7 +356,7 @@ static bool in_time(const struct export_ctx *c, uint64_t ts)
 
 	if (!c->flt->by_time)
 		return true;
-	s = (double)(ts - c->t0) / 1e9;
+	s = (double)(int64_t)(ts - c->t0) / 1e9;
 	return s >= c->flt->from_s && s <= c->flt->to_s;
 }
 
