@@ -25,7 +25,7 @@ ESYNC_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS)
 # The release; 'esync --version' adds 'git describe' when built in git.
 # debian/rules passes the changelog's upstream version as ESYNC_BASE_VERSION.
 ESYNC_BASE_VERSION ?= 0.1.0
-ESYNC_GIT_DESCRIBE := $(if $(wildcard .git),$(shell git describe --always --dirty 2>/dev/null))
+ESYNC_GIT_DESCRIBE := $(if $(wildcard .git),$(shell git --no-optional-locks describe --always --dirty 2>/dev/null))
 ESYNC_VERSION ?= $(ESYNC_BASE_VERSION)$(if $(ESYNC_GIT_DESCRIBE),+g$(ESYNC_GIT_DESCRIBE))
 
 ifeq ($(V),1)
