@@ -54,6 +54,7 @@ MAN_PAGES := $(patsubst user/man/%.scd,$(O)/man/%,$(MAN_SRCS))
 
 $(O)/man/%: user/man/%.scd
 	$(call msg,SCDOC,$@)
+	$(Q)command -v $(SCDOC) >/dev/null || { echo "the man pages need scdoc: make deps (or apt install scdoc)" >&2; exit 1; }
 	$(Q)mkdir -p $(@D) && $(SCDOC) < $< > $@.tmp && mv $@.tmp $@
 
 man: $(MAN_PAGES)
