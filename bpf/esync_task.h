@@ -43,16 +43,47 @@ struct {
 	__type(value, struct esync_task_write);
 } task_writes SEC(".maps");
 
-/* Tasks in task_writes: while 0, a command costs no map lookup */
+/* Tasks in task_writes: while 0, no command needs a map lookup */
 volatile __s64 tasks_in_write;
+/* Bumped by every write-begin and write-end: per-CPU answers older are stale */
+volatile __u64 write_gen;
 
-/* Per CPU: an entry-cache invalidation of no write waits for its wait */
+/*
+ * Per CPU, the answer for the task that issued the last command there:
+ * valid while write_gen has not moved, so that a burst of commands (the
+ * TLB invalidations of an unmap) costs one map lookup, not one each.
+ */
+struct esync_cpu_task {
+	__u32 tid;
+	__u32 entry_inv_pending;	/* an entry-cache invalidation of no write waits */
+	__u64 gen;
+	struct esync_task_write w;	/* seq 0: the task is in no write */
+};
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, __u32);
-} entry_inv_pending SEC(".maps");
+	__type(value, struct esync_cpu_task);
+} cpu_task SEC(".maps");
+
+static __always_inline struct esync_cpu_task *this_cpu_task(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&cpu_task, &zero);
+}
+
+static __always_inline void cache_task(__u32 tid, const struct esync_task_write *w)
+{
+	struct esync_cpu_task *c = this_cpu_task();
+
+	if (!c)
+		return;
+	c->tid = tid;
+	c->gen = write_gen;
+	c->w = *w;
+}
 
 static __always_inline void task_write_begin(__u64 seq)
 {
@@ -60,12 +91,12 @@ static __always_inline void task_write_begin(__u64 seq)
 	struct esync_task_write w = { .seq = seq };
 	struct esync_task_write *old = bpf_map_lookup_elem(&task_writes, &tid);
 
-	if (old) {
+	if (old)
 		*old = w;
-		return;
-	}
-	if (!bpf_map_update_elem(&task_writes, &tid, &w, BPF_NOEXIST))
+	else if (!bpf_map_update_elem(&task_writes, &tid, &w, BPF_NOEXIST))
 		__sync_fetch_and_add(&tasks_in_write, 1);
+	__sync_fetch_and_add(&write_gen, 1);
+	cache_task(tid, &w);
 }
 
 static __always_inline void task_write_end(__u64 seq)
@@ -73,8 +104,11 @@ static __always_inline void task_write_end(__u64 seq)
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct esync_task_write *w = bpf_map_lookup_elem(&task_writes, &tid);
 
-	if (w && w->seq == seq)
-		w->end_ns = bpf_ktime_get_ns();
+	if (!w || w->seq != seq)
+		return;
+	w->end_ns = bpf_ktime_get_ns();
+	__sync_fetch_and_add(&write_gen, 1);
+	cache_task(tid, w);
 }
 
 /*
@@ -83,39 +117,52 @@ static __always_inline void task_write_end(__u64 seq)
  */
 static __always_inline __u64 task_command_seq(enum esync_cmd_class cls, bool *keep)
 {
-	__u32 tid, zero = 0, *pending;
+	struct esync_cpu_task *c;
 	struct esync_task_write *w;
 	__u64 seq = 0;
+	__u32 tid;
 
-	if (tasks_in_write > 0) {
-		tid = (__u32)bpf_get_current_pid_tgid();
-		w = bpf_map_lookup_elem(&task_writes, &tid);
-		if (w && !w->end_ns) {
-			seq = w->seq;
-		} else if (w && w->after < ESYNC_AFTER_CMDS &&
-			   bpf_ktime_get_ns() - w->end_ns < ESYNC_AFTER_NS) {
-			w->after++;
-			seq = w->seq;
-		} else if (w && !bpf_map_delete_elem(&task_writes, &tid)) {
-			__sync_fetch_and_add(&tasks_in_write, -1);
+	*keep = false;
+	/* The common case, an unmap's flush with no write anywhere: no lookup */
+	if (tasks_in_write <= 0 && (cls == ESYNC_CMD_TLB || cls == ESYNC_CMD_OTHER))
+		return 0;
+	tid = (__u32)bpf_get_current_pid_tgid();
+	c = this_cpu_task();
+	if (!c)
+		return 0;
+	if (c->tid != tid || c->gen != write_gen) {
+		/* Not the answer of the last command on this CPU: look it up */
+		c->tid = tid;
+		c->gen = write_gen;
+		c->w.seq = 0;
+		if (tasks_in_write > 0) {
+			w = bpf_map_lookup_elem(&task_writes, &tid);
+			if (w)
+				c->w = *w;
 		}
+	}
+	if (c->w.seq && !c->w.end_ns) {
+		seq = c->w.seq;
+	} else if (c->w.seq && c->w.after < ESYNC_AFTER_CMDS &&
+		   bpf_ktime_get_ns() - c->w.end_ns < ESYNC_AFTER_NS) {
+		c->w.after++;
+		seq = c->w.seq;
+	} else if (c->w.seq) {
+		/* Its write is over: forget it */
+		c->w.seq = 0;
+		if (!bpf_map_delete_elem(&task_writes, &tid))
+			__sync_fetch_and_add(&tasks_in_write, -1);
 	}
 	if (seq) {
 		*keep = cls != ESYNC_CMD_OTHER;
 		return seq;
 	}
-	*keep = false;
-	if (cls == ESYNC_CMD_ENTRY || cls == ESYNC_CMD_WAIT) {
-		pending = bpf_map_lookup_elem(&entry_inv_pending, &zero);
-		if (!pending)
-			return 0;
-		if (cls == ESYNC_CMD_ENTRY) {
-			*pending = 1;
-			*keep = true;
-		} else if (*pending) {
-			*pending = 0;
-			*keep = true;
-		}
+	if (cls == ESYNC_CMD_ENTRY) {
+		c->entry_inv_pending = 1;
+		*keep = true;
+	} else if (cls == ESYNC_CMD_WAIT && c->entry_inv_pending) {
+		c->entry_inv_pending = 0;
+		*keep = true;
 	}
 	return 0;
 }

@@ -73,9 +73,11 @@ static void a1_completion(struct esync_seq *s, const struct esync_inv *inv,
 static void a1_final(struct esync_seq *s)
 {
 	const struct esync_alias_set *set;
-	char missing[200] = "", pending[200] = "", done[200] = "", id[16];
+	char missing[200], pending[200], done[200], id[16];
 	size_t mpos = 0, ppos = 0, dpos = 0;
 	unsigned int nmissing = 0, npending = 0;
+
+	missing[0] = pending[0] = done[0] = 0;
 	int n;
 
 	if (!applies(s) || !s->nr_stores || s->a1_all_done)
@@ -99,6 +101,8 @@ static void a1_final(struct esync_seq *s)
 			mpos += n > 0 ? (size_t)n : 0;
 		}
 	}
+	if (!nmissing && !npending)
+		return;
 	for (unsigned int i = 0; i < s->a1_done_nr && dpos < sizeof(done); i++) {
 		esync_devid_str(ESYNC_DEVID(ESYNC_DEVID_SEG(s->dev), 0, 0) | s->a1_dev[i],
 				id, sizeof(id));

@@ -44,8 +44,12 @@ struct index {
 
 struct esync_engine {
 	struct esync_engine_sink sink;
-	const struct esync_checker *chk[NR_CHECKERS];
-	unsigned int nchk;
+	/* Per hook, the checkers that have it (the event path walks no others) */
+	struct hook_list {
+		const struct esync_checker *c[NR_CHECKERS];
+		unsigned int n;
+	} begin, before_store, after_store, used, command, completion, window,
+	  end, final;
 	uint32_t mask;
 	uint32_t input;		/* ESYNC_IN_* */
 	size_t max_open;
@@ -357,8 +361,8 @@ static bool checking(const struct esync_seq *s)
 }
 
 #define FOR_CHECKERS(e, c, hook)					\
-	for (unsigned int i__ = 0; i__ < (e)->nchk; i__++)		\
-		if (((c) = (e)->chk[i__])->hook)
+	for (unsigned int i__ = 0; i__ < (e)->hook.n &&			\
+	     ((c) = (e)->hook.c[i__]); i__++)
 
 static void window_reset(struct esync_seq *s)
 {
@@ -903,9 +907,23 @@ struct esync_engine *esync_engine_new(const struct esync_engine_sink *sink,
 	e->sink = *sink;
 	e->mask = check_mask;
 	e->max_open = ESYNC_DEFAULT_MAX_OPEN;
-	for (unsigned int i = 0; i < NR_CHECKERS; i++)
-		if (check_mask & (1u << all_checkers[i]->id))
-			e->chk[e->nchk++] = all_checkers[i];
+	for (unsigned int i = 0; i < NR_CHECKERS; i++) {
+		const struct esync_checker *c = all_checkers[i];
+
+		if (!(check_mask & (1u << c->id)))
+			continue;
+#define ADD_HOOK(h) do { if (c->h) e->h.c[e->h.n++] = c; } while (0)
+		ADD_HOOK(begin);
+		ADD_HOOK(before_store);
+		ADD_HOOK(after_store);
+		ADD_HOOK(used);
+		ADD_HOOK(command);
+		ADD_HOOK(completion);
+		ADD_HOOK(window);
+		ADD_HOOK(end);
+		ADD_HOOK(final);
+#undef ADD_HOOK
+	}
 	if (index_init(&e->by_entry) < 0 || index_init(&e->by_seq) < 0 ||
 	    index_init(&e->by_tid) < 0)
 		goto fail;

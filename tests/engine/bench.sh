@@ -43,3 +43,20 @@ awk -v c="$cat_ns" -v e="$check_ns" -v n="$events" -v sz="$size" 'BEGIN {
 	printf "reference: cat > /dev/null %.3f s (%.0f MiB/s); esync check %.3f s: %.1fx the time of cat, %.1f ns/event\n",
 		c / 1e9, sz / 1048576 / (c / 1e9), e / 1e9, e / c, e / n
 }'
+
+# Writes that never end must not make the cost grow with them: 10^5 of
+# them before the same traffic (at most --max-open stay open; the rest are
+# reported incomplete)
+g=$dir/traffic-$N-open100k.dump
+if [ ! -s "$g" ]; then
+	echo "generating $g"
+	"$O/tests/engine/gen-dumps" --bench "$N" --open 100000 "$g"
+fi
+stats2=$("$O/esync" check -q --stats "$g" 2>&1 >/dev/null)
+[ $? = 2 ] || { echo "esync check of $g: expected exit 2 (writes cut)" >&2; exit 1; }
+echo "$stats2"
+secs2=$(sed -nE 's/.* events in ([0-9.]+) s.*/\1/p' <<< "$stats2")
+awk -v a="$secs" -v b="$secs2" 'BEGIN {
+	printf "open writes: 10^5 never-ending writes + the traffic %.3f s, the traffic alone %.3f s: %.2fx (target <= 2)\n",
+		b, a, b / a
+}'

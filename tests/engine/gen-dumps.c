@@ -8,6 +8,7 @@
  *
  *   gen-dumps DIR              all the dumps, DIR/NAME.dump
  *   gen-dumps --bench N FILE   at least N events of mixed, clean traffic
+ *   gen-dumps --bench N --open K FILE   the same after K writes that never end
  *
  * Output is deterministic: fixed timestamps, host and kernel strings.
  */
@@ -872,7 +873,7 @@ static int gen_all(const char *dir)
  * share of each format roughly what a busy host shows (IRTE affinity
  * changes dominate, then PASID and STE/CD churn).
  */
-static int gen_bench(uint64_t n, const char *path)
+static int gen_bench(uint64_t n, uint64_t open_writes, const char *path)
 {
 	static const struct esync_alias_set topo[] = {
 		{ .dev = 0x0208, .nr = 1, .alias = { 0x0200 } },
@@ -882,7 +883,29 @@ static int gen_bench(uint64_t n, const char *path)
 
 	if (gen_open(&g, path, topo, 1))
 		return 1;
-	while (g.events < n && !g.failed) {
+	/*
+	 * Writes that never end (a writer path without its write-end, or
+	 * drops), each begun by a task of its own, then the traffic.
+	 */
+	for (uint64_t i = 0; i < open_writes && !g.failed; i++) {
+		struct esync_ev_write_begin b = { 0 };
+		struct esync_ev_store st = { 0 };
+
+		b.entry = 0xffffc90100000000ull + i * 64;
+		b.format = ESYNC_FMT_SMMU_STE;
+		b.quanta_bits = 64;
+		b.num_quanta = 8;
+		b.words = 8;
+		b.dev = 0x10000 + (uint32_t)i;
+		b.target[0] = STE_BYPASS;
+		g.tid = 1000 + (uint32_t)i;
+		emit(&g, &b, ESYNC_EV_WRITE_BEGIN, sizeof(b), ++g.seq, 0);
+		st.entry = b.entry;
+		st.new_lo = STE_BYPASS;
+		emit(&g, &st, ESYNC_EV_STORE, sizeof(st), g.seq, 0);
+	}
+	g.tid = 100;
+	while (g.events < n + 2 * open_writes && !g.failed) {
 		struct entry e;
 		unsigned int k = (unsigned int)(round % 16);
 		uint64_t r = round++;
@@ -918,9 +941,12 @@ static int gen_bench(uint64_t n, const char *path)
 int main(int argc, char **argv)
 {
 	if (argc == 4 && !strcmp(argv[1], "--bench"))
-		return gen_bench(strtoull(argv[2], NULL, 0), argv[3]);
+		return gen_bench(strtoull(argv[2], NULL, 0), 0, argv[3]);
+	if (argc == 6 && !strcmp(argv[1], "--bench") && !strcmp(argv[3], "--open"))
+		return gen_bench(strtoull(argv[2], NULL, 0), strtoull(argv[4], NULL, 0),
+				 argv[5]);
 	if (argc == 2)
 		return gen_all(argv[1]);
-	fprintf(stderr, "usage: gen-dumps DIR | gen-dumps --bench N FILE\n");
+	fprintf(stderr, "usage: gen-dumps DIR | gen-dumps --bench N [--open K] FILE\n");
 	return 2;
 }
