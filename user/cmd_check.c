@@ -349,6 +349,11 @@ static int check_file(struct check_ctx *c, const char *path, const char *label,
 		}
 		if (cs == CHK_SKIPPED)
 			skip_why[k] = why;
+		/* TAP: a skipped check is a test point of its own (not for empty input) */
+		if (c->mode == OUT_TAP && cs == CHK_SKIPPED && st->seqs)
+			fprintf(c->out, "ok %lu - %s%s%s # SKIP %s\n", ++c->tap_n,
+				c->prefix ? label : "", c->prefix ? " " : "",
+				esync_check_name(k), why);
 	}
 
 	/* Text: the checks skipped for the same reason on one line */

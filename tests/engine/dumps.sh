@@ -299,6 +299,26 @@ rc=$?
 	ok "--only H1 on a legacy dump: skipped with the reason, exit 4" ||
 	not_ok "--only H1 on a legacy dump" "exit $rc" "$out"
 
+# prove (Perl's TAP harness) takes esync's TAP: points, skips, the plan
+if command -v prove > /dev/null; then
+	"$ESYNC" check --tap "$DATA/clean-smmu-ste.dump" "$DATA/legacy-amd-irte.dump" \
+		> "$TMP/p.tap" 2> /dev/null
+	if prove -e cat "$TMP/p.tap" > "$TMP/prove.out" 2>&1 &&
+	   grep -q 'Result: PASS' "$TMP/prove.out" && [ "$(grep -c '# SKIP' "$TMP/p.tap")" = 9 ]; then
+		ok "prove accepts esync's TAP (writes and skipped checks)"
+	else
+		not_ok "prove accepts esync's TAP" "$(cat "$TMP/prove.out")"
+	fi
+	"$ESYNC" check --tap "$DATA/h1-torn-view.dump" > "$TMP/f.tap" 2> /dev/null
+	prove -e cat "$TMP/f.tap" > "$TMP/prove.out" 2>&1 &&
+		not_ok "prove fails esync's TAP of a finding" "$(cat "$TMP/prove.out")" ||
+		ok "prove fails esync's TAP of a finding"
+else
+	skip_n=$((n + 1))
+	n=$skip_n
+	echo "ok $n - prove # SKIP prove is not installed"
+fi
+
 # TAP: the plan right after the version line; JSON: typed records, the
 # input's name, 64-bit values as strings, one summary per input
 t=$("$ESYNC" check --tap "$DATA/clean-smmu-ste.dump" "$DATA/h2-needless-disruption.dump" 2>/dev/null)
