@@ -294,7 +294,7 @@ static int check_file(struct check_ctx *c, const char *path, const char *label,
 	if (label != path)
 		r.name = label;
 	/* What the recording could see: from the dump, else from its mode */
-	allowed = r.info.checks ? r.info.checks : esync_mode_checks(r.info.mode);
+	allowed = esync_dump_checks(&r.info);
 	e = esync_engine_new(&sink, &r.info.topo, mask & allowed);
 	if (!e) {
 		esync_err("%s: out of memory", label);

@@ -274,7 +274,9 @@ static int pass(struct show_ctx *c, const char *path, bool one)
 		esync_err("%s", r.err);
 		return -1;
 	}
-	e = esync_engine_new(&sink, &r.info.topo, esync_mode_checks(r.info.mode));
+	e = esync_engine_new(&sink, &r.info.topo, esync_dump_checks(&r.info));
+	if (e)
+		esync_engine_set_input(e, r.info.flags);
 	if (!e) {
 		esync_dump_close(&r);
 		return -1;
@@ -395,7 +397,9 @@ static int summary(const char *path)
 		free(c);
 		return -1;
 	}
-	eng = esync_engine_new(&sink, &r.info.topo, esync_mode_checks(r.info.mode));
+	eng = esync_engine_new(&sink, &r.info.topo, esync_dump_checks(&r.info));
+	if (eng)
+		esync_engine_set_input(eng, r.info.flags);
 	if (!eng) {
 		esync_dump_close(&r);
 		free(c);

@@ -305,3 +305,8 @@ void esync_probe_dump_info(const struct esync_probe_result *r,
 		info->hooks_on += r->load[i];
 	info->hooks_total = esync_nr_hooks;
 }
+
+uint32_t esync_dump_checks(const struct esync_dump_info *info)
+{
+	return info->checks ? info->checks : esync_mode_checks(info->mode);
+}

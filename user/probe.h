@@ -79,6 +79,12 @@ struct esync_dump_info;
 void esync_probe_dump_info(const struct esync_probe_result *r,
 			   struct esync_dump_info *info);
 
+/*
+ * The checks a dump supports: what its header records (dumps since format
+ * version 2), else what its mode allows.
+ */
+uint32_t esync_dump_checks(const struct esync_dump_info *info);
+
 /* The mode, hooks (with -v, all of them) and checks on and off, for people. */
 void esync_probe_print(FILE *out, const struct esync_probe_result *r, bool verbose);
 

@@ -292,7 +292,9 @@ int main(int argc, char **argv)
 		printf("not ok 1 - %s is readable\n#   %s\n1..1\n", dump_path, r.err);
 		return 1;
 	}
-	eng = esync_engine_new(&sink, &r.info.topo, esync_mode_checks(r.info.mode));
+	eng = esync_engine_new(&sink, &r.info.topo, esync_dump_checks(&r.info));
+	if (eng)
+		esync_engine_set_input(eng, r.info.flags);
 	if (!eng) {
 		fprintf(stderr, "e2e-assert: out of memory\n");
 		return 2;
