@@ -25,6 +25,8 @@
 
 enum out_mode { OUT_TEXT, OUT_JSON, OUT_TAP };
 
+struct group;
+
 struct check_ctx {
 	enum out_mode mode;
 	const char *file;	/* the input's name, as the user gave it */
@@ -32,6 +34,9 @@ struct check_ctx {
 	size_t max_open;
 	bool prefix;		/* several files: name each */
 	bool stats;		/* --stats */
+	bool verbose;		/* -v: every finding, not grouped */
+	struct group **gtab, **order;	/* text: repeated findings */
+	size_t gcap, ngroups, ocap;
 	unsigned long tap_n;
 	/* TAP: findings of writes still open, printed with their test point */
 	struct esync_finding *pending;
@@ -72,6 +77,7 @@ static void usage(FILE *out)
 		"  --only CHECKS   run only these checks, comma separated (H1,F2,...)\n"
 		"  --max-open N    writes open at once before the oldest is cut (default %d)\n"
 		"  -q, --quiet     no summary line\n"
+		"  -v, --verbose   every finding on its own line (text groups repeats)\n"
 		"  --stats         on stderr: events per second, ns per event, peak RSS\n"
 		"  --perf FILE     read 'perf script' output of the tracepoints (- for stdin)\n"
 		"  -h, --help      this text\n\n"
@@ -90,6 +96,110 @@ static void usage(FILE *out)
 		"  perf script | esync check --perf -\n", ESYNC_DEFAULT_MAX_OPEN);
 }
 
+/*
+ * Text: findings that repeat (the same check, entry and evidence, as a
+ * stock kernel's alias bug gives at every IRQ move) are printed once per
+ * input, with how often and over which writes; -v prints each.
+ */
+struct group {
+	struct esync_finding f;		/* the first one */
+	uint64_t count;
+	uint64_t last_seq, last_ts;
+};
+
+static bool same_group(const struct esync_finding *a, const struct esync_finding *b)
+{
+	return a->check == b->check && a->entry == b->entry && a->dev == b->dev &&
+	       a->sub == b->sub && a->iommu == b->iommu && a->format == b->format &&
+	       !strcmp(a->evidence, b->evidence);
+}
+
+static uint64_t group_hash(const struct esync_finding *f)
+{
+	uint64_t h = f->entry * 0x9e3779b97f4a7c15ull ^ f->check;
+
+	for (const char *p = f->evidence; *p; p++)
+		h = (h ^ (unsigned char)*p) * 0x100000001b3ull;
+	return h;
+}
+
+static int group_add(struct check_ctx *c, const struct esync_finding *f)
+{
+	uint64_t h = group_hash(f);
+	size_t i;
+
+	if (c->ngroups * 2 >= c->gcap) {
+		size_t cap = c->gcap ? c->gcap * 2 : 64;
+		struct group **t = calloc(cap, sizeof(*t));
+
+		if (!t)
+			return -1;
+		for (i = 0; i < c->gcap; i++) {
+			size_t j;
+
+			if (!c->gtab[i])
+				continue;
+			for (j = group_hash(&c->gtab[i]->f) & (cap - 1); t[j]; j = (j + 1) & (cap - 1))
+				;
+			t[j] = c->gtab[i];
+		}
+		free(c->gtab);
+		c->gtab = t;
+		c->gcap = cap;
+	}
+	for (i = h & (c->gcap - 1); c->gtab[i]; i = (i + 1) & (c->gcap - 1))
+		if (same_group(&c->gtab[i]->f, f)) {
+			c->gtab[i]->count++;
+			c->gtab[i]->last_seq = f->seq;
+			c->gtab[i]->last_ts = f->ts_ns;
+			return 0;
+		}
+	c->gtab[i] = malloc(sizeof(**c->gtab));
+	if (!c->gtab[i])
+		return -1;
+	c->gtab[i]->f = *f;
+	c->gtab[i]->count = 1;
+	c->gtab[i]->last_seq = f->seq;
+	c->gtab[i]->last_ts = f->ts_ns;
+	/* The order of first appearance, for printing */
+	if (c->ngroups == c->ocap) {
+		size_t cap = c->ocap ? c->ocap * 2 : 64;
+		void *p = realloc(c->order, cap * sizeof(*c->order));
+
+		if (!p) {
+			free(c->gtab[i]);
+			c->gtab[i] = NULL;
+			return -1;
+		}
+		c->order = p;
+		c->ocap = cap;
+	}
+	c->order[c->ngroups++] = c->gtab[i];
+	return 0;
+}
+
+static void print_prefix(const struct check_ctx *c);
+
+/* Prints and forgets the groups of the input just checked. */
+static void group_flush(struct check_ctx *c)
+{
+	for (size_t i = 0; i < c->ngroups; i++) {
+		struct group *g = c->order[i];
+
+		print_prefix(c);
+		esync_finding_print_text(c->out, &g->f);
+		if (g->count > 1)
+			fprintf(c->out, "  ... and %" PRIu64 " more times, the last in seq %" PRIu64
+				" at %" PRIu64 ".%09" PRIu64 " s (-v lists each)\n",
+				g->count - 1, g->last_seq, g->last_ts / 1000000000,
+				g->last_ts % 1000000000);
+		free(g);
+	}
+	c->ngroups = 0;
+	if (c->gtab)
+		memset(c->gtab, 0, c->gcap * sizeof(*c->gtab));
+}
+
 static void print_prefix(const struct check_ctx *c)
 {
 	if (c->prefix)
@@ -102,8 +212,10 @@ static void on_finding(void *ctx, const struct esync_finding *f)
 
 	switch (c->mode) {
 	case OUT_TEXT:
-		print_prefix(c);
-		esync_finding_print_text(c->out, f);
+		if (c->verbose || group_add(c, f) < 0) {
+			print_prefix(c);
+			esync_finding_print_text(c->out, f);
+		}
 		break;
 	case OUT_JSON:
 		esync_finding_print_json(c->out, f, c->file);
@@ -320,6 +432,7 @@ static int check_file(struct check_ctx *c, const char *path, const char *label,
 				label, r.err);
 	}
 	esync_engine_finish(e);
+	group_flush(c);
 	st = esync_engine_stats(e);
 	if (c->stats)
 		print_stats(label, st, &t0);
@@ -530,6 +643,7 @@ static int run(int argc, char **argv)
 		{ "only", required_argument, NULL, 'o' },
 		{ "max-open", required_argument, NULL, 'm' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ "stats", no_argument, NULL, 's' },
 		{ "perf", required_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
@@ -544,7 +658,7 @@ static int run(int argc, char **argv)
 	int opt, status = ESYNC_EXIT_CLEAN;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "qvh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'j':
 			c.mode = OUT_JSON;
@@ -566,6 +680,9 @@ static int run(int argc, char **argv)
 			break;
 		case 'q':
 			quiet = true;
+			break;
+		case 'v':
+			c.verbose = true;
 			break;
 		case 's':
 			c.stats = true;
@@ -612,6 +729,8 @@ static int run(int argc, char **argv)
 		free(tap);
 	}
 	free(c.pending);
+	free(c.gtab);
+	free(c.order);
 	return status;
 }
 
