@@ -3,7 +3,8 @@
  * Intel VT-d scalable-mode PASID table entry: 512 bits, read by the hardware
  * as aligned 128-bit pieces, so 4 x 128-bit quanta with P in quanta 0.
  *
- * Used bits by PGTT, for a present entry (P=0: P alone):
+ * Used bits by PGTT, for a present entry (P=0: P and FPD, which decides
+ * whether a request that hits the non-present entry is reported):
  *  - every PGTT: P, FPD, AW, PGTT, DID, PWSNP, PGSNP;
  *  - first-stage only (1) and nested (3) add the first-stage controls SRE,
  *    FSPM, WPE, EAFE and FSPTPTR;
@@ -50,10 +51,12 @@ static void pasid_get_used(const uint64_t *ent, uint64_t *used)
 	unsigned int pgtt = (unsigned int)ESYNC_FIELD_GET(SM_PASID0_PGTT, ent[0]);
 	bool first = false, second = false;
 
-	used[0] = SM_PASID0_P;
+	/* FPD is used with P=0 too: it decides whether a request that hits the
+	 * non-present entry is reported as a fault */
+	used[0] = SM_PASID0_P | SM_PASID0_FPD;
 	if (!(ent[0] & SM_PASID0_P))
 		return;
-	used[0] |= SM_PASID0_FPD | SM_PASID0_PGTT;
+	used[0] |= SM_PASID0_PGTT;
 
 	switch (pgtt) {
 	case SM_PASID_PGTT_FL_ONLY:

@@ -185,7 +185,7 @@ static void smmu_cd_used_bits(void)
 static void vtd_pasid_used_bits(void)
 {
 	static const struct used_case c[] = {
-		{ "not present", { PGTT(2) | G(63, 12), ~0ULL, ~0ULL }, { B(0) },
+		{ "not present", { PGTT(2) | G(63, 12), ~0ULL, ~0ULL }, { B(0) | B(1) },
 		  false },
 		{ "first-stage only", { B(0) | PGTT(1) },
 		  { P0_COMMON, P1_COMMON, P2_FIRST }, true },
