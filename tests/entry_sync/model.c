@@ -694,6 +694,53 @@ static void misuse_returns_error(void)
 	EXPECT_EQ(5 << 16, entry[1]);
 }
 
+/*
+ * A store to the entry behind the writer's back (here from inside its own
+ * sync, as an unlocked writer of another part of the entry could) must not
+ * be hidden by a retry: the 128-bit store warns, and the target still ends
+ * up in place.
+ */
+static u128 *poke_at;
+
+static void poke_sync128(struct entry_sync_writer128 *w)
+{
+	if (poke_at)
+		*poke_at ^= (u128)1 << 120;
+	poke_at = NULL;
+}
+
+static void foreign_store_warns(void)
+{
+	static const struct entry_sync_writer_ops128 ops = {
+		.get_used = get_used128,
+		.sync = poke_sync128,
+	};
+	struct fmt f = { .num = 4, .vbit = 0, .qbits = 128, .qa = 1, .qb = 2,
+			 .qc = 3, .pay_bits = 8 };
+	struct entry_sync_writer128 w = { .ops = &ops, .num_quantas = 4 };
+	/* Payloads sit in the upper half of 128-bit quanta */
+	u128 entry[4] = { F_V | (1 << 1), (u128)5 << 80 };
+	u128 target[4] = { F_V | (2 << 1), (u128)7 << 80, (u128)6 << 80 };
+	u128 memory[12];
+	unsigned int warns, i;
+
+	R.f = &f;
+	R.live = NULL;
+	R.warns = 0;
+	R.quiet = true;
+	poke_at = &entry[1];
+	EXPECT_EQ(ENTRY_SYNC_DISRUPTIVE,
+		  entry_sync_write128(&w, entry, target, memory, 12));
+	warns = R.warns;
+	R.quiet = false;
+	if (warns)
+		tap_diag("reported as expected: %s", R.what);
+	R.what[0] = 0;
+	EXPECT_GE(1, warns);
+	for (i = 0; i < 4; i++)
+		EXPECT_TRUE(entry[i] == target[i]);
+}
+
 /* A few hand-computed transitions, as documentation of the rule. */
 static void known_transitions(void)
 {
@@ -731,6 +778,7 @@ int main(void)
 		TAP_CASE(known_transitions),
 		TAP_CASE(unused_target_bit_warns),
 		TAP_CASE(misuse_returns_error),
+		TAP_CASE(foreign_store_warns),
 		TAP_CASE(exhaustive_64),
 		TAP_CASE(exhaustive_128),
 		TAP_CASE(random_walk),
