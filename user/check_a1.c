@@ -70,6 +70,59 @@ static void a1_completion(struct esync_seq *s, const struct esync_inv *inv,
 	}
 }
 
+/*
+ * A DTE is cached under its own DeviceID only, and each alias has a DTE of
+ * its own: after D's DTE changes, each alias's DTE must be cloned to the
+ * same translation (a write of its own, which F1 judges) or, as older
+ * drivers do, invalidated with D's.  The clones come after D's write, so
+ * D's write is held open until they are all seen (or a second has passed).
+ */
+static bool same_translation(const struct esync_seq *a, const struct esync_seq *b)
+{
+	return a->now[0] == b->now[0] && a->now[1] == b->now[1];
+}
+
+/* 'clone', a DTE write that just ended, may be one that 'held' waits for */
+static void a1_clone_seen(struct esync_seq *held, struct esync_seq *clone)
+{
+	const struct esync_alias_set *set;
+
+	if (!held->hold || !held->a1_clone_wait || held->format != ESYNC_FMT_AMD_DTE ||
+	    !same_translation(held, clone))
+		return;
+	set = esync_seq_aliases(held);
+	for (unsigned int i = 0; set && i < set->nr && i < 64; i++)
+		if ((set->alias[i] & 0xffff) == (clone->dev & 0xffff))
+			held->a1_clone_wait &= ~(1ull << i);
+	if (!held->a1_clone_wait)
+		held->hold = false;
+}
+
+static void a1_end(struct esync_seq *s)
+{
+	const struct esync_alias_set *set;
+
+	if (s->format != ESYNC_FMT_AMD_DTE)
+		return;
+	esync_seq_each_on_iommu(s, a1_clone_seen);
+	set = esync_seq_aliases(s);
+	if (!set || !s->nr_stores)
+		return;
+	s->a1_clone_wait = 0;
+	for (unsigned int i = 0; i < set->nr && i < 64; i++)
+		if ((set->alias[i] & 0xffff) != (s->dev & 0xffff))
+			s->a1_clone_wait |= 1ull << i;
+	s->hold = s->a1_clone_wait != 0;
+}
+
+/* The alias's DTE was cloned to the new translation after the change */
+static bool cloned(const struct esync_seq *s, const struct esync_alias_set *set,
+		   unsigned int i)
+{
+	return s->format == ESYNC_FMT_AMD_DTE && i < 64 && s->ended &&
+	       !(s->a1_clone_wait & (1ull << i));
+}
+
 static void a1_final(struct esync_seq *s)
 {
 	const struct esync_alias_set *set;
@@ -88,7 +141,7 @@ static void a1_final(struct esync_seq *s)
 	for (unsigned int i = 0; i < set->nr; i++) {
 		bool issued = find(s, set->alias[i]) >= 0 || s->a1_all;
 
-		if (completed(s, set->alias[i]))
+		if (completed(s, set->alias[i]) || cloned(s, set, i))
 			continue;
 		esync_devid_str(set->alias[i], id, sizeof(id));
 		if (issued && ppos < sizeof(pending)) {
@@ -114,6 +167,7 @@ static void a1_final(struct esync_seq *s)
 			     "DMA alias%s %s %s after the %s change%s%s (invalidated: %s)",
 			     nmissing > 1 ? "es" : "", missing,
 			     s->a1_failed ? "without a successfully completed invalidation (a completion wait failed)" :
+			     s->format == ESYNC_FMT_AMD_DTE ? "never invalidated nor its DTE cloned to the new translation" :
 			     "never invalidated",
 			     s->format == ESYNC_FMT_AMD_DTE ? "DTE" : "IRTE",
 			     npending ? "; invalidated but never completed: " : "", pending,
@@ -133,5 +187,6 @@ const struct esync_checker esync_check_a1 = {
 	.after_store = a1_after_store,
 	.command = a1_command,
 	.completion = a1_completion,
+	.end = a1_end,
 	.final = a1_final,
 };

@@ -91,8 +91,15 @@ struct esync_seq {
 	unsigned int a1_done_nr;		/* the first a1_done_nr of a1_dev completed */
 	bool a1_all, a1_all_done;
 	bool a1_failed;
+	uint64_t a1_clone_wait;			/* A1: aliases whose DTE is still to be cloned */
 
 	uint32_t reported;		/* bit per check already reported */
+	/*
+	 * A checker waits for later writes before it can judge this one (A1:
+	 * the DTEs of its aliases): the write stays open after its end, until
+	 * the wait is over or a second of trace time has passed.
+	 */
+	bool hold;
 
 	/* Engine links */
 	struct esync_seq *hnext;		/* by entry */
@@ -154,6 +161,10 @@ const struct esync_alias_set *esync_seq_aliases(const struct esync_seq *s);
 
 /* True if dev (AMD DeviceID, low 16 bits compared) is one of s's DMA aliases. */
 bool esync_seq_is_alias(const struct esync_seq *s, uint32_t dev);
+
+/* Calls fn(other, s) for every other write open on s's IOMMU. */
+void esync_seq_each_on_iommu(struct esync_seq *s,
+			     void (*fn)(struct esync_seq *other, struct esync_seq *s));
 
 /* True if inv invalidates the entry cache s lives in (any id). */
 bool esync_inv_same_cache(const struct esync_seq *s, const struct esync_inv *inv);

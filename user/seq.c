@@ -269,6 +269,18 @@ bool esync_seq_is_alias(const struct esync_seq *s, uint32_t dev)
 	return false;
 }
 
+void esync_seq_each_on_iommu(struct esync_seq *s,
+			     void (*fn)(struct esync_seq *other, struct esync_seq *s))
+{
+	struct esync_seq *o, *n;
+
+	for (o = iommu_first(s->eng, s->iommu); o; o = n) {
+		n = o->inext;
+		if (o != s)
+			fn(o, s);
+	}
+}
+
 bool esync_inv_same_cache(const struct esync_seq *s, const struct esync_inv *inv)
 {
 	if (inv->kind != ESYNC_INV_ENTRY)
@@ -491,14 +503,14 @@ static void close_previous(struct esync_engine *e, const struct esync_ev_hdr *h)
 
 		for (s = e->by_tid.b[b]; s; s = n) {
 			n = s->tnext;
-			if (s->tid == h->tid && s->ended)
+			if (s->tid == h->tid && s->ended && !s->hold)
 				seq_finalize(e, s);
 		}
 		return;
 	}
 	for (s = iommu_first(e, h->iommu); s; s = n) {
 		n = s->inext;
-		if (s->ended && !s->tid)
+		if (s->ended && !s->tid && !s->hold)
 			seq_finalize(e, s);
 	}
 }
@@ -735,7 +747,7 @@ static void complete(struct esync_engine *e, struct esync_seq *s,
 		FOR_CHECKERS(e, c, completion)
 			c->completion(s, inv, ok, done, named);
 	}
-	if (s->ended && s->cmds_after_end && !s->tid)
+	if (s->ended && s->cmds_after_end && !s->tid && !s->hold)
 		seq_finalize(e, s);
 }
 
@@ -774,7 +786,8 @@ static void on_command(struct esync_engine *e, const union esync_event *ev)
 	if (ev->hdr.seq) {
 		/* It names its write: that write only */
 		s = lookup_seq(e, ev->hdr.seq, ev->hdr.iommu);
-		if (!s || (s->ended && s->tid && s->cmds_after_end >= ESYNC_AFTER_CMDS)) {
+		if (!s || (s->ended && s->tid && !s->hold &&
+			   s->cmds_after_end >= ESYNC_AFTER_CMDS)) {
 			if (s)
 				seq_finalize(e, s);
 			e->st.late_cmds++;

@@ -67,6 +67,9 @@ EXPECT=(
 	"f3-iotlb-other-did|1|F3 0xffff888010203000 0000:00:02.0 pasid 0x3"
 	"a1-alias-unwaited|1|A1 0xffff888020100050 0000:02:01.0 irte 5"
 	"clean-amd-alias-first|0|"
+	"clean-amd-dte-clone|0|"
+	"a1-amd-dte-no-clone|1|A1 0xffff888020004100 0000:02:01.0"
+	"a1-amd-dte-stale-clone|1|A1 0xffff888020004100 0000:02:01.0"
 	"legacy-amd-irte|3|"
 	"long-smmu|1|H1 0xffff000040001000 sid 0x10"
 	# Dumps of the first format version (written before attribution and

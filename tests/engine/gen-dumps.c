@@ -44,6 +44,10 @@ enum bug {
 	BUG_IOTLB_OTHER_DID = 1 << 16,	/* VT-d: IOTLB flush of another DID */
 	BUG_ALIAS_UNWAITED = 1 << 17,	/* AMD: alias flushed after the wait */
 	ALIAS_FIRST = 1 << 18,		/* AMD: aliases flushed and waited first */
+	DTE_CLONES = 1 << 19,		/* AMD: a DTE flush covers its own ID; the
+					   aliases' DTEs are cloned by writes of their own */
+	BUG_NO_CLONE = 1 << 20,		/* ... and the clone is forgotten */
+	BUG_STALE_CLONE = 1 << 21,	/* ... or gets another translation */
 };
 
 /* Events of one write kept aside, to interleave them with another's */
@@ -247,7 +251,8 @@ static void driver_sync(struct gen *g, const struct entry *e, uint64_t seq,
 			for (unsigned int i = 0; i < e->nr_alias; i++)
 				amd_cmd(g, e, seq, type, e->alias[i]);
 		} else {
-			amd_flush(g, e, seq, type, dev, !(bugs & BUG_NO_ALIAS), bugs);
+			amd_flush(g, e, seq, type, dev,
+				  !(bugs & (BUG_NO_ALIAS | DTE_CLONES)), bugs);
 		}
 		break;
 	}
@@ -784,6 +789,28 @@ static void dte_disruptive(struct gen *g, unsigned int bugs)
 	write_words(g, &e, bugs, d0 | 0x456000ull, 7, irt | 0x88000ull << 6, 0);
 }
 
+/*
+ * A DTE change of a device behind a PCIe-to-PCI bridge, as the series
+ * writes it: the device's own DTE, flushed under its own ID, then the
+ * alias's DTE cloned to the same translation by a write of its own.
+ */
+static void dte_clone(struct gen *g, unsigned int bugs)
+{
+	struct entry e = amd(&esync_fmt_amd_dte, 0xffff888020004100);
+	struct entry a = amd(&esync_fmt_amd_dte, 0xffff888020004000);
+	uint64_t d0 = 1 | 1u << 1 | 4u << 9 | 1ull << 61 | 1ull << 62;
+
+	a.dev = 0x0200;
+	a.nr_alias = 0;
+	e.val[0] = a.val[0] = d0 | 0x123000ull;
+	e.val[1] = a.val[1] = 7;
+	write_words(g, &e, bugs | DTE_CLONES, d0 | 0x123000ull, 9, 0, 0);
+	if (bugs & BUG_STALE_CLONE)
+		write_words(g, &a, DTE_CLONES, d0 | 0x456000ull, 7, 0, 0);
+	else if (!(bugs & BUG_NO_CLONE))
+		write_words(g, &a, DTE_CLONES, d0 | 0x123000ull, 9, 0, 0);
+}
+
 /* Many clean updates, then a torn view: damage in the middle must not hide it. */
 static void long_smmu(struct gen *g, unsigned int bugs)
 {
@@ -841,6 +868,10 @@ static const struct dump dumps[] = {
 	{ "f3-iotlb-other-did", vtd_pt_to_sl, BUG_IOTLB_OTHER_DID, false, ESYNC_MODE_PATCHED },
 	{ "a1-alias-unwaited", irte_affinity, BUG_ALIAS_UNWAITED, true, ESYNC_MODE_PATCHED },
 	{ "clean-amd-alias-first", irte_affinity, ALIAS_FIRST, true, ESYNC_MODE_PATCHED },
+	/* A DTE alias: cloned by a write of its own, or forgotten */
+	{ "clean-amd-dte-clone", dte_clone, 0, true, ESYNC_MODE_PATCHED },
+	{ "a1-amd-dte-no-clone", dte_clone, BUG_NO_CLONE, true, ESYNC_MODE_PATCHED },
+	{ "a1-amd-dte-stale-clone", dte_clone, BUG_STALE_CLONE, true, ESYNC_MODE_PATCHED },
 	/* What a kernel without the series lets esync check */
 	{ "legacy-amd-irte", irte_affinity, 0, true, ESYNC_MODE_LEGACY },
 	/* A long dump for damage in the middle */
