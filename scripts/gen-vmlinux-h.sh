@@ -44,7 +44,8 @@ trap 'rm -f "$tmp"' EXIT
 # The series' tracepoints must be in it (unless told it is the host's)
 if [ "$src" != /sys/kernel/btf/vmlinux ]; then
 	for t in entry_sync_write_begin entry_sync_store entry_sync_sync \
-		 entry_sync_used entry_sync_write_end amd_iommu_cmd qi_submit; do
+		 entry_sync_used entry_sync_write_end amd_iommu_cmd \
+		 amd_iommu_completion_wait_done qi_submit; do
 		grep -q "btf_trace_$t)" "$tmp" || {
 			echo "gen-vmlinux-h: $src has no tracepoint $t: is it the patched kernel?" >&2
 			exit 1
