@@ -68,6 +68,13 @@ struct esync_seq {
 	bool store_foreign;		/* ... differs from the rebuilt value */
 	bool end_foreign;		/* write-end's final differs from it */
 	int completion_status;		/* of the completion being delivered */
+	/*
+	 * AMD: a COMPLETION_WAIT this write queued, whose wait result may follow
+	 * as its own event (iommu_completion_wait() reports it; other waits of
+	 * the driver do not): settled by that event, or as done when the
+	 * write's task goes on without one.
+	 */
+	bool amd_wait_pending;
 
 	/* Torn-view window: values of each quanta since the last completed sync */
 	uint8_t nwin[ESYNC_MAX_QUANTA];

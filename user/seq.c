@@ -417,10 +417,13 @@ static uint32_t judged(const struct esync_engine *e, const struct esync_seq *s)
 	return m;
 }
 
+static void settle_wait(struct esync_engine *e, struct esync_seq *s);
+
 static void seq_finalize(struct esync_engine *e, struct esync_seq *s)
 {
 	const struct esync_checker *c;
 
+	settle_wait(e, s);
 	seq_unlink(e, s);
 	if (checking(s)) {
 		if (s->win_stores)
@@ -609,6 +612,7 @@ static struct esync_seq *owner(struct esync_engine *e, const struct esync_ev_hdr
 		return NULL;
 	}
 	s->ts_last = h->ts_ns;
+	settle_wait(e, s);
 	return s;
 }
 
@@ -725,8 +729,8 @@ static void deliver(struct esync_engine *e, struct esync_seq *s,
 }
 
 /* A completion reaches write s; ok: status 0. */
-static void complete(struct esync_engine *e, struct esync_seq *s,
-		     const struct esync_inv *inv, int status, bool named)
+static void complete_only(struct esync_engine *e, struct esync_seq *s,
+			  const struct esync_inv *inv, int status, bool named)
 {
 	const struct esync_checker *c;
 	bool done = false, ok = !status;
@@ -747,8 +751,33 @@ static void complete(struct esync_engine *e, struct esync_seq *s,
 		FOR_CHECKERS(e, c, completion)
 			c->completion(s, inv, ok, done, named);
 	}
+}
+
+/* ... and an input without tasks finishes s at its first completion after its end */
+static void complete(struct esync_engine *e, struct esync_seq *s,
+		     const struct esync_inv *inv, int status, bool named)
+{
+	complete_only(e, s, inv, status, named);
 	if (s->ended && s->cmds_after_end && !s->tid && !s->hold)
 		seq_finalize(e, s);
+}
+
+/*
+ * An AMD COMPLETION_WAIT of s whose result came as no event: the driver
+ * reports the waits of iommu_completion_wait() only, not those it does
+ * itself (the IRT flush).  The task went on, so the wait returned: done,
+ * status unknown.
+ */
+static void settle_wait(struct esync_engine *e, struct esync_seq *s)
+{
+	static const struct esync_inv wait = {
+		.family = ESYNC_FAMILY_AMD, .kind = ESYNC_INV_COMPLETION, .opcode = 1,
+	};
+
+	if (!s->amd_wait_pending)
+		return;
+	s->amd_wait_pending = false;
+	complete_only(e, s, &wait, 0, true);
 }
 
 /* What a completion-like command is, given what the input says. */
@@ -771,12 +800,13 @@ static void on_command(struct esync_engine *e, const union esync_event *ev)
 {
 	struct esync_seq *s, *n, *sole = NULL;
 	struct esync_inv inv;
-	bool completion, command;
+	bool completion, command, amd_wait;
 	int status = 0;
 	unsigned int nopen = 0;
 
 	esync_inv_decode(ev, &inv);
 	completion = is_completion(e, ev, &inv);
+	amd_wait = ev->hdr.kind == ESYNC_EV_AMD_CMD && inv.kind == ESYNC_INV_COMPLETION;
 	command = inv.kind != ESYNC_INV_COMPLETION && ev->hdr.kind != ESYNC_EV_COMPLETION;
 	if (ev->hdr.kind == ESYNC_EV_COMPLETION && ev->completion.status) {
 		status = ev->completion.status;
@@ -794,12 +824,28 @@ static void on_command(struct esync_engine *e, const union esync_event *ev)
 			return;
 		}
 		s->ts_last = ev->hdr.ts_ns;
+		if (amd_wait && (e->input & ESYNC_IN_AMD_DONE)) {
+			/* Its result may follow as an event of its own */
+			settle_wait(e, s);
+			s->amd_wait_pending = true;
+			return;
+		}
+		if (ev->hdr.kind == ESYNC_EV_COMPLETION && inv.family == ESYNC_FAMILY_AMD &&
+		    s->amd_wait_pending) {
+			/* The result of the wait it queued last: the same task, next event */
+			s->amd_wait_pending = false;
+		} else {
+			settle_wait(e, s);
+		}
 		if (command)
 			deliver(e, s, &inv, true);
 		if (completion)
 			complete(e, s, &inv, status, true);
 		return;
 	}
+	/* A wait of no write: only helps, as soon as it is queued */
+	if (amd_wait)
+		completion = true;
 	/*
 	 * It names no write.  An input that does not attribute commands
 	 * (older dumps) still names one when only one write is open on the

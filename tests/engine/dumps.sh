@@ -68,6 +68,8 @@ EXPECT=(
 	"a1-alias-unwaited|1|A1 0xffff888020100050 0000:02:01.0 irte 5"
 	"clean-amd-alias-first|0|"
 	"clean-amd-dte-clone|0|"
+	"clean-amd-irte-untraced-wait|0|"
+	"a1-amd-untraced-wait-no-alias|1|A1 0xffff888020100050 0000:02:01.0 irte 5"
 	"a1-amd-dte-no-clone|1|A1 0xffff888020004100 0000:02:01.0"
 	"a1-amd-dte-stale-clone|1|A1 0xffff888020004100 0000:02:01.0"
 	"legacy-amd-irte|3|"

@@ -48,6 +48,7 @@ enum bug {
 					   aliases' DTEs are cloned by writes of their own */
 	BUG_NO_CLONE = 1 << 20,		/* ... and the clone is forgotten */
 	BUG_STALE_CLONE = 1 << 21,	/* ... or gets another translation */
+	UNTRACED_WAIT = 1 << 22,	/* AMD: the IRT flush's own wait, no result event */
 };
 
 /* Events of one write kept aside, to interleave them with another's */
@@ -204,7 +205,8 @@ static void amd_flush(struct gen *g, const struct entry *e, uint64_t seq,
 		for (unsigned int i = 0; i < e->nr_alias; i++)
 			amd_cmd(g, e, seq, type, e->alias[i]);
 	amd_cmd(g, e, seq, 0x01, 0);
-	completion(g, e, seq, ESYNC_FAMILY_AMD, 1ull << 60, wait_status(g, bugs));
+	if (!(bugs & UNTRACED_WAIT))
+		completion(g, e, seq, ESYNC_FAMILY_AMD, 1ull << 60, wait_status(g, bugs));
 }
 
 /*
@@ -868,6 +870,10 @@ static const struct dump dumps[] = {
 	{ "f3-iotlb-other-did", vtd_pt_to_sl, BUG_IOTLB_OTHER_DID, false, ESYNC_MODE_PATCHED },
 	{ "a1-alias-unwaited", irte_affinity, BUG_ALIAS_UNWAITED, true, ESYNC_MODE_PATCHED },
 	{ "clean-amd-alias-first", irte_affinity, ALIAS_FIRST, true, ESYNC_MODE_PATCHED },
+	/* The IRT flush waits by itself: its COMPLETION_WAIT has no result event */
+	{ "clean-amd-irte-untraced-wait", irte_affinity, UNTRACED_WAIT, true, ESYNC_MODE_PATCHED },
+	{ "a1-amd-untraced-wait-no-alias", irte_affinity, UNTRACED_WAIT | BUG_NO_ALIAS, true,
+	  ESYNC_MODE_PATCHED },
 	/* A DTE alias: cloned by a write of its own, or forgotten */
 	{ "clean-amd-dte-clone", dte_clone, 0, true, ESYNC_MODE_PATCHED },
 	{ "a1-amd-dte-no-clone", dte_clone, BUG_NO_CLONE, true, ESYNC_MODE_PATCHED },
