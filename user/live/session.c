@@ -115,6 +115,9 @@ static void summary(struct esync_session *s, const struct esync_stats *st,
 	fprintf(o, "; %" PRIu64 " dropped by the ring buffer", cnt[ESYNC_CNT_DROPS]);
 	if (cnt[ESYNC_CNT_DROPS])
 		fprintf(o, " (writes they cut are incomplete: raise --buffer-size)");
+	if (cnt[ESYNC_CNT_CMD_DROPPED])
+		fprintf(o, "; %" PRIu64 " commands of no entry write not recorded (map/unmap TLB flushes)",
+			cnt[ESYNC_CNT_CMD_DROPPED]);
 	if (cnt[ESYNC_CNT_FAULTS])
 		fprintf(o, "; %" PRIu64 " IOMMU faults", cnt[ESYNC_CNT_FAULTS]);
 	if (cnt[ESYNC_CNT_SMMU_STEPS])
