@@ -176,6 +176,21 @@ int esync_dump_open_mem(struct esync_dump_reader *r, const void *buf,
 	return read_header(r);
 }
 
+#define DROP_CHUNK (16u << 20)
+
+/*
+ * Maps the chunk at off in one call (where the kernel can), so that
+ * reading it takes no page fault per page.
+ */
+static void prefault(const struct esync_dump_reader *r, size_t off)
+{
+#ifdef MADV_POPULATE_READ
+	if (off < r->size)
+		madvise((void *)(r->data + off), r->size - off < DROP_CHUNK ?
+			r->size - off : DROP_CHUNK, MADV_POPULATE_READ);
+#endif
+}
+
 /* Reads all of fd (a pipe, a terminal, /dev/stdin) into memory. */
 static int slurp(struct esync_dump_reader *r, int fd)
 {
@@ -259,6 +274,10 @@ int esync_dump_open(struct esync_dump_reader *r, const char *path)
 			return -1;
 		}
 		madvise(map, (size_t)st.st_size, MADV_SEQUENTIAL);
+		r->data = map;
+		r->size = (size_t)st.st_size;
+		prefault(r, 0);
+		prefault(r, DROP_CHUNK);
 	}
 	close(fd);
 	r->data = map;
@@ -275,8 +294,6 @@ header:
 	}
 	return 0;
 }
-
-#define DROP_CHUNK (16u << 20)
 
 static int damaged(struct esync_dump_reader *r, const char *what)
 {
@@ -369,6 +386,7 @@ int esync_dump_next(struct esync_dump_reader *r, union esync_event *ev)
 
 		madvise((void *)(r->data + r->dropped), upto - r->dropped, MADV_DONTNEED);
 		r->dropped = upto;
+		prefault(r, upto + DROP_CHUNK);
 	}
 	return 1;
 }
