@@ -260,8 +260,10 @@ int esync_probe(const struct esync_probe_env *env, unsigned int forced_mode,
 
 static const char *check_off_why(unsigned int mode, unsigned int chk)
 {
+	if (mode == ESYNC_MODE_PATCHED && chk == ESYNC_CHK_U1)
+		return "needs the entry_sync_used tracepoint";
 	if (mode == ESYNC_MODE_PATCHED)
-		return "";
+		return "needs the entry_sync write, store, sync and write-end tracepoints, which this kernel lacks (is the series applied?)";
 	if (chk == ESYNC_CHK_A1)
 		return "needs modify_irte_ga and the AMD command queue (AMD only)";
 	if (chk == ESYNC_CHK_F2)

@@ -70,7 +70,8 @@ elif [ "$(id -u)" != 0 ]; then
 	skip "esync live --duration 2" "not root"
 else
 	out=$("$ESYNC" live --duration 2 2>&1); rc=$?
-	if [ $rc = 0 ] && echo "$out" | grep -qE "^esync: (legacy|patched) mode" &&
+	# exit 4: nothing checked, when no entry write happened (a host without IOMMU)
+	if { [ $rc = 0 ] || [ $rc = 4 ]; } && echo "$out" | grep -qE "^esync: (legacy|patched) mode" &&
 	   { [ -n "$(ls /sys/class/iommu 2>/dev/null)" ] ||
 	     echo "$out" | grep -q "no IOMMU events can occur"; }; then
 		ok "live --duration 2 attaches and exits 0"
@@ -81,7 +82,7 @@ else
 	mode=$(stat -c %a "$TMP/r.dump" 2>/dev/null)
 	"$ESYNC" check "$TMP/r.dump" > /dev/null 2>&1; crc=$?
 	# readable: anything but 2 (this host may give no write: 4, nothing checked)
-	if [ $rc = 0 ] && [ "$mode" = 600 ] && [ $crc != 2 ]; then
+	if { [ $rc = 0 ] || [ $rc = 4 ]; } && [ "$mode" = 600 ] && [ $crc != 2 ]; then
 		ok "record -o writes a 0600 dump that check reads"
 	else
 		not_ok "record -o writes a 0600 dump that check reads" "rc=$rc mode=$mode" "$(cat "$TMP/rec.out")"
@@ -92,7 +93,7 @@ else
 	sleep 1.5
 	kill -USR1 $pid; sleep 0.2; kill -INT $pid; wait $pid; rc=$?
 	"$ESYNC" check "$TMP/f.dump" > /dev/null 2>&1; crc=$?
-	if [ $rc = 0 ] && [ $crc != 2 ]; then
+	if { [ $rc = 0 ] || [ $rc = 4 ]; } && [ $crc != 2 ]; then
 		ok "record --flight: SIGUSR1 then SIGINT leave a readable dump"
 	else
 		not_ok "record --flight: SIGUSR1 then SIGINT leave a readable dump" "rc=$rc" "$(cat "$TMP/f.out")"

@@ -204,8 +204,21 @@ int esync_session_run(struct esync_session *s)
 	esync_collect_counters(c, cnt);
 	st = esync_engine_stats(r.eng);
 	summary(s, st, cnt);
-	status = s->shown ? ESYNC_EXIT_FINDINGS :
-		(cnt[ESYNC_CNT_DROPS] || s->seq_incomplete_findings ? ESYNC_EXIT_INCOMPLETE : ESYNC_EXIT_CLEAN);
+	/* As esync check: clean only when every check ran on some write */
+	if (s->shown)
+		status = ESYNC_EXIT_FINDINGS;
+	else if (cnt[ESYNC_CNT_DROPS] || s->seq_incomplete_findings)
+		status = ESYNC_EXIT_INCOMPLETE;
+	else if (!st->seqs || !(esync_collect_probe(c)->checks & ~(1u << ESYNC_CHK_INCOMPLETE)))
+		status = ESYNC_EXIT_NOTHING;
+	else if ((esync_collect_probe(c)->checks | 1u << ESYNC_CHK_INCOMPLETE) != ESYNC_ALL_CHECKS)
+		status = ESYNC_EXIT_PARTIAL;
+	else
+		status = ESYNC_EXIT_CLEAN;
+	if (status == ESYNC_EXIT_NOTHING)
+		fprintf(stderr, "esync: nothing checked: %s\n", st->seqs ?
+			"no check can run with the hooks this kernel offers" :
+			"no entry write happened while tracing");
 	esync_engine_free(r.eng);
 	esync_collect_close(c);
 	return status;
