@@ -310,9 +310,10 @@ if [ -f tests/data/e2e/amd-unpatched.dump ]; then
 	t=$("$ESYNC" check tests/data/e2e/amd-unpatched.dump 2>/dev/null)
 	v=$("$ESYNC" check -v tests/data/e2e/amd-unpatched.dump 2>/dev/null | grep -c '^A1 ')
 	j=$("$ESYNC" check --json tests/data/e2e/amd-unpatched.dump 2>/dev/null | grep -c '"type":"finding"')
-	if [ "$(grep -c '^A1 ' <<< "$t")" = 3 ] && grep -q '^  \.\.\. and 51 more times' <<< "$t" &&
-	   [ "$v" = 150 ] && [ "$j" = 150 ]; then
-		ok "repeated findings: 3 grouped lines for 150 A1, -v and --json list 150"
+	g=$(grep -c '^A1 ' <<< "$t")
+	more=$(awk '/^  \.\.\. and [0-9]+ more times/ { n += $3 } END { print n + 0 }' <<< "$t")
+	if [ "$g" -ge 1 ] && [ "$v" -gt "$g" ] && [ "$j" = "$v" ] && [ $((g + more)) = "$v" ]; then
+		ok "repeated findings: $g grouped lines for $v A1 (the rest counted), -v and --json list $v"
 	else
 		not_ok "repeated findings grouped" "text: $(grep -c '^A1 ' <<< "$t") lines, -v $v, json $j"
 	fi
