@@ -507,7 +507,7 @@ static int check_file(struct check_ctx *c, const char *path, const char *label,
 		status = ESYNC_EXIT_CLEAN;
 
 	if (c->mode == OUT_JSON) {
-		fputs("{\"type\":\"summary\",\"input\":\"", c->out);
+		fputs("{\"type\":\"summary\",\"schema\":1,\"input\":\"", c->out);
 		esync_json_escape(c->out, label);
 		fprintf(c->out, "\",\"status\":\"%s\",\"exit\":%d,\"events\":\"%" PRIu64
 			"\",\"writes\":\"%" PRIu64 "\",\"findings\":{",

@@ -347,7 +347,7 @@ t=$("$ESYNC" check --tap "$DATA/clean-smmu-ste.dump" "$DATA/h2-needless-disrupti
 j=$("$ESYNC" check -q --json "$DATA/f2-wrong-sid.dump" "$DATA/legacy-amd-irte.dump")
 if grep -q '^{"type":"finding","input":"tests/data/f2-wrong-sid.dump","check":"F2".*"seq":"1"' <<< "$j" &&
    [ "$(grep -c '"type":"summary"' <<< "$j")" = 2 ] &&
-   grep -q '"type":"summary","input":"tests/data/legacy-amd-irte.dump","status":"partial","exit":3' <<< "$j" &&
+   grep -q '"type":"summary","schema":1,"input":"tests/data/legacy-amd-irte.dump","status":"partial","exit":3' <<< "$j" &&
    grep -q '"type":"skipped","input":"tests/data/legacy-amd-irte.dump","check":"H1"' <<< "$j"; then
 	ok "--json: finding, skipped and summary records with the input"
 else
