@@ -116,8 +116,7 @@ static void a1_end(struct esync_seq *s)
 }
 
 /* The alias's DTE was cloned to the new translation after the change */
-static bool cloned(const struct esync_seq *s, const struct esync_alias_set *set,
-		   unsigned int i)
+static bool cloned(const struct esync_seq *s, unsigned int i)
 {
 	return s->format == ESYNC_FMT_AMD_DTE && i < 64 && s->ended &&
 	       !(s->a1_clone_wait & (1ull << i));
@@ -141,7 +140,7 @@ static void a1_final(struct esync_seq *s)
 	for (unsigned int i = 0; i < set->nr; i++) {
 		bool issued = find(s, set->alias[i]) >= 0 || s->a1_all;
 
-		if (completed(s, set->alias[i]) || cloned(s, set, i))
+		if (completed(s, set->alias[i]) || cloned(s, i))
 			continue;
 		esync_devid_str(set->alias[i], id, sizeof(id));
 		if (issued && ppos < sizeof(pending)) {

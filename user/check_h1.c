@@ -57,54 +57,48 @@ static void report_view(struct esync_seq *s, const uint64_t *view,
 		     torn == 1 ? "" : "s", s->win_step, s->step);
 }
 
+/* The first torn view of a window, and how many there are */
+struct h1_ctx {
+	unsigned long torn;
+	uint64_t view[ESYNC_EV_MAX_WORDS], used[ESYNC_EV_MAX_WORDS];
+	unsigned int idx[ESYNC_MAX_QUANTA];
+};
+
+static bool h1_view(struct esync_seq *s, const uint64_t *view,
+		    const unsigned int *idx, void *ctx)
+{
+	struct h1_ctx *c = ctx;
+	uint64_t used[ESYNC_EV_MAX_WORDS] = { 0 };
+
+	if (esync_format_disrupted(s->fmt, view))
+		return true;
+	s->fmt->get_used(view, used);
+	if (esync_same_under(s, view, s->cur, used) ||
+	    esync_same_under(s, view, s->target, used) || c->torn++)
+		return true;
+	memcpy(c->view, view, sizeof(c->view));
+	memcpy(c->used, used, sizeof(c->used));
+	memcpy(c->idx, idx, sizeof(c->idx));
+	return true;
+}
+
 static void h1_window(struct esync_seq *s)
 {
-	unsigned int idx[ESYNC_MAX_QUANTA] = { 0 };
-	uint64_t view[ESYNC_EV_MAX_WORDS], used[ESYNC_EV_MAX_WORDS];
-	uint64_t first_view[ESYNC_EV_MAX_WORDS], first_used[ESYNC_EV_MAX_WORDS];
-	unsigned int first_idx[ESYNC_MAX_QUANTA];
-	unsigned long total = 1, torn = 0;
+	struct h1_ctx c = { 0 };
+	unsigned long total;
 
 	if (s->reported & (1u << ESYNC_CHK_H1))
 		return;
-	for (unsigned int q = 0; q < s->nq; q++)
-		total *= s->nwin[q];
-	if (s->win_overflow || total > H1_MAX_VIEWS) {
+	total = esync_for_each_view(s, H1_MAX_VIEWS, h1_view, &c);
+	if (!total) {
 		esync_report(s, ESYNC_CHK_INCOMPLETE, s->step,
 			     "too many values between two completed syncs to enumerate the torn views (window of steps %u-%u)",
 			     s->win_step, s->step);
 		return;
 	}
-	if (total == 1)
-		return;
-
-	memcpy(view, s->now, sizeof(view));
-	for (;;) {
-		unsigned int q;
-
-		for (q = 0; q < s->nq; q++)
-			esync_quanta_put(s, view, q, s->win[q][idx[q]]);
-		if (!esync_format_disrupted(s->fmt, view)) {
-			memset(used, 0, sizeof(used));
-			s->fmt->get_used(view, used);
-			if (!esync_same_under(s, view, s->cur, used) &&
-			    !esync_same_under(s, view, s->target, used) && !torn++) {
-				memcpy(first_view, view, sizeof(view));
-				memcpy(first_used, used, sizeof(used));
-				memcpy(first_idx, idx, sizeof(idx));
-			}
-		}
-		/* Next view: an odometer over the per-quanta value sets */
-		for (q = 0; q < s->nq; q++) {
-			if (++idx[q] < s->nwin[q])
-				break;
-			idx[q] = 0;
-		}
-		if (q == s->nq)
-			break;
-	}
-	if (torn)
-		report_view(s, first_view, first_used, first_idx, torn);
+	/* A window of one view is the entry as it stands, not a tear */
+	if (total > 1 && c.torn)
+		report_view(s, c.view, c.used, c.idx, c.torn);
 }
 
 const struct esync_checker esync_check_h1 = {

@@ -198,6 +198,19 @@ static void name_iommu(struct export_ctx *c, uint16_t iommu)
 		iommu);
 }
 
+/* An instant event on the IOMMU's own track, up to its "args" (the caller's) */
+static void put_iommu_instant(struct export_ctx *c, const union esync_event *ev,
+			      const char *name, const char *cat, char scope)
+{
+	name_iommu(c, ev->hdr.iommu);
+	sep(c);
+	fputs("{\"name\":", c->out);
+	put_str(c->out, name);
+	fprintf(c->out, ",\"ph\":\"i\",\"cat\":\"%s\",\"s\":\"%c\",\"pid\":%u,\"tid\":0,\"ts\":",
+		cat, scope, ev->hdr.iommu);
+	put_us(c->out, ev->hdr.ts_ns);
+}
+
 static struct track *find_track(struct export_ctx *c, uint64_t entry, uint16_t iommu)
 {
 	for (size_t i = 0; i < c->ntracks; i++)
@@ -568,13 +581,7 @@ static void on_event(struct export_ctx *c, const union esync_event *ev)
 			w->last_ts = ev->hdr.ts_ns;
 		esync_inv_decode(ev, &inv);
 		esync_inv_describe(&inv, name, sizeof(name));
-		name_iommu(c, ev->hdr.iommu);
-		sep(c);
-		fputs("{\"name\":", c->out);
-		put_str(c->out, name);
-		fprintf(c->out, ",\"ph\":\"i\",\"cat\":\"command\",\"s\":\"t\",\"pid\":%u,\"tid\":0,\"ts\":",
-			ev->hdr.iommu);
-		put_us(c->out, ev->hdr.ts_ns);
+		put_iommu_instant(c, ev, name, "command", 't');
 		fprintf(c->out, ",\"args\":{\"seq\":\"%" PRIu64 "\",\"cpu\":%u}}",
 			(uint64_t)ev->hdr.seq, (unsigned int)ev->hdr.cpu);
 		break;
@@ -582,13 +589,7 @@ static void on_event(struct export_ctx *c, const union esync_event *ev)
 		if (!in_time(c, ev->hdr.ts_ns))
 			break;
 		snprintf(name, sizeof(name), "%" PRIu64 " events lost", (uint64_t)ev->lost.lost);
-		name_iommu(c, ev->hdr.iommu);
-		sep(c);
-		fputs("{\"name\":", c->out);
-		put_str(c->out, name);
-		fprintf(c->out, ",\"ph\":\"i\",\"cat\":\"lost\",\"s\":\"p\",\"pid\":%u,\"tid\":0,\"ts\":",
-			ev->hdr.iommu);
-		put_us(c->out, ev->hdr.ts_ns);
+		put_iommu_instant(c, ev, name, "lost", 'p');
 		fprintf(c->out, ",\"args\":{\"lost\":\"%" PRIu64 "\"}}", (uint64_t)ev->lost.lost);
 		break;
 	}
@@ -624,7 +625,7 @@ static void collect_hit(void *ctx, const struct esync_finding *fd)
 static struct esync_engine *new_engine(const struct esync_dump_reader *r,
 				       const struct esync_engine_sink *sink)
 {
-	uint32_t allowed = r->info.checks ? r->info.checks : esync_mode_checks(r->info.mode);
+	uint32_t allowed = esync_dump_checks(&r->info);
 	struct esync_engine *e = esync_engine_new(sink, &r->info.topo, allowed);
 
 	if (e)

@@ -14,19 +14,7 @@ DATA=tests/data
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
-n=0
-fail=0
-ok() {
-	n=$((n + 1))
-	echo "ok $n - $1"
-}
-not_ok() {
-	n=$((n + 1))
-	fail=1
-	echo "not ok $n - $1"
-	shift
-	for l in "$@"; do echo "#   $l"; done
-}
+. "$(dirname "$0")/../harness/tap.sh"
 
 echo "TAP version 13"
 
@@ -334,9 +322,7 @@ if command -v prove > /dev/null; then
 		not_ok "prove fails esync's TAP of a finding" "$(cat "$TMP/prove.out")" ||
 		ok "prove fails esync's TAP of a finding"
 else
-	skip_n=$((n + 1))
-	n=$skip_n
-	echo "ok $n - prove # SKIP prove is not installed"
+	skip "prove" "prove is not installed"
 fi
 
 # TAP: the plan right after the version line; JSON: typed records, the
@@ -354,5 +340,4 @@ else
 	not_ok "--json records" "$j"
 fi
 
-echo "1..$n"
-exit $fail
+tap_done

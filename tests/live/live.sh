@@ -10,14 +10,7 @@ ESYNC=$O/esync
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
-n=0
-fail=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() {
-	n=$((n + 1)); fail=1; echo "not ok $n - $1"; shift
-	for l in "$@"; do echo "#   $l"; done
-}
-skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+. "$(dirname "$0")/../harness/tap.sh"
 
 echo "TAP version 13"
 
@@ -99,5 +92,4 @@ else
 		not_ok "record --flight: SIGUSR1 then SIGINT leave a readable dump" "rc=$rc" "$(cat "$TMP/f.out")"
 	fi
 fi
-echo "1..$n"
-exit $fail
+tap_done

@@ -12,28 +12,7 @@ DATA=$PWD/tests/data
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
-n=0
-fail=0
-ok() {
-	n=$((n + 1))
-	echo "ok $n - $1"
-}
-not_ok() {
-	n=$((n + 1))
-	fail=1
-	echo "not ok $n - $1"
-	shift
-	for l in "$@"; do echo "#   $l"; done
-}
-skip() {
-	n=$((n + 1))
-	echo "ok $n - $1 # SKIP $2"
-}
-check() {	# NAME CONDITION-STATUS DIAGNOSTICS...
-	local name=$1 st=$2
-	shift 2
-	if [ "$st" = 0 ]; then ok "$name"; else not_ok "$name" "$@"; fi
-}
+. "$(dirname "$0")/../harness/tap.sh"
 mode() { stat -c %a "$1"; }
 
 echo "TAP version 13"
@@ -134,5 +113,4 @@ else
 	skip "record -o - refuses a terminal on stdout" "no terminal here"
 fi
 
-echo "1..$n"
-exit $fail
+tap_done

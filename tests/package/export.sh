@@ -14,24 +14,7 @@ DATA=tests/data
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
-n=0
-fail=0
-ok() {
-	n=$((n + 1))
-	echo "ok $n - $1"
-}
-not_ok() {
-	n=$((n + 1))
-	fail=1
-	echo "not ok $n - $1"
-	shift
-	for l in "$@"; do echo "#   $l"; done
-}
-check() {	# NAME STATUS DIAGNOSTICS...
-	local name=$1 st=$2
-	shift 2
-	if [ "$st" = 0 ]; then ok "$name"; else not_ok "$name" "$@"; fi
-}
+. "$(dirname "$0")/../harness/tap.sh"
 # count FILE CAT: events of that category
 count() { grep -c "\"cat\":\"$2\"" "$1"; }
 # field FILE KEY: the counts line of trace-check, one value
@@ -157,5 +140,4 @@ check "--check Z9: unknown check" $? "exit $rc: $(cat "$TMP/err")"
 [ $rc = 2 ] && grep -q 'is after' "$TMP/err"
 check "--from after --to is refused" $? "exit $rc"
 
-echo "1..$n"
-exit $fail
+tap_done

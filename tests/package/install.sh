@@ -11,28 +11,7 @@ O=${O:-build}
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
-n=0
-fail=0
-ok() {
-	n=$((n + 1))
-	echo "ok $n - $1"
-}
-not_ok() {
-	n=$((n + 1))
-	fail=1
-	echo "not ok $n - $1"
-	shift
-	for l in "$@"; do echo "#   $l"; done
-}
-skip() {
-	n=$((n + 1))
-	echo "ok $n - $1 # SKIP $2"
-}
-check() {	# NAME STATUS DIAGNOSTICS...
-	local name=$1 st=$2
-	shift 2
-	if [ "$st" = 0 ]; then ok "$name"; else not_ok "$name" "$@"; fi
-}
+. "$(dirname "$0")/../harness/tap.sh"
 submake() { env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS make -s O="$O" "$@"; }
 
 echo "TAP version 13"
@@ -146,5 +125,4 @@ else
 	skip "debian/changelog parses" "no dpkg-dev"
 fi
 
-echo "1..$n"
-exit $fail
+tap_done
