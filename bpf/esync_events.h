@@ -58,6 +58,7 @@ enum esync_ev_kind {
 	ESYNC_EV_COMPLETION = 9,
 	ESYNC_EV_TOPOLOGY = 10,
 	ESYNC_EV_LOST = 11,
+	ESYNC_EV_FAULT = 12,
 	ESYNC_EV_NR_KINDS
 };
 
@@ -209,6 +210,39 @@ struct esync_ev_lost {
 	esync_u64 lost;		/* number of events dropped */
 };
 
+/* Where a fault came from: how esync_ev_fault.raw is laid out. */
+enum esync_fault_source {
+	/* SMMUv3 event queue record: raw[0..3] */
+	ESYNC_FAULT_SMMU_EVTQ = 1,
+	/* AMD event log entry: its four u32 words in raw[0..1] */
+	ESYNC_FAULT_AMD_EVTLOG = 2,
+	/* VT-d fault recording register: raw[0] bits 63:0, raw[1] bits 127:64 */
+	ESYNC_FAULT_VTD_FRCD = 3,
+	/*
+	 * VT-d, unpatched kernels: dmar_fault_do_one()'s arguments,
+	 * raw = { type, reason, pasid (~0u: none), source id }, addr
+	 */
+	ESYNC_FAULT_VTD_ARGS = 4,
+	/* iommu:io_page_fault: addr, flags and the device's name */
+	ESYNC_FAULT_IO_PAGE_FAULT = 5,
+};
+
+#define ESYNC_FAULT_NAME_LEN	32
+
+/*
+ * A fault the IOMMU reported, as the driver read it (hdr.iommu is the
+ * reporting IOMMU; unknown, 0, for ESYNC_FAULT_IO_PAGE_FAULT).
+ */
+struct esync_ev_fault {
+	struct esync_ev_hdr hdr;
+	esync_u64 raw[4];
+	esync_u64 addr;
+	esync_u32 flags;
+	esync_u8 source;		/* enum esync_fault_source */
+	esync_u8 pad[3];
+	char name[ESYNC_FAULT_NAME_LEN];	/* NUL-terminated */
+};
+
 #define ESYNC_EV_CHECK_SIZE(type, sz) \
 	_Static_assert(sizeof(struct type) == (sz), #type " size")
 #define ESYNC_EV_CHECK_OFF(type, field, off) \
@@ -256,5 +290,9 @@ ESYNC_EV_CHECK_OFF(esync_ev_completion, status, 68);
 ESYNC_EV_CHECK_SIZE(esync_ev_topology, 168);
 ESYNC_EV_CHECK_OFF(esync_ev_topology, alias, 40);
 ESYNC_EV_CHECK_SIZE(esync_ev_lost, 40);
+ESYNC_EV_CHECK_SIZE(esync_ev_fault, 112);
+ESYNC_EV_CHECK_OFF(esync_ev_fault, addr, 64);
+ESYNC_EV_CHECK_OFF(esync_ev_fault, source, 76);
+ESYNC_EV_CHECK_OFF(esync_ev_fault, name, 80);
 
 #endif /* ESYNC_EVENTS_H */

@@ -41,6 +41,22 @@ struct check_ctx {
 	/* TAP: findings of writes still open, printed with their test point */
 	struct esync_finding *pending;
 	size_t npending, cap;
+	/*
+	 * Faults of the input, printed after its findings, with the verdict
+	 * of the write each is linked to (findings may come after the fault:
+	 * linked writes are in a small hash by seq).
+	 */
+	struct fault_rec {
+		struct esync_fault_link l;
+		struct esync_ev_fault ev;
+	} *faults;
+	size_t nfaults, fcap;
+	struct linked {
+		uint64_t seq;
+		uint16_t iommu;
+		uint32_t findings;
+	} *ltab;
+	size_t lcap, nlinked;
 };
 
 /* What became of each check on one input. */
@@ -206,9 +222,101 @@ static void print_prefix(const struct check_ctx *c)
 		fprintf(c->out, "%s: ", c->file);
 }
 
+static struct linked *linked_slot(struct check_ctx *c, uint64_t seq, uint16_t iommu,
+				   bool add)
+{
+	size_t i;
+
+	if (add && (c->nlinked + 1) * 2 > c->lcap) {
+		size_t cap = c->lcap ? c->lcap * 2 : 64;
+		struct linked *t = calloc(cap, sizeof(*t));
+
+		if (!t)
+			return NULL;
+		for (size_t k = 0; k < c->lcap; k++) {
+			if (!c->ltab[k].seq)
+				continue;
+			for (i = (c->ltab[k].seq * 0x9e3779b97f4a7c15ull >> 32) & (cap - 1);
+			     t[i].seq; i = (i + 1) & (cap - 1))
+				;
+			t[i] = c->ltab[k];
+		}
+		free(c->ltab);
+		c->ltab = t;
+		c->lcap = cap;
+	}
+	if (!c->lcap)
+		return NULL;
+	for (i = (seq * 0x9e3779b97f4a7c15ull >> 32) & (c->lcap - 1); c->ltab[i].seq;
+	     i = (i + 1) & (c->lcap - 1))
+		if (c->ltab[i].seq == seq && c->ltab[i].iommu == iommu)
+			return &c->ltab[i];
+	if (!add)
+		return NULL;
+	c->ltab[i].seq = seq;
+	c->ltab[i].iommu = iommu;
+	c->nlinked++;
+	return &c->ltab[i];
+}
+
+static void on_fault(void *ctx, const struct esync_fault_link *l)
+{
+	struct check_ctx *c = ctx;
+	struct fault_rec *r;
+	struct linked *k;
+
+	if (c->nfaults == c->fcap) {
+		size_t cap = c->fcap ? c->fcap * 2 : 16;
+		void *p = realloc(c->faults, cap * sizeof(*c->faults));
+
+		if (!p)
+			return;
+		c->faults = p;
+		c->fcap = cap;
+	}
+	r = &c->faults[c->nfaults++];
+	r->l = *l;
+	r->ev = *l->ev;
+	r->l.ev = NULL;
+	if (l->seq && (k = linked_slot(c, l->seq, l->iommu, true)))
+		k->findings |= l->findings;
+}
+
+/* Prints and forgets the faults of the input just checked. */
+static void fault_flush(struct check_ctx *c)
+{
+	for (size_t i = 0; i < c->nfaults; i++) {
+		struct fault_rec *r = &c->faults[i];
+		struct linked *k = r->l.seq ? linked_slot(c, r->l.seq, r->l.iommu, false) : NULL;
+		uint32_t findings = r->l.findings | (k ? k->findings : 0);
+
+		r->l.ev = &r->ev;
+		switch (c->mode) {
+		case OUT_TEXT:
+			print_prefix(c);
+			esync_fault_print_text(c->out, &r->l, findings, "");
+			break;
+		case OUT_JSON:
+			esync_fault_print_json(c->out, &r->l, findings, c->file);
+			break;
+		case OUT_TAP:
+			esync_fault_print_text(c->out, &r->l, findings, "# ");
+			break;
+		}
+	}
+	c->nfaults = 0;
+	c->nlinked = 0;
+	if (c->ltab)
+		memset(c->ltab, 0, c->lcap * sizeof(*c->ltab));
+}
+
 static void on_finding(void *ctx, const struct esync_finding *f)
 {
 	struct check_ctx *c = ctx;
+	struct linked *k;
+
+	if (c->nlinked && (k = linked_slot(c, f->seq, f->iommu, false)))
+		k->findings |= 1u << f->check;
 
 	switch (c->mode) {
 	case OUT_TEXT:
@@ -378,6 +486,7 @@ static int check_file(struct check_ctx *c, const char *path, const char *label,
 	struct esync_engine_sink sink = {
 		.finding = on_finding,
 		.seq_done = on_seq_done,
+		.fault = on_fault,
 		.ctx = c,
 	};
 	const struct esync_stats *st;
@@ -433,6 +542,7 @@ static int check_file(struct check_ctx *c, const char *path, const char *label,
 	}
 	esync_engine_finish(e);
 	group_flush(c);
+	fault_flush(c);
 	st = esync_engine_stats(e);
 	if (c->stats)
 		print_stats(label, st, &t0);
@@ -510,8 +620,10 @@ static int check_file(struct check_ctx *c, const char *path, const char *label,
 		fputs("{\"type\":\"summary\",\"schema\":1,\"input\":\"", c->out);
 		esync_json_escape(c->out, label);
 		fprintf(c->out, "\",\"status\":\"%s\",\"exit\":%d,\"events\":\"%" PRIu64
-			"\",\"writes\":\"%" PRIu64 "\",\"findings\":{",
-			status_name(status), status, st->events, st->seqs);
+			"\",\"writes\":\"%" PRIu64 "\",\"faults\":\"%" PRIu64
+			"\",\"faults_linked\":\"%" PRIu64 "\",\"findings\":{",
+			status_name(status), status, st->events, st->seqs, st->faults,
+			st->faults_linked);
 		for (int k = 0, first = 1; k < ESYNC_CHK_NR; k++)
 			if (st->findings[k]) {
 				fprintf(c->out, "%s\"%s\":\"%" PRIu64 "\"", first ? "" : ",",
@@ -558,6 +670,9 @@ static int check_file(struct check_ctx *c, const char *path, const char *label,
 			fprintf(out, ", %" PRIu64 " failed completion%s",
 				st->failed_completions,
 				st->failed_completions == 1 ? "" : "s");
+		if (st->faults)
+			fprintf(out, ", %" PRIu64 " fault%s (%" PRIu64 " linked to a write)",
+				st->faults, st->faults == 1 ? "" : "s", st->faults_linked);
 		if (rc < 0)
 			fprintf(out, ", damaged");
 		fprintf(out, "\n");
@@ -729,6 +844,8 @@ static int run(int argc, char **argv)
 		free(tap);
 	}
 	free(c.pending);
+	free(c.faults);
+	free(c.ltab);
 	free(c.gtab);
 	free(c.order);
 	return status;

@@ -262,7 +262,7 @@ static void show_event(struct show_ctx *c, const union esync_event *ev)
 
 static int pass(struct show_ctx *c, const char *path, bool one)
 {
-	struct esync_engine_sink sink = { on_finding, on_done, c };
+	struct esync_engine_sink sink = { .finding = on_finding, .seq_done = on_done, .ctx = c };
 	struct esync_dump_reader r;
 	struct esync_engine *e;
 	union esync_event ev;
@@ -386,7 +386,7 @@ static void sum_done(void *ctx, const struct esync_seq *s)
 static int summary(const char *path)
 {
 	struct sum_ctx *c = calloc(1, sizeof(*c));
-	struct esync_engine_sink sink = { sum_finding, sum_done, c };
+	struct esync_engine_sink sink = { .finding = sum_finding, .seq_done = sum_done, .ctx = c };
 	struct esync_dump_reader r;
 	struct esync_engine *eng;
 	union esync_event ev;

@@ -14,9 +14,12 @@
 #include <stdint.h>
 
 #include "checker.h"
+#include "fault.h"
 
 struct esync_engine_sink {
 	void (*finding)(void *ctx, const struct esync_finding *f);
+	/* Optional: a fault event, linked */
+	void (*fault)(void *ctx, const struct esync_fault_link *l);
 	/* Optional: a sequence is done (findings for it were all reported). */
 	void (*seq_done)(void *ctx, const struct esync_seq *s);
 	void *ctx;
@@ -33,6 +36,8 @@ struct esync_stats {
 	uint64_t failed_completions;	/* completions with a non-zero status */
 	uint64_t late_cmds;	/* commands naming a write already finished */
 	uint64_t findings[ESYNC_CHK_NR];
+	uint64_t faults;	/* fault records */
+	uint64_t faults_linked;	/* ... linked to a write */
 	uint64_t max_open;	/* most writes open at once */
 	uint32_t ran;		/* bit per check that judged at least one write */
 };

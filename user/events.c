@@ -24,6 +24,7 @@ static const struct {
 	[ESYNC_EV_COMPLETION] = { "completion", sizeof(struct esync_ev_completion) },
 	[ESYNC_EV_TOPOLOGY] = { "topology", sizeof(struct esync_ev_topology) },
 	[ESYNC_EV_LOST] = { "lost", sizeof(struct esync_ev_lost) },
+	[ESYNC_EV_FAULT] = { "fault", sizeof(struct esync_ev_fault) },
 };
 
 size_t esync_event_size(unsigned int kind)

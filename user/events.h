@@ -30,6 +30,7 @@ union esync_event {
 	struct esync_ev_completion completion;
 	struct esync_ev_topology topo;
 	struct esync_ev_lost lost;
+	struct esync_ev_fault fault;
 	uint64_t raw[ESYNC_EV_MAX_SIZE / 8];
 };
 

@@ -42,6 +42,23 @@ struct index {
 	size_t n;		/* power of two */
 };
 
+/*
+ * The last write of each entry key (format, IOMMU, device, substream), and
+ * per (format, IOMMU, device) whatever its substream, so that a fault can
+ * be linked to the write behind it in O(1).  Records are never freed: there
+ * is one per entry the input wrote.
+ */
+struct last_write {
+	uint64_t seq, entry, ts_begin, ts_end;
+	uint64_t value[ESYNC_EV_MAX_WORDS];
+	uint32_t dev, sub, findings;
+	uint32_t entry_sub;	/* the written entry's substream */
+	uint16_t format, iommu;
+	uint8_t words;
+};
+
+#define SUB_ANY	(~0u)
+
 struct esync_engine {
 	struct esync_engine_sink sink;
 	/* Per hook, the checkers that have it (the event path walks no others) */
@@ -65,6 +82,10 @@ struct esync_engine {
 	size_t nchunks;
 	struct esync_topology topo;
 	size_t topo_cap;
+	struct last_write *lw;		/* records, lw_nr used */
+	size_t lw_nr, lw_cap;
+	uint32_t *lw_ix;		/* open addressing: record + 1, 0 free */
+	size_t lw_ix_n;			/* power of two, 0 before the first write */
 	struct esync_stats st;
 };
 
@@ -225,6 +246,130 @@ static void seq_unlink(struct esync_engine *e, struct esync_seq *s)
 	e->nopen--;
 }
 
+static size_t lw_hash(uint16_t format, uint16_t iommu, uint32_t dev, uint32_t sub)
+{
+	uint64_t k = (uint64_t)dev << 32 ^ sub ^ (uint64_t)format << 56 ^
+		     (uint64_t)iommu << 40;
+
+	return (size_t)((k ^ k >> 29) * 0x9e3779b97f4a7c15ull >> 16);
+}
+
+/* The record of a key, +1; 0 if none. */
+static uint32_t lw_find(const struct esync_engine *e, uint16_t format,
+			uint16_t iommu, uint32_t dev, uint32_t sub)
+{
+	size_t mask = e->lw_ix_n - 1;
+
+	if (!e->lw_ix_n)
+		return 0;
+	for (size_t h = lw_hash(format, iommu, dev, sub) & mask;; h = (h + 1) & mask) {
+		uint32_t i = e->lw_ix[h];
+		const struct last_write *r;
+
+		if (!i)
+			return 0;
+		r = &e->lw[i - 1];
+		if (r->format == format && r->iommu == iommu && r->dev == dev &&
+		    r->sub == sub)
+			return i;
+	}
+}
+
+static void lw_insert_ix(uint32_t *ix, size_t n, const struct last_write *r,
+			 uint32_t i)
+{
+	size_t h = lw_hash(r->format, r->iommu, r->dev, r->sub) & (n - 1);
+
+	while (ix[h])
+		h = (h + 1) & (n - 1);
+	ix[h] = i;
+}
+
+/* The record of a key, made if new (+1); 0 on ENOMEM. */
+static uint32_t lw_get(struct esync_engine *e, uint16_t format, uint16_t iommu,
+		       uint32_t dev, uint32_t sub)
+{
+	uint32_t i = lw_find(e, format, iommu, dev, sub);
+	struct last_write *r;
+
+	if (i)
+		return i;
+	if ((e->lw_nr + 1) * 2 > e->lw_ix_n) {
+		size_t n = e->lw_ix_n ? e->lw_ix_n * 2 : 256;
+		uint32_t *ix = calloc(n, sizeof(*ix));
+
+		if (!ix)
+			return 0;
+		for (size_t k = 0; k < e->lw_nr; k++)
+			lw_insert_ix(ix, n, &e->lw[k], (uint32_t)k + 1);
+		free(e->lw_ix);
+		e->lw_ix = ix;
+		e->lw_ix_n = n;
+	}
+	if (e->lw_nr == e->lw_cap) {
+		size_t cap = e->lw_cap ? e->lw_cap * 2 : 128;
+		void *p = realloc(e->lw, cap * sizeof(*e->lw));
+
+		if (!p)
+			return 0;
+		e->lw = p;
+		e->lw_cap = cap;
+	}
+	r = &e->lw[e->lw_nr++];
+	memset(r, 0, sizeof(*r));
+	r->format = format;
+	r->iommu = iommu;
+	r->dev = dev;
+	r->sub = sub;
+	lw_insert_ix(e->lw_ix, e->lw_ix_n, r, (uint32_t)e->lw_nr);
+	return (uint32_t)e->lw_nr;
+}
+
+/* s is now the last write of its entry. */
+static void lw_begin(struct esync_engine *e, struct esync_seq *s)
+{
+	uint32_t k[2] = { s->sub, SUB_ANY };
+	uint32_t *slot[2] = { &s->last, &s->last_any };
+
+	for (int j = 0; j < 2; j++) {
+		uint32_t i = lw_get(e, s->format, s->iommu, s->dev, k[j]);
+		struct last_write *r;
+
+		*slot[j] = i;
+		if (!i)
+			continue;
+		r = &e->lw[i - 1];
+		r->seq = s->id;
+		r->entry = s->entry;
+		r->entry_sub = s->sub;
+		r->ts_begin = s->ts_begin;
+		r->ts_end = 0;
+		r->findings = 0;
+		r->words = 0;
+	}
+}
+
+/* The records that still describe s (a later write of the entry replaces it). */
+#define FOR_LW(e, s, r)								\
+	for (uint32_t _j = 0, _i; _j < 2; _j++)					\
+		if ((_i = _j ? (s)->last_any : (s)->last) &&			\
+		    ((r) = &(e)->lw[_i - 1])->ts_begin == (s)->ts_begin &&	\
+		    (r)->seq == (s)->id)
+
+/* s ended (or is done without an end): what it left in the entry. */
+static void lw_end(struct esync_engine *e, struct esync_seq *s, uint64_t ts)
+{
+	struct last_write *r;
+
+	FOR_LW(e, s, r) {
+		if (r->ts_end)
+			continue;
+		r->ts_end = ts ? ts : 1;
+		r->words = (uint8_t)s->words;
+		memcpy(r->value, s->now, s->words * sizeof(uint64_t));
+	}
+}
+
 void esync_report(struct esync_seq *s, unsigned int check, unsigned int step,
 		  const char *fmt, ...)
 {
@@ -248,6 +393,12 @@ void esync_report(struct esync_seq *s, unsigned int check, unsigned int step,
 	vsnprintf(f.evidence, sizeof(f.evidence), fmt, ap);
 	va_end(ap);
 	e->st.findings[check]++;
+	{
+		struct last_write *r;
+
+		FOR_LW(e, s, r)
+			r->findings |= 1u << check;
+	}
 	if (e->sink.finding)
 		e->sink.finding(e->sink.ctx, &f);
 }
@@ -425,6 +576,7 @@ static void seq_finalize(struct esync_engine *e, struct esync_seq *s)
 
 	settle_wait(e, s);
 	seq_unlink(e, s);
+	lw_end(e, s, s->ended ? s->ts_end : s->ts_last);
 	if (checking(s)) {
 		if (s->win_stores)
 			FOR_CHECKERS(e, c, window)
@@ -596,6 +748,7 @@ static void on_begin(struct esync_engine *e, const union esync_event *ev)
 		e->st.max_open = e->nopen;
 	e->st.seqs++;
 	e->st.by_format[s->format & 15]++;
+	lw_begin(e, s);
 	if (checking(s))
 		FOR_CHECKERS(e, c, begin)
 			c->begin(s);
@@ -702,6 +855,7 @@ static void on_end(struct esync_engine *e, const union esync_event *ev)
 	if (s->words && end->words != s->words && !s->incomplete)
 		s->incomplete = "write-end reports another entry size than write-begin";
 	memcpy(s->final, end->final, sizeof(s->final));
+	lw_end(e, s, s->ts_end);
 	if (!checking(s))
 		return;
 	s->end_foreign = memcmp(s->final, s->now, s->words * sizeof(uint64_t)) != 0;
@@ -894,6 +1048,93 @@ static void topo_add(struct esync_engine *e, const struct esync_ev_topology *t)
 	memcpy(set->alias, t->alias, set->nr * sizeof(set->alias[0]));
 }
 
+/*
+ * Of the records of the entries a fault names, the best witness: a write
+ * open at the fault, else the one that ended last.
+ */
+static void link_consider(const struct esync_engine *e, uint32_t i,
+			  const struct last_write **best)
+{
+	const struct last_write *r, *b = *best;
+
+	if (!i)
+		return;
+	r = &e->lw[i - 1];
+	if (!b || (!r->ts_end && b->ts_end) ||
+	    (!r->ts_end == !b->ts_end &&
+	     (r->ts_end ? r->ts_end > b->ts_end : r->ts_begin > b->ts_begin)))
+		*best = r;
+}
+
+static void link_dev(const struct esync_engine *e, const struct esync_fault *f,
+		     uint16_t iommu, uint32_t dev, const struct last_write **best)
+{
+	for (unsigned int fmt = 1; fmt < 15; fmt++) {
+		if (!(f->formats & (1u << fmt)))
+			continue;
+		/* CDs and PASID entries are per substream; the others per device */
+		if (fmt == ESYNC_FMT_SMMU_CD || fmt == ESYNC_FMT_VTD_PASID)
+			link_consider(e, lw_find(e, (uint16_t)fmt, iommu, dev,
+						 f->has_sub ? f->sub : 0), best);
+		else
+			link_consider(e, lw_find(e, (uint16_t)fmt, iommu, dev, SUB_ANY),
+				      best);
+	}
+}
+
+static void on_fault(struct esync_engine *e, const union esync_event *ev)
+{
+	struct esync_fault_link l;
+	const struct last_write *best = NULL;
+
+	memset(&l, 0, sizeof(l));
+	l.ev = &ev->fault;
+	l.nr = ++e->st.faults;
+	if (esync_fault_decode(&ev->fault, &l.fault) && l.fault.has_dev &&
+	    l.fault.formats) {
+		const struct esync_fault *f = &l.fault;
+		size_t lo = f->any_iommu ? 0 : f->iommu;
+		size_t hi = f->any_iommu ? e->niommu : (size_t)f->iommu + 1;
+
+		for (size_t io = lo; io < hi; io++) {
+			link_dev(e, f, (uint16_t)io, f->dev, &best);
+			/* The requester ID may be an alias of the device written */
+			for (size_t k = 0; k < e->topo.nr; k++) {
+				const struct esync_alias_set *set = &e->topo.sets[k];
+
+				for (unsigned int a = 0; a < set->nr; a++)
+					if (set->alias[a] == f->dev && set->dev != f->dev)
+						link_dev(e, f, (uint16_t)io, set->dev, &best);
+			}
+		}
+	}
+	if (best) {
+		e->st.faults_linked++;
+		l.seq = best->seq;
+		l.entry = best->entry;
+		l.ts_begin = best->ts_begin;
+		l.ts_end = best->ts_end;
+		l.format = best->format;
+		l.iommu = best->iommu;
+		l.dev = best->dev;
+		l.sub = best->entry_sub;
+		l.findings = best->findings;
+		l.words = best->words;
+		memcpy(l.value, best->value, sizeof(l.value));
+		if (!best->ts_end) {
+			/* open: the entry as its stores have left it so far */
+			const struct esync_seq *s = lookup_entry(e, best->entry);
+
+			if (s) {
+				l.words = s->words;
+				memcpy(l.value, s->now, s->words * sizeof(uint64_t));
+			}
+		}
+	}
+	if (e->sink.fault)
+		e->sink.fault(e->sink.ctx, &l);
+}
+
 void esync_engine_event(struct esync_engine *e, const union esync_event *ev)
 {
 	struct esync_seq *s;
@@ -924,6 +1165,9 @@ void esync_engine_event(struct esync_engine *e, const union esync_event *ev)
 	case ESYNC_EV_AMD_CMD:
 	case ESYNC_EV_COMPLETION:
 		on_command(e, ev);
+		break;
+	case ESYNC_EV_FAULT:
+		on_fault(e, ev);
 		break;
 	case ESYNC_EV_TOPOLOGY:
 		topo_add(e, &ev->topo);
@@ -1029,5 +1273,7 @@ void esync_engine_free(struct esync_engine *e)
 	free(e->by_tid.b);
 	free(e->iommu);
 	free(e->topo.sets);
+	free(e->lw);
+	free(e->lw_ix);
 	free(e);
 }

@@ -60,6 +60,11 @@ EXPECT=(
 	"a1-amd-untraced-wait-no-alias|1|A1 0xffff888020100050 0000:02:01.0 irte 5"
 	"a1-amd-dte-no-clone|1|A1 0xffff888020004100 0000:02:01.0"
 	"a1-amd-dte-stale-clone|1|A1 0xffff888020004100 0000:02:01.0"
+	"fault-smmu-during-write|0|"
+	"fault-smmu-after-torn|1|H1 0xffff000040001000 sid 0x10"
+	"fault-after-clean|0|"
+	"fault-vtd-during-write|0|"
+	"fault-amd-alias|0|"
 	"legacy-amd-irte|3|"
 	"long-smmu|1|H1 0xffff000040001000 sid 0x10"
 	# Dumps of the first format version (written before attribution and
@@ -92,6 +97,49 @@ for e in "${EXPECT[@]}"; do
 			"expected: '$want'" "$(head -c 300 "$TMP/err")"
 	fi
 done
+
+# Faults: each linked to the write of the entry it names, with that
+# write's verdict ("EVENT RELATION SEQ FINDINGS", ';'-separated)
+FAULTS=(
+	"fault-smmu-during-write|C_BAD_STE during 1 -"
+	"fault-smmu-after-torn|F_TRANSLATION after 1 H1"
+	"fault-after-clean|F_TRANSLATION after 7 -;io_page_fault after 7 -;F_TRANSLATION none - -;DMA_REMAP none - -"
+	"fault-vtd-during-write|DMA_REMAP during 1 -"
+	"fault-amd-alias|IO_PAGE_FAULT after 1 -"
+)
+fault_fields() {
+	local l ev rel seq fi
+	while IFS= read -r l; do
+		case $l in *'"type":"fault"'*) ;; *) continue ;; esac
+		ev=$(sed -E 's/.*"event":"([^"]*)".*/\1/' <<< "$l")
+		if [[ $l == *'"write":null'* ]]; then
+			echo "$ev none - -"
+			continue
+		fi
+		rel=$(sed -E 's/.*"relation":"([^"]*)".*/\1/' <<< "$l")
+		seq=$(sed -E 's/.*"write":\{"seq":"([^"]*)".*/\1/' <<< "$l")
+		fi=$(sed -E 's/.*"findings":\[([^]]*)\]\}\}$/\1/; s/"//g' <<< "$l")
+		echo "$ev $rel $seq ${fi:--}"
+	done
+}
+for e in "${FAULTS[@]}"; do
+	IFS='|' read -r name want <<< "$e"
+	got=$("$ESYNC" check --json "$DATA/$name.dump" 2>/dev/null | fault_fields | paste -sd ';')
+	if [ "$got" = "$want" ]; then
+		ok "$name: faults $want"
+	else
+		not_ok "$name: faults linked" "got:      '$got'" "expected: '$want'"
+	fi
+done
+t=$("$ESYNC" check "$DATA/fault-smmu-after-torn.dump")
+if grep -q '^fault 1 at .*: F_TRANSLATION sid 0x10 addr 0x80001000 read (smmu iommu 0)$' <<< "$t" &&
+   grep -q '^  after write seq 1 of smmu-ste entry 0xffff000040001000 (sid 0x10), which ended .* before: findings H1$' <<< "$t" &&
+   grep -q '^  entry as that write left it: V=0x1 CONFIG=0x6' <<< "$t" &&
+   grep -q '1 fault (1 linked to a write)' <<< "$t"; then
+	ok "a fault is shown with its write, verdict and entry"
+else
+	not_ok "a fault is shown with its write, verdict and entry" "$t"
+fi
 
 # A1's evidence names the alias that was never invalidated
 if "$ESYNC" check "$DATA/a1-alias-irte.dump" | grep -q 'alias 0000:02:00.0 never invalidated'; then

@@ -49,6 +49,8 @@ enum bug {
 	BUG_NO_CLONE = 1 << 20,		/* ... and the clone is forgotten */
 	BUG_STALE_CLONE = 1 << 21,	/* ... or gets another translation */
 	UNTRACED_WAIT = 1 << 22,	/* AMD: the IRT flush's own wait, no result event */
+	FAULT_MID = 1 << 23,		/* the IOMMU reports a fault on the entry
+					   after the write's first store */
 };
 
 /* Events of one write kept aside, to interleave them with another's */
@@ -115,6 +117,56 @@ static void emit(struct gen *g, void *ev, unsigned int kind, size_t size,
 	if (err && !g->failed)
 		g->failed = err;
 	g->events++;
+}
+
+/*
+ * A fault record naming entry e's device, as its IOMMU writes it:
+ * SMMUv3 C_BAD_STE / F_TRANSLATION, a VT-d fault record, an AMD
+ * IO_PAGE_FAULT; dev overrides the device when not 0.
+ */
+static void fault(struct gen *g, const struct entry *e, uint32_t dev, bool translation)
+{
+	struct esync_ev_fault f = { 0 };
+
+	dev = dev ? dev : e->dev;
+	switch (e->f->id) {
+	case ESYNC_FMT_SMMU_STE:
+	case ESYNC_FMT_SMMU_CD:
+		f.source = ESYNC_FAULT_SMMU_EVTQ;
+		f.raw[0] = (translation ? 0x10 : 0x04) | (uint64_t)dev << 32;
+		if (e->f->id == ESYNC_FMT_SMMU_CD)
+			f.raw[0] |= 1u << 11 | (uint64_t)e->sub << 12;	/* SSV, SSID */
+		f.raw[1] = 1ull << 35;					/* read */
+		f.raw[2] = translation ? 0x80001000 : 0;
+		break;
+	case ESYNC_FMT_VTD_PASID:
+		f.source = ESYNC_FAULT_VTD_FRCD;
+		f.raw[0] = 0x80002000;
+		/* SID, PP, reason 0x6 (not present), PASID, read */
+		f.raw[1] = dev | 1ull << 31 | 0x6ull << 32 | (uint64_t)e->sub << 40 |
+			   1ull << 62 | 1ull << 63;
+		break;
+	default:
+		f.source = ESYNC_FAULT_AMD_EVTLOG;
+		/* IO_PAGE_FAULT, DeviceID, flags: interrupt request for an IRTE */
+		f.raw[0] = dev | (uint64_t)(2u << 28 |
+			   (e->f->id == ESYNC_FMT_AMD_DTE ? 0 : 0x8u << 16)) << 32;
+		f.raw[1] = 0xfee00000;
+		break;
+	}
+	emit(g, &f, ESYNC_EV_FAULT, sizeof(f), 0, e->iommu);
+}
+
+/* iommu:io_page_fault, which names the device but not the IOMMU */
+static void io_page_fault(struct gen *g, const char *name, uint64_t iova)
+{
+	struct esync_ev_fault f = { 0 };
+
+	f.source = ESYNC_FAULT_IO_PAGE_FAULT;
+	f.addr = iova;
+	f.flags = 1;
+	snprintf(f.name, sizeof(f.name), "%s", name);
+	emit(g, &f, ESYNC_EV_FAULT, sizeof(f), 0, 0);
 }
 
 static unsigned int qwords(const struct esync_format *f)
@@ -308,6 +360,10 @@ static bool copy(struct writer *w, const uint64_t *vals, unsigned int start,
 		emit(w->g, &st, ESYNC_EV_STORE, sizeof(st), w->seq, w->e->iommu);
 		memcpy(w->e->val + q * w->qw, vals + q * w->qw, w->qw * sizeof(uint64_t));
 		changed = true;
+		if (w->bugs & FAULT_MID) {
+			fault(w->g, w->e, 0, false);
+			w->bugs &= ~FAULT_MID;
+		}
 		if (w->bugs & BUG_CUT)
 			w->g->stop = true;
 		if (w->bugs & BUG_LOST) {
@@ -641,6 +697,33 @@ static void clean_test(struct gen *g, unsigned int bugs)
 
 typedef void (*scenario_fn)(struct gen *g, unsigned int bugs);
 
+/*
+ * Faults after correct writes: a translation fault after the STE's last
+ * write, the same through iommu:io_page_fault (device name, no IOMMU), and
+ * a VT-d fault of a device esync saw no write for.
+ */
+static void faults_after_clean(struct gen *g, unsigned int bugs)
+{
+	struct entry e = ste(), v = vtd();
+
+	clean_ste(g, bugs);
+	fault(g, &e, 0, true);
+	io_page_fault(g, "0000:00:02.0", 0x80001000);
+	fault(g, &e, 0x11, true);	/* another stream: no write behind it */
+	v.dev = 0x0318;
+	fault(g, &v, 0, true);
+}
+
+/* An AMD DTE write, then a fault that names the device's DMA alias */
+static void fault_amd_alias(struct gen *g, unsigned int bugs)
+{
+	struct entry e = amd(&esync_fmt_amd_dte, 0xffff888020004100);
+	uint64_t d0 = 1 | 1u << 1 | 4u << 9 | 0x123000ull | 1ull << 61 | 1ull << 62;
+
+	write_words(g, &e, bugs, d0, 7, 0, 0);
+	fault(g, &e, 0x0200, false);
+}
+
 static void ste_hitless(struct gen *g, unsigned int bugs)
 {
 	struct entry e = ste();
@@ -655,6 +738,15 @@ static void ste_to_s2(struct gen *g, unsigned int bugs)
 
 	e.val[0] = STE_S1(0x1000);
 	write_words(g, &e, bugs, STE_S2, 0, 0x5 | 0x80ull << 32, 0x40000000);
+}
+
+/* A torn STE update, then the translation fault it causes */
+static void ste_to_s2_fault(struct gen *g, unsigned int bugs)
+{
+	struct entry e = ste();
+
+	ste_to_s2(g, bugs);
+	fault(g, &e, 0, true);
 }
 
 static void ste_bypass(struct gen *g, unsigned int bugs)
@@ -878,6 +970,13 @@ static const struct dump dumps[] = {
 	{ "clean-amd-dte-clone", dte_clone, 0, true, ESYNC_MODE_PATCHED },
 	{ "a1-amd-dte-no-clone", dte_clone, BUG_NO_CLONE, true, ESYNC_MODE_PATCHED },
 	{ "a1-amd-dte-stale-clone", dte_clone, BUG_STALE_CLONE, true, ESYNC_MODE_PATCHED },
+	/* Faults, linked to the write of the entry they name */
+	{ "fault-smmu-during-write", ste_to_s2, FAULT_MID, false, ESYNC_MODE_PATCHED },
+	{ "fault-smmu-after-torn", ste_to_s2_fault, BUG_NEVER_DISRUPTIVE, false,
+	  ESYNC_MODE_PATCHED },
+	{ "fault-after-clean", faults_after_clean, 0, false, ESYNC_MODE_PATCHED },
+	{ "fault-vtd-during-write", vtd_pt_to_sl, FAULT_MID, false, ESYNC_MODE_PATCHED },
+	{ "fault-amd-alias", fault_amd_alias, 0, true, ESYNC_MODE_PATCHED },
 	/* What a kernel without the series lets esync check */
 	{ "legacy-amd-irte", irte_affinity, 0, true, ESYNC_MODE_LEGACY },
 	/* A long dump for damage in the middle */

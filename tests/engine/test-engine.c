@@ -302,7 +302,7 @@ static void smmu(struct esync_engine *e, uint64_t seq, uint8_t op, uint32_t sid)
 
 static struct esync_engine *engine(struct collect *c)
 {
-	struct esync_engine_sink sink = { collect_finding, collect_done, c };
+	struct esync_engine_sink sink = { .finding = collect_finding, .seq_done = collect_done, .ctx = c };
 	struct esync_engine *e;
 
 	memset(c, 0, sizeof(*c));
