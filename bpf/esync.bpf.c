@@ -7,10 +7,12 @@
  *
  *   patched kernels  tp_btf on entry_sync_*, arm_smmu_cmdq_issue,
  *                    amd_iommu_cmd, intel_iommu:qi_submit and qi_wait
- *   legacy kernels   qi_submit, an fexit on qi_submit_sync() and
- *                    iommu:io_page_fault, kprobes on the
+ *                    and the fault tracepoints of the three drivers
+ *   legacy kernels   qi_submit, an fexit on qi_submit_sync(), kprobes on the
  *                    SMMUv3 command queue and sync callbacks, the AMD
- *                    command queue and IRTE/DTE writers
+ *                    command queue and IRTE/DTE writers, and on the
+ *                    drivers' fault handlers
+ *   both             iommu:io_page_fault, where no driver fault hook is on
  *
  * Driver types that one kernel may lack are declared here with
  * preserve_access_index, so that one object serves x86_64 and arm64.
@@ -45,12 +47,6 @@ struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 1 << 22);	/* resized by userspace */
 } events SEC(".maps");
-
-/* Rare notifications that are not part of the event stream (faults). */
-struct {
-	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 1 << 12);
-} notes SEC(".maps");
 
 /* Per-CPU counters: ESYNC_CNT_* */
 struct {
@@ -494,19 +490,131 @@ int BPF_PROG(vtd_qi_done, void *iommu, void *desc, unsigned int count,
 	return 0;
 }
 
-SEC("tp_btf/io_page_fault")
-int BPF_PROG(iommu_fault, void *dev, unsigned long iova, int flags)
+/* ---- faults: the record as the IOMMU wrote it, decoded in userspace ---- */
+
+struct device___esync {
+	struct {
+		const char *name;
+	} kobj;
+} __attribute__((preserve_access_index));
+
+static __always_inline struct esync_ev_fault *fault_reserve(__u16 iommu, __u8 source)
 {
-	struct esync_note *n = bpf_ringbuf_reserve(&notes, sizeof(*n), 0);
+	struct esync_ev_fault *ev;
 
 	count(ESYNC_CNT_FAULTS);
-	if (!n)
+	ev = reserve(sizeof(*ev), ESYNC_EV_FAULT, 0, iommu);
+	if (!ev)
+		return NULL;
+	__builtin_memset(&ev->raw, 0, sizeof(*ev) - sizeof(ev->hdr));
+	ev->source = source;
+	return ev;
+}
+
+/* patched: every record read from the SMMUv3 event queue */
+SEC("tp_btf/arm_smmu_event")
+int BPF_PROG(smmu_event, __u16 smmu, const __u64 *evt)
+{
+	struct esync_ev_fault *ev = fault_reserve(smmu, ESYNC_FAULT_SMMU_EVTQ);
+
+	if (!ev)
 		return 0;
-	n->ts_ns = bpf_ktime_get_ns();
-	n->kind = ESYNC_NOTE_FAULT;
-	n->flags = flags;
-	n->iova = iova;
-	bpf_ringbuf_submit(n, 0);
+	bpf_probe_read_kernel(ev->raw, sizeof(ev->raw), evt);
+	submit(ev);
+	return 0;
+}
+
+/* patched: every AMD event log entry */
+SEC("tp_btf/amd_iommu_event")
+int BPF_PROG(amd_event, int iommu, const __u32 *event)
+{
+	struct esync_ev_fault *ev = fault_reserve(iommu, ESYNC_FAULT_AMD_EVTLOG);
+
+	if (!ev)
+		return 0;
+	bpf_probe_read_kernel(ev->raw, 4 * sizeof(__u32), event);
+	submit(ev);
+	return 0;
+}
+
+/* patched: every VT-d primary fault record */
+SEC("tp_btf/dmar_fault_record")
+int BPF_PROG(vtd_fault, void *iommu, __u64 lo, __u64 hi)
+{
+	struct esync_ev_fault *ev = fault_reserve(vtd_index(iommu), ESYNC_FAULT_VTD_FRCD);
+
+	if (!ev)
+		return 0;
+	ev->raw[0] = lo;
+	ev->raw[1] = hi;
+	submit(ev);
+	return 0;
+}
+
+/* legacy: arm_smmu_handle_evt(smmu, evt) sees every event queue record */
+SEC("kprobe/arm_smmu_handle_evt")
+int BPF_KPROBE(smmu_handle_evt, void *smmu, const __u64 *evt)
+{
+	struct esync_ev_fault *ev = fault_reserve(0, ESYNC_FAULT_SMMU_EVTQ);
+
+	if (!ev)
+		return 0;
+	bpf_probe_read_kernel(ev->raw, sizeof(ev->raw), evt);
+	submit(ev);
+	return 0;
+}
+
+/* legacy: iommu_print_event(iommu, event) for every AMD event log entry */
+SEC("kprobe/iommu_print_event")
+int BPF_KPROBE(amd_print_event, void *iommu, const __u32 *event)
+{
+	struct esync_ev_fault *ev = fault_reserve(amd_index(iommu), ESYNC_FAULT_AMD_EVTLOG);
+
+	if (!ev)
+		return 0;
+	bpf_probe_read_kernel(ev->raw, 4 * sizeof(__u32), event);
+	submit(ev);
+	return 0;
+}
+
+#if defined(__TARGET_ARCH_x86)
+/*
+ * legacy: dmar_fault_do_one(iommu, type, reason, pasid, source_id, addr),
+ * for the records dmar_fault() does not ratelimit
+ */
+SEC("kprobe/dmar_fault_do_one")
+int BPF_KPROBE(vtd_fault_do_one, void *iommu, int type, __u8 reason, __u32 pasid,
+	       __u16 source_id)
+{
+	struct esync_ev_fault *ev = fault_reserve(vtd_index(iommu), ESYNC_FAULT_VTD_ARGS);
+
+	if (!ev)
+		return 0;
+	ev->raw[0] = (__u32)type;
+	ev->raw[1] = reason;
+	ev->raw[2] = pasid;
+	ev->raw[3] = source_id;
+	ev->addr = ctx->r9;	/* the sixth argument */
+	submit(ev);
+	return 0;
+}
+#endif
+
+/* iommu:io_page_fault, where no driver hook is on: the device by name */
+SEC("tp_btf/io_page_fault")
+int BPF_PROG(iommu_fault, struct device___esync *dev, unsigned long iova, int flags)
+{
+	struct esync_ev_fault *ev = fault_reserve(0, ESYNC_FAULT_IO_PAGE_FAULT);
+	const char *name;
+
+	if (!ev)
+		return 0;
+	ev->addr = iova;
+	ev->flags = flags;
+	name = BPF_CORE_READ(dev, kobj.name);
+	if (name)
+		bpf_probe_read_kernel_str(ev->name, sizeof(ev->name), name);
+	submit(ev);
 	return 0;
 }
 

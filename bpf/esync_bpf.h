@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * What esync's BPF programs share with their loader (user/live/) besides
- * the event ABI: the per-CPU counters, the notes ring buffer and the
+ * the event ABI: the per-CPU counters and the
  * synthetic ids of legacy-mode writes.
  */
 #ifndef ESYNC_BPF_H
@@ -12,24 +12,12 @@
 enum esync_counter {
 	ESYNC_CNT_EVENTS = 0,	/* events submitted */
 	ESYNC_CNT_DROPS,	/* events the ring buffer had no room for */
-	ESYNC_CNT_FAULTS,	/* iommu:io_page_fault */
+	ESYNC_CNT_FAULTS,	/* fault records */
 	ESYNC_CNT_SMMU_STEPS,	/* legacy SMMUv3 sync callbacks */
 	ESYNC_CNT_AMD_DTE,	/* legacy set_dte_entry calls */
 	ESYNC_CNT_AMD_IRT_FLUSH,	/* legacy iommu_flush_irt_and_complete calls */
 	ESYNC_CNT_CMD_DROPPED,	/* commands of no write that no check uses */
 	ESYNC_CNT_NR
-};
-
-enum esync_note_kind {
-	ESYNC_NOTE_FAULT = 1,
-};
-
-/* One record of the 'notes' ring buffer */
-struct esync_note {
-	esync_u64 ts_ns;
-	esync_u64 iova;
-	esync_u32 kind;
-	esync_s32 flags;
 };
 
 /*

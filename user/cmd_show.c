@@ -18,6 +18,8 @@
 struct shown {
 	uint64_t entry, id;
 	uint16_t iommu;
+	uint16_t format;
+	uint32_t dev;
 	const struct esync_format *f;
 	uint64_t now[ESYNC_EV_MAX_WORDS];
 	unsigned int qwords, step;
@@ -41,28 +43,39 @@ struct show_ctx {
 	uint64_t *hits;
 	size_t nhits, caphits;
 	bool pass_one;
+	/* --fault N: that fault and the write it is linked to (first pass) */
+	uint64_t fault_nr;
+	bool fault_found;
+	uint64_t fault_seq, fault_entry;
+	uint64_t nfaults;
 };
 
 static void usage(FILE *out)
 {
 	fprintf(out,
 		"Usage: esync show [--entry ADDR] [--device DEV] [--check CHECKS] FILE\n"
+		"       esync show --fault N FILE\n"
 		"       esync show --summary FILE\n\n"
 		"Print the timeline of every entry update in a dump: the stores with\n"
 		"the fields each changed, the syncs and invalidation commands, how the\n"
-		"write went and the findings of the checks.  --summary: one line per\n"
-		"entry instead, its writes by kind and the checks that found something.\n\n"
+		"write went and the findings of the checks; each fault the IOMMU reported,\n"
+		"with the write it is linked to.  --summary: one line per entry instead,\n"
+		"its writes by kind and the checks that found something.\n\n"
 		"Options:\n"
 		"  --summary        one line per entry\n"
 		"  --entry ADDR     only the entry at this kernel address (hex)\n"
 		"  --device DEV     only this device: 0000:02:01.0, 02:01.0 or a number\n"
 		"                   (StreamID, requester ID, DeviceID)\n"
 		"  --check CHECKS   only writes with findings of these checks (H1,A1,...)\n"
+		"  --fault N        the Nth fault of the dump and the timeline of the write\n"
+		"                   it is linked to (the one open on the entry it names, or\n"
+		"                   the last before it)\n"
 		"  -h, --help       this text\n\n"
 		"EXAMPLES\n"
 		"  esync show trace.dump\n"
 		"  esync show --summary trace.dump\n"
 		"  esync show --device 02:01.0 --check A1 amd.dump\n"
+		"  esync show --fault 1 arm.dump\n"
 		"  esync show --entry 0xffff000040001000 arm.dump | less\n");
 }
 
@@ -119,6 +132,22 @@ static void on_finding(void *ctx, const struct esync_finding *f)
 	}
 }
 
+static void on_fault(void *ctx, const struct esync_fault_link *l)
+{
+	struct show_ctx *c = ctx;
+
+	if (c->fault_nr && l->nr != c->fault_nr)
+		return;
+	if (c->pass_one) {
+		c->fault_found = true;
+		c->fault_seq = l->seq;
+		c->fault_entry = l->entry;
+		return;
+	}
+	esync_fault_print_text(stdout, l, l->findings, "");
+	fputc('\n', stdout);
+}
+
 static void on_done(void *ctx, const struct esync_seq *seq)
 {
 	struct show_ctx *c = ctx;
@@ -150,13 +179,16 @@ static void show_begin(struct show_ctx *c, const struct esync_ev_write_begin *b)
 	s->entry = b->entry;
 	s->id = b->hdr.seq;
 	s->iommu = b->hdr.iommu;
+	s->format = b->format;
+	s->dev = b->dev;
 	s->f = esync_format_by_id(b->format);
 	s->qwords = b->quanta_bits == 128 ? 2 : 1;
 	s->step = 1;
 	memcpy(s->now, b->cur, sizeof(s->now));
 	s->keep = (!c->by_entry || c->entry == b->entry) &&
 		  (!c->by_dev || c->dev == b->dev) &&
-		  (!c->check_mask || is_hit(c, b->hdr.seq, b->entry));
+		  (!c->check_mask || is_hit(c, b->hdr.seq, b->entry)) &&
+		  (!c->fault_nr || (c->fault_seq == b->hdr.seq && c->fault_entry == b->entry));
 	s->next = c->open;
 	c->open = s;
 	if (c->pass_one || !s->keep)
@@ -257,12 +289,28 @@ static void show_event(struct show_ctx *c, const union esync_event *ev)
 				fprintf(s->out, "  %12.6f LOST    %" PRIu64 " events dropped\n",
 					rel(c, ev->hdr.ts_ns), ev->lost.lost);
 		break;
+	case ESYNC_EV_FAULT: {
+		struct esync_fault f;
+
+		c->nfaults++;
+		if (!esync_fault_decode(&ev->fault, &f) || !f.has_dev)
+			break;
+		esync_fault_describe(&f, cmd, sizeof(cmd));
+		/* In the timeline of the writes open on the device it names */
+		for (s = c->open; s; s = s->next)
+			if (s->out && s->dev == f.dev && (f.formats & (1u << s->format)) &&
+			    (f.any_iommu || s->iommu == f.iommu))
+				fprintf(s->out, "  %12.6f FAULT   %" PRIu64 ": %s\n",
+					rel(c, ev->hdr.ts_ns), c->nfaults, cmd);
+		break;
+	}
 	}
 }
 
 static int pass(struct show_ctx *c, const char *path, bool one)
 {
-	struct esync_engine_sink sink = { .finding = on_finding, .seq_done = on_done, .ctx = c };
+	struct esync_engine_sink sink = { .finding = on_finding, .seq_done = on_done,
+					  .fault = on_fault, .ctx = c };
 	struct esync_dump_reader r;
 	struct esync_engine *e;
 	union esync_event ev;
@@ -270,6 +318,7 @@ static int pass(struct show_ctx *c, const char *path, bool one)
 
 	c->pass_one = one;
 	c->have_t0 = false;
+	c->nfaults = 0;
 	if (esync_dump_open(&r, path) < 0) {
 		esync_err("%s", r.err);
 		return -1;
@@ -449,6 +498,7 @@ static int run(int argc, char **argv)
 		{ "device", required_argument, NULL, 'd' },
 		{ "check", required_argument, NULL, 'c' },
 		{ "summary", no_argument, NULL, 's' },
+		{ "fault", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -493,6 +543,14 @@ static int run(int argc, char **argv)
 		case 's':
 			sum = true;
 			break;
+		case 'f':
+			c.fault_nr = strtoull(optarg, &end, 0);
+			if (*end || !c.fault_nr) {
+				esync_err("show: --fault wants a fault number from 1, not '%s'",
+					  optarg);
+				return ESYNC_EXIT_INCOMPLETE;
+			}
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -509,8 +567,14 @@ static int run(int argc, char **argv)
 		rc = summary(argv[optind]);
 		return rc ? ESYNC_EXIT_INCOMPLETE : 0;
 	}
-	if (c.check_mask && pass(&c, argv[optind], true) < 0)
+	if ((c.check_mask || c.fault_nr) && pass(&c, argv[optind], true) < 0)
 		return ESYNC_EXIT_INCOMPLETE;
+	if (c.fault_nr && !c.fault_found) {
+		esync_err("show: %s has %" PRIu64 " fault%s, no fault %" PRIu64
+			  " ('esync check' lists them)", argv[optind], c.nfaults,
+			  c.nfaults == 1 ? "" : "s", c.fault_nr);
+		return ESYNC_EXIT_INCOMPLETE;
+	}
 	rc = pass(&c, argv[optind], false);
 	free(c.hits);
 	return rc ? ESYNC_EXIT_INCOMPLETE : 0;

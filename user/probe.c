@@ -35,6 +35,12 @@ const struct esync_hook esync_hooks[] = {
 	{ "amd_wait_done", "amd_iommu_completion_wait_done", ESYNC_HOOK_TP_BTF, P, "amd" },
 	{ "smmu_cmdlist_done", "arm_smmu_cmdq_issue_cmdlist", ESYNC_HOOK_FEXIT, L, "smmu" },
 	{ "amd_wait_ret", "iommu_completion_wait", ESYNC_HOOK_FEXIT, L, "amd" },
+	{ "smmu_event", "arm_smmu_event", ESYNC_HOOK_TP_BTF, B, "smmu" },
+	{ "amd_event", "amd_iommu_event", ESYNC_HOOK_TP_BTF, B, "amd" },
+	{ "vtd_fault", "dmar_fault_record", ESYNC_HOOK_TP_BTF, B, "vtd" },
+	{ "smmu_handle_evt", "arm_smmu_handle_evt", ESYNC_HOOK_KPROBE, B, "smmu" },
+	{ "amd_print_event", "iommu_print_event", ESYNC_HOOK_KPROBE, B, "amd" },
+	{ "vtd_fault_do_one", "dmar_fault_do_one", ESYNC_HOOK_KPROBE, B, "vtd" },
 	{ "iommu_fault", "io_page_fault", ESYNC_HOOK_TP_BTF, B, "iommu" },
 	{ "smmu_cmdlist", "arm_smmu_cmdq_issue_cmdlist", ESYNC_HOOK_KPROBE, L, "smmu" },
 	{ "smmu_ste_sync", "arm_smmu_ste_writer_sync_entry", ESYNC_HOOK_KPROBE, L, "smmu" },
@@ -210,6 +216,40 @@ int esync_probe(const struct esync_probe_env *env, unsigned int forced_mode,
 		}
 		r->load[i] = ok[i];
 		nload += ok[i];
+	}
+	/*
+	 * Faults: a driver's tracepoint, else a kprobe on its handler (which
+	 * a ratelimit may skip), else iommu:io_page_fault, which only some
+	 * faults reach; never two hooks for one record.
+	 */
+	{
+		static const char *const fault_hooks[][2] = {
+			{ "smmu_event", "smmu_handle_evt" },
+			{ "amd_event", "amd_print_event" },
+			{ "vtd_fault", "vtd_fault_do_one" },
+		};
+		int gen = esync_hook_find("iommu_fault");
+		bool any = false;
+
+		for (unsigned int i = 0; i < 3; i++) {
+			int tp = esync_hook_find(fault_hooks[i][0]);
+			int kp = esync_hook_find(fault_hooks[i][1]);
+
+			if (r->load[tp] && r->load[kp]) {
+				r->load[kp] = false;
+				nload--;
+				snprintf(r->why[kp], sizeof(r->why[kp]),
+					 "not needed: tracepoint %s is on",
+					 esync_hooks[tp].target);
+			}
+			any |= r->load[tp] || r->load[kp];
+		}
+		if (any && r->load[gen]) {
+			r->load[gen] = false;
+			nload--;
+			snprintf(r->why[gen], sizeof(r->why[gen]),
+				 "not needed: the drivers' fault hooks are on");
+		}
 	}
 	/* Every collector names the write of its task; which waits report results */
 	r->input_flags = ESYNC_IN_ATTRIBUTED;

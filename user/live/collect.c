@@ -126,15 +126,6 @@ static int on_ring(void *ctx, void *data, size_t size)
 	return 0;
 }
 
-static int on_note(void *ctx, void *data, size_t size)
-{
-	struct esync_collect *c = ctx;
-
-	if (size >= sizeof(struct esync_note) && c->o.on_note)
-		c->o.on_note(c->o.ctx, data);
-	return 0;
-}
-
 static struct bpf_program *prog_by_name(struct esync_bpf *s, const char *name)
 {
 	return bpf_object__find_program_by_name(s->obj, name);
@@ -209,7 +200,7 @@ struct esync_collect *esync_collect_open(const struct esync_collect_opts *o,
 		c->links[i] = l;
 	}
 	c->rb = ring_buffer__new(bpf_map__fd(c->skel->maps.events), on_ring, c, NULL);
-	if (!c->rb || ring_buffer__add(c->rb, bpf_map__fd(c->skel->maps.notes), on_note, c)) {
+	if (!c->rb) {
 		snprintf(err, len, "cannot map the ring buffer: %s", strerror(errno));
 		goto fail;
 	}

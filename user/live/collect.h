@@ -25,7 +25,6 @@ struct esync_collect_opts {
 	size_t ringbuf_bytes;		/* 0: ESYNC_RINGBUF_DEFAULT */
 	int verbose;			/* 1: hooks; 2: libbpf's messages */
 	void (*on_event)(void *ctx, const union esync_event *ev);
-	void (*on_note)(void *ctx, const struct esync_note *n);
 	void *ctx;
 };
 

@@ -74,15 +74,27 @@ static void coll_event(void *ctx, const union esync_event *ev)
 	esync_engine_event(r->eng, ev);
 }
 
-static void coll_note(void *ctx, const struct esync_note *n)
+/* A fault, with the write it names as far as the session has seen it */
+static void sink_fault(void *ctx, const struct esync_fault_link *l)
 {
-	struct run *r = ctx;
+	struct esync_session *s = ctx;
+	const struct esync_fault *f = &l->fault;
 
-	if (n->kind == ESYNC_NOTE_FAULT) {
-		r->s->faults++;
-		if (r->s->on_trigger)
-			r->s->on_trigger(r->s->ctx, 0);
+	if (s->have_dev && (!f->has_dev || (f->dev & 0xffff) != (s->dev & 0xffff)) &&
+	    (!l->seq || (l->dev & 0xffff) != (s->dev & 0xffff)))
+		return;
+	if (s->iommu >= 0 && !f->any_iommu && f->iommu != (unsigned int)s->iommu)
+		return;
+	s->faults++;
+	if (s->print_findings) {
+		if (s->json)
+			esync_fault_print_json(s->out, l, l->findings, NULL);
+		else
+			esync_fault_print_text(s->out, l, l->findings, "");
+		fflush(s->out);
 	}
+	if (s->on_trigger)
+		s->on_trigger(s->ctx, 0);
 }
 
 static double now_s(void)
@@ -118,8 +130,9 @@ static void summary(struct esync_session *s, const struct esync_stats *st,
 	if (cnt[ESYNC_CNT_CMD_DROPPED])
 		fprintf(o, "; %" PRIu64 " commands of no entry write not recorded (map/unmap TLB flushes)",
 			cnt[ESYNC_CNT_CMD_DROPPED]);
-	if (cnt[ESYNC_CNT_FAULTS])
-		fprintf(o, "; %" PRIu64 " IOMMU faults", cnt[ESYNC_CNT_FAULTS]);
+	if (st->faults)
+		fprintf(o, "; %" PRIu64 " IOMMU fault%s (%" PRIu64 " linked to a write)",
+			st->faults, st->faults == 1 ? "" : "s", st->faults_linked);
 	if (cnt[ESYNC_CNT_SMMU_STEPS])
 		fprintf(o, "; %" PRIu64 " SMMUv3 sync steps", cnt[ESYNC_CNT_SMMU_STEPS]);
 	fprintf(o, "\n");
@@ -128,14 +141,14 @@ static void summary(struct esync_session *s, const struct esync_stats *st,
 int esync_session_run(struct esync_session *s)
 {
 	struct esync_engine_sink sink = {
-		.finding = sink_finding, .seq_done = sink_seq, .ctx = s,
+		.finding = sink_finding, .seq_done = sink_seq, .fault = sink_fault,
+		.ctx = s,
 	};
 	struct esync_collect_opts co = {
 		.forced_mode = s->forced_mode,
 		.ringbuf_bytes = s->ringbuf_bytes,
 		.verbose = s->verbose,
 		.on_event = coll_event,
-		.on_note = coll_note,
 	};
 	struct run r = { .s = s };
 	struct esync_collect *c;
