@@ -460,6 +460,109 @@ static void test_lost_and_unknown(void)
 	esync_engine_free(e);
 }
 
+/* Fault records decoded from their raw words, per source */
+static void test_fault_decode(void)
+{
+	struct esync_ev_fault ev = { 0 };
+	struct esync_fault f;
+	char buf[160];
+
+	/* SMMUv3 C_BAD_STE, no SSV: the STE of sid 0x10 */
+	ev.source = ESYNC_FAULT_SMMU_EVTQ;
+	ev.raw[0] = 0x04 | 0x10ull << 32;
+	ASSERT_TRUE(esync_fault_decode(&ev, &f));
+	EXPECT_STREQ("C_BAD_STE", f.name);
+	EXPECT_EQ(0x10, f.dev);
+	EXPECT_FALSE(f.has_sub);
+	EXPECT_FALSE(f.has_addr);
+	EXPECT_EQ(1u << ESYNC_FMT_SMMU_STE, f.formats);
+	/* F_TRANSLATION with SSV, a write: STE and the CD of ssid 3 */
+	ev.raw[0] = 0x10 | 1u << 11 | 3u << 12 | 0x8ull << 32;
+	ev.raw[1] = 0;
+	ev.raw[2] = 0xdead000;
+	ASSERT_TRUE(esync_fault_decode(&ev, &f));
+	EXPECT_TRUE(f.has_sub);
+	EXPECT_EQ(3, f.sub);
+	EXPECT_EQ(0xdead000, f.addr);
+	EXPECT_STREQ("write", f.access);
+	EXPECT_EQ(1u << ESYNC_FMT_SMMU_STE | 1u << ESYNC_FMT_SMMU_CD, f.formats);
+	esync_fault_describe(&f, buf, sizeof(buf));
+	EXPECT_STREQ("F_TRANSLATION sid 0x8 ssid 0x3 addr 0xdead000 write", buf);
+
+	/* AMD IO_PAGE_FAULT: GN with PASID 0x12345, RW set */
+	memset(&ev, 0, sizeof(ev));
+	ev.source = ESYNC_FAULT_AMD_EVTLOG;
+	ev.raw[0] = 0x10208 | (uint64_t)(2u << 28 | (0x21u << 16) | 0x2345) << 32;
+	ev.raw[1] = 0x1000 | 0x2ull << 32;
+	ASSERT_TRUE(esync_fault_decode(&ev, &f));
+	EXPECT_STREQ("IO_PAGE_FAULT", f.name);
+	EXPECT_EQ(0x208, f.dev);
+	EXPECT_TRUE(f.has_sub);
+	EXPECT_EQ(0x12345, f.sub);
+	EXPECT_EQ(0x200001000ull, f.addr);
+	EXPECT_STREQ("write", f.access);
+	EXPECT_EQ(1u << ESYNC_FMT_AMD_DTE, f.formats);
+	/* ... an interrupt request: the IRTEs too */
+	ev.raw[0] = 0x208 | (uint64_t)(2u << 28 | 0x8u << 16) << 32;
+	ASSERT_TRUE(esync_fault_decode(&ev, &f));
+	EXPECT_TRUE(f.formats & (1u << ESYNC_FMT_AMD_IRTE));
+	EXPECT_STREQ("read", f.access);
+	/* ILLEGAL_COMMAND_ERROR names no device */
+	ev.raw[0] = (uint64_t)(5u << 28) << 32;
+	ASSERT_TRUE(esync_fault_decode(&ev, &f));
+	EXPECT_FALSE(f.has_dev);
+	EXPECT_EQ(0, f.formats);
+
+	/* VT-d fault record: 00:03.0 PASID 5, reason 0x6, read */
+	memset(&ev, 0, sizeof(ev));
+	ev.source = ESYNC_FAULT_VTD_FRCD;
+	ev.raw[0] = 0x12345678;
+	ev.raw[1] = 0x18 | 1ull << 31 | 0x6ull << 32 | 5ull << 40 | 1ull << 62 | 1ull << 63;
+	ASSERT_TRUE(esync_fault_decode(&ev, &f));
+	EXPECT_EQ(0x18, f.dev);
+	EXPECT_TRUE(f.has_sub);
+	EXPECT_EQ(5, f.sub);
+	EXPECT_EQ(6, f.code);
+	EXPECT_EQ(0x12345000, f.addr);
+	EXPECT_STREQ("read", f.access);
+	EXPECT_EQ(1u << ESYNC_FMT_VTD_PASID, f.formats);
+	/* no PASID: the RID's entry; an interrupt-remapping fault names none */
+	ev.raw[1] = 0x18 | 0x6ull << 32;
+	ASSERT_TRUE(esync_fault_decode(&ev, &f));
+	EXPECT_FALSE(f.has_sub);
+	EXPECT_STREQ("write", f.access);
+	ev.raw[1] = 0x18 | 0x22ull << 32;
+	ASSERT_TRUE(esync_fault_decode(&ev, &f));
+	EXPECT_EQ(0, f.formats);
+	EXPECT_STREQ("INTR_REMAP", f.name);
+	/* dmar_fault_do_one()'s arguments: pasid ~0 is none */
+	memset(&ev, 0, sizeof(ev));
+	ev.source = ESYNC_FAULT_VTD_ARGS;
+	ev.raw[0] = 1;
+	ev.raw[1] = 0x6;
+	ev.raw[2] = 0xffffffff;
+	ev.raw[3] = 0x18;
+	ev.addr = 0x5000;
+	ASSERT_TRUE(esync_fault_decode(&ev, &f));
+	EXPECT_EQ(0x18, f.dev);
+	EXPECT_FALSE(f.has_sub);
+	EXPECT_EQ(0x5000, f.addr);
+
+	/* io_page_fault: the device by name, on any IOMMU */
+	memset(&ev, 0, sizeof(ev));
+	ev.source = ESYNC_FAULT_IO_PAGE_FAULT;
+	strcpy(ev.name, "0000:02:01.0");
+	ASSERT_TRUE(esync_fault_decode(&ev, &f));
+	EXPECT_TRUE(f.any_iommu);
+	EXPECT_TRUE(f.has_dev);
+	EXPECT_EQ(0x0208, f.dev);
+	strcpy(ev.name, "platform-dev");
+	ASSERT_TRUE(esync_fault_decode(&ev, &f));
+	EXPECT_FALSE(f.has_dev);
+	ev.source = 77;
+	EXPECT_FALSE(esync_fault_decode(&ev, &f));
+}
+
 static void setup(void)
 {
 	if (!mkdtemp(tmpdir))
@@ -475,4 +578,5 @@ TAP_MAIN(TAP_CASE(setup), TAP_CASE(test_crc32c), TAP_CASE(test_event_check),
 	 TAP_CASE(test_decode), TAP_CASE(test_dump_roundtrip),
 	 TAP_CASE(test_alias_from_record), TAP_CASE(test_command_write_id),
 	 TAP_CASE(test_torn_128), TAP_CASE(test_bounded),
-	 TAP_CASE(test_lost_and_unknown), TAP_CASE(cleanup))
+	 TAP_CASE(test_lost_and_unknown), TAP_CASE(test_fault_decode),
+	 TAP_CASE(cleanup))

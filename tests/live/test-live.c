@@ -173,6 +173,32 @@ static void test_probe_vtd_completion(void)
 	EXPECT_FALSE(loads(&r, "vtd_qi_wait"));
 }
 
+/* One hook per fault record: tracepoint, else kprobe, else io_page_fault */
+static void test_probe_faults(void)
+{
+	static const char *const patched[] = {
+		"btf_trace_entry_sync_write_begin", "btf_trace_arm_smmu_event",
+		"btf_trace_io_page_fault", NULL };
+	static const char *const stock[] = { "btf_trace_io_page_fault", NULL };
+	static const char *const fns[] = { "arm_smmu_handle_evt", "iommu_print_event", NULL };
+	static const char *const none[] = { NULL };
+	struct esync_probe_result r;
+
+	ASSERT_EQ(0, probe_fake("tests/data/no-such-tracefs", patched, fns, &r));
+	EXPECT_TRUE(loads(&r, "smmu_event"));
+	EXPECT_FALSE(loads(&r, "smmu_handle_evt"));
+	EXPECT_TRUE(strstr(r.why[esync_hook_find("smmu_handle_evt")], "arm_smmu_event") != NULL);
+	EXPECT_TRUE(loads(&r, "amd_print_event"));	/* no AMD tracepoint */
+	EXPECT_FALSE(loads(&r, "iommu_fault"));
+
+	ASSERT_EQ(0, probe_fake("tests/data/no-such-tracefs", stock, fns, &r));
+	EXPECT_TRUE(loads(&r, "smmu_handle_evt"));
+	EXPECT_FALSE(loads(&r, "iommu_fault"));
+
+	ASSERT_EQ(0, probe_fake("tests/data/no-such-tracefs", stock, none, &r));
+	EXPECT_TRUE(loads(&r, "iommu_fault"));
+}
+
 static void test_probe_isra(void)
 {
 	struct esync_probe_result r;
@@ -326,6 +352,6 @@ static void test_perf_bad_lines(void)
 TAP_MAIN(TAP_CASE(test_opts_live), TAP_CASE(test_opts_errors),
 	 TAP_CASE(test_opts_record), TAP_CASE(test_probe_patched),
 	 TAP_CASE(test_probe_legacy_amd), TAP_CASE(test_probe_vtd_completion),
-	 TAP_CASE(test_probe_isra),
+	 TAP_CASE(test_probe_isra), TAP_CASE(test_probe_faults),
 	 TAP_CASE(test_probe_no_tracefs), TAP_CASE(test_flight),
 	 TAP_CASE(test_perf_import), TAP_CASE(test_perf_bad_lines))
