@@ -10,7 +10,8 @@
  *   scenario intel|amd|arm        the machine (read by e2e.sh)
  *   kernel patched|unpatched|mutant NAME
  *                                 the kernel (read by e2e.sh)
- *   clean                         no finding, nothing incomplete or lost
+ *   clean                         no finding, nothing incomplete or lost,
+ *                                 no fault
  *   kind FORMAT                   writes, stores, syncs and completed
  *                                 invalidations of FORMAT entries all > 0
  *   hitless FORMAT FIELD OLD NEW  a clean hitless write of a FORMAT entry
@@ -18,6 +19,9 @@
  *   finding CHECK TEXT            a CHECK finding on a TEXT entry (a format
  *                                 name), or whose device or evidence
  *                                 contains TEXT
+ *   fault EVENT FORMAT            a fault EVENT (C_BAD_STE, IO_PAGE_FAULT,
+ *                                 DMA_REMAP, ...) linked to a write of a
+ *                                 FORMAT entry ("none": to no write)
  *
  * With --guest-tap, the TAP report 'esync check --tap' printed in the guest
  * must agree with this verification: same writes, same failing ones.
@@ -39,7 +43,7 @@
 #define MAX_EXPECT	64
 #define MAX_FORMATS	16
 
-enum expect_type { E_CLEAN, E_KIND, E_HITLESS, E_FINDING };
+enum expect_type { E_CLEAN, E_KIND, E_HITLESS, E_FINDING, E_FAULT };
 
 struct expect {
 	enum expect_type type;
@@ -49,7 +53,8 @@ struct expect {
 	uint64_t from, to;
 	int check;
 	char text[96];
-	uint64_t matched;	/* hitless writes or findings that match */
+	char event[64];
+	uint64_t matched;	/* hitless writes, findings or faults that match */
 };
 
 struct kind_count {
@@ -63,6 +68,7 @@ struct ctx {
 	struct kind_count kind[MAX_FORMATS];
 	struct esync_finding *found;
 	size_t nfound, cap;
+	unsigned int nfaults;
 	uint64_t failing_writes;
 	unsigned int tap_n, tap_failed;
 };
@@ -125,6 +131,8 @@ static int parse_case(struct ctx *c, const char *path)
 			snprintf(e->field, sizeof(e->field), "%s", d);
 			e->from = from;
 			e->to = to;
+		} else if (sscanf(line, " fault %63s %95s", e->event, e->text) == 2) {
+			e->type = E_FAULT;
 		} else if (sscanf(line, " finding %63s %95s", b, e->text) == 2) {
 			e->type = E_FINDING;
 			e->check = esync_check_parse(b);
@@ -268,11 +276,31 @@ static void print_kinds(const struct ctx *c, const struct esync_stats *st)
 	}
 }
 
+/* Each fault: a diagnostic, and the fault expectations it meets */
+static void on_fault(void *ctx, const struct esync_fault_link *l)
+{
+	struct ctx *c = ctx;
+	const struct esync_format *f = esync_format_by_id(l->format);
+	const char *name = l->fault.name ? l->fault.name : "?";
+
+	if (++c->nfaults <= 20)
+		esync_fault_print_text(stdout, l, l->findings, "#   ");
+	for (unsigned int i = 0; i < c->nex; i++) {
+		struct expect *e = &c->ex[i];
+
+		if (e->type != E_FAULT || strcmp(e->event, name))
+			continue;
+		if (l->seq ? f && !strcmp(e->text, f->name) : !strcmp(e->text, "none"))
+			e->matched++;
+	}
+}
+
 int main(int argc, char **argv)
 {
 	static struct ctx c;
 	struct esync_engine_sink sink = {
-		.finding = on_finding, .seq_done = on_seq_done, .ctx = &c,
+		.finding = on_finding, .seq_done = on_seq_done, .fault = on_fault,
+		.ctx = &c,
 	};
 	const char *guest_tap = NULL, *case_path, *dump_path;
 	const struct esync_stats *st;
@@ -328,10 +356,10 @@ int main(int argc, char **argv)
 		switch (e->type) {
 		case E_CLEAN:
 			point(&c, !nfind && !st->findings[ESYNC_CHK_INCOMPLETE] &&
-			      !st->lost && rc == 0,
+			      !st->lost && rc == 0 && !st->faults,
 			      "clean: %" PRIu64 " findings, %" PRIu64 " incomplete writes, %"
-			      PRIu64 " events lost", nfind,
-			      st->findings[ESYNC_CHK_INCOMPLETE], st->lost);
+			      PRIu64 " events lost, %" PRIu64 " faults", nfind,
+			      st->findings[ESYNC_CHK_INCOMPLETE], st->lost, st->faults);
 			break;
 		case E_KIND:
 			k = &c.kind[e->fmt->id % MAX_FORMATS];
@@ -350,6 +378,11 @@ int main(int argc, char **argv)
 				e->matched += finding_matches(&c.found[j], e);
 			point(&c, e->matched, "%s naming '%s': %" PRIu64 " findings",
 			      esync_check_name(e->check), e->text, e->matched);
+			break;
+		case E_FAULT:
+			point(&c, e->matched, "fault %s linked to %s%s: %" PRIu64 " faults",
+			      e->event, strcmp(e->text, "none") ? "a write of an " : "",
+			      e->text, e->matched);
 			break;
 		}
 	}

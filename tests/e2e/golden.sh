@@ -61,6 +61,29 @@ else
 	echo "not ok $n - esync show --summary on mutant-lib-no-step-sync.dump"
 	sed 's/^/#   /' <<< "$sum"
 fi
+# The fault expectations hold on a hand-made dump with faults, and a fault
+# makes the clean expectation fail
+tmpc=$(mktemp)
+printf 'fault F_TRANSLATION smmu-ste\nfault F_TRANSLATION none\nfault io_page_fault smmu-ste\n' > "$tmpc"
+n=$((n + 1))
+if "$assert" "$tmpc" tests/data/fault-after-clean.dump > /dev/null 2>&1; then
+	echo "ok $n - e2e-assert: faults linked as the case says"
+else
+	echo "not ok $n - e2e-assert: faults linked as the case says"
+fi
+printf 'fault C_BAD_STE smmu-ste\n' > "$tmpc"
+n=$((n + 1))
+"$assert" "$tmpc" tests/data/fault-after-clean.dump > /dev/null 2>&1
+rc=$?
+printf 'clean\n' > "$tmpc"
+"$assert" "$tmpc" tests/data/fault-after-clean.dump > /dev/null 2>&1
+rc2=$?
+if [ $rc -eq 1 ] && [ $rc2 -eq 1 ]; then
+	echo "ok $n - e2e-assert: a missing fault and a fault in a clean case fail"
+else
+	echo "not ok $n - e2e-assert: a missing fault ($rc) and a fault in a clean case ($rc2) fail"
+fi
+rm -f "$tmpc"
 if [ $n -eq 0 ]; then
 	echo "not ok 1 - no golden dump in tests/data/e2e"
 	n=1
