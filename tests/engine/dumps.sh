@@ -141,6 +141,23 @@ else
 	not_ok "a fault is shown with its write, verdict and entry" "$t"
 fi
 
+# show --fault N: the fault, its write's timeline with the fault in place
+t=$("$ESYNC" show --fault 1 "$DATA/fault-smmu-during-write.dump")
+if grep -q '^  during write seq 1 of smmu-ste entry 0xffff000040001000' <<< "$t" &&
+   grep -qE '^ +[0-9.]+ FAULT   1: C_BAD_STE sid 0x10$' <<< "$t" &&
+   grep -q '^seq 1 smmu-ste' <<< "$t"; then
+	ok "show --fault 1: the fault inside its write's timeline"
+else
+	not_ok "show --fault 1: the fault inside its write's timeline" "$t"
+fi
+"$ESYNC" show --fault 2 "$DATA/fault-smmu-during-write.dump" > /dev/null 2> "$TMP/err"
+rc=$?
+if [ $rc = 2 ] && grep -q 'has 1 fault, no fault 2' "$TMP/err"; then
+	ok "show --fault beyond the last: exit 2, says how many"
+else
+	not_ok "show --fault beyond the last: exit 2, says how many" "exit $rc" "$(cat "$TMP/err")"
+fi
+
 # A1's evidence names the alias that was never invalidated
 if "$ESYNC" check "$DATA/a1-alias-irte.dump" | grep -q 'alias 0000:02:00.0 never invalidated'; then
 	ok "A1 names the alias 0000:02:00.0"
