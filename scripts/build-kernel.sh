@@ -125,11 +125,13 @@ if [ -n "$missing" ] && [ "$variant" = patched ]; then
 fi
 t0=$SECONDS
 # Progress: one line a minute with the number of objects built so far.
-# The ticker's sleep is killed with it: a sleep left behind would hold
-# our stdout open, and a reader of it waiting, for up to a minute.
+# The ticker's sleep is killed with it, and does not hold our stdout
+# even if a signal comes before its pid is known: a sleep left behind
+# with it would keep a reader of our output waiting up to a minute.
 ( trap 'kill $nap 2>/dev/null; exit 0' TERM
+nap=
 while :; do
-	sleep 60 & nap=$!
+	sleep 60 < /dev/null > /dev/null 2>&1 & nap=$!
 	wait $nap
 	echo "build-kernel: $arch: $((SECONDS - t0)) s, $(find "$dir" -name '*.o' | wc -l) objects"
 done ) &
