@@ -11,7 +11,7 @@ packages=(
 	"linux-source-6.12=$kver"				# kernel-patch/BASE
 	gcc-aarch64-linux-gnu flex bison bc libssl-dev dwarves	# kernel builds
 	xz-utils patch perl git cpio kmod
-	qemu-system-x86 qemu-system-arm busybox-static	# kernels in QEMU
+	qemu-system-x86 qemu-system-arm busybox-static	# kernels in QEMU (10, backports)
 	scdoc debhelper dpkg-dev man-db bash-completion	# man pages, the .deb
 )
 if [ "$(id -u)" -ne 0 ]; then
@@ -22,5 +22,25 @@ export DEBIAN_FRONTEND=noninteractive
 # arm64 libraries for the static arm64 esync; the arm64 busybox of the
 # guest is unpacked by scripts/initramfs.sh, never installed.
 dpkg --add-architecture arm64
+# QEMU 10 (first-stage VT-d translation, AMD device-TLB) comes from
+# bookworm-backports; the pin takes QEMU and its firmware from there and
+# leaves every other package on bookworm.
+cat > /etc/apt/sources.list.d/esync-backports.sources <<'EOF'
+Types: deb
+URIs: http://deb.debian.org/debian
+Suites: bookworm-backports
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+EOF
+cat > /etc/apt/preferences.d/esync-qemu <<'EOF'
+Package: qemu-* seabios ipxe-qemu
+Pin: release n=bookworm-backports
+Pin-Priority: 990
+EOF
 apt-get update -q
 apt-get install -y -q --no-install-recommends "${packages[@]}"
+qemu=$(qemu-system-x86_64 --version | sed -n 's/^QEMU emulator version \([0-9]*\).*/\1/p')
+if [ "${qemu:-0}" -lt 10 ]; then
+	echo "install-deps: QEMU ${qemu:-?} is installed; the scenarios need QEMU 10 from bookworm-backports" >&2
+	exit 1
+fi

@@ -19,6 +19,11 @@
  *   finding CHECK TEXT            a CHECK finding on a TEXT entry (a format
  *                                 name), or whose device or evidence
  *                                 contains TEXT
+ *   entries FORMAT N              at least N distinct FORMAT entries written
+ *   command NAME                  at least one command NAME (INV_IOTLB_PAGES,
+ *                                 ATC_INV, ...) in the dump
+ *   aliases N                     a device with at least N DMA aliases in
+ *                                 the dump's topology
  *   fault EVENT FORMAT            a fault EVENT (C_BAD_STE, IO_PAGE_FAULT,
  *                                 DMA_REMAP, ...) linked to a write of a
  *                                 FORMAT entry ("none": to no write)
@@ -42,8 +47,10 @@
 
 #define MAX_EXPECT	64
 #define MAX_FORMATS	16
+#define MAX_ENTRIES	512	/* distinct entries counted per format */
 
-enum expect_type { E_CLEAN, E_KIND, E_HITLESS, E_FINDING, E_FAULT };
+enum expect_type { E_CLEAN, E_KIND, E_HITLESS, E_FINDING, E_FAULT, E_ENTRIES,
+		   E_COMMAND, E_ALIASES };
 
 struct expect {
 	enum expect_type type;
@@ -54,12 +61,15 @@ struct expect {
 	int check;
 	char text[96];
 	char event[64];
+	unsigned long long n;
 	uint64_t matched;	/* hitless writes, findings or faults that match */
 };
 
 struct kind_count {
 	uint64_t writes, stores, syncs, invalidations;
 	uint64_t how[3], incomplete, failing;
+	uint64_t entry[MAX_ENTRIES];
+	unsigned int nentries;
 };
 
 struct ctx {
@@ -131,6 +141,13 @@ static int parse_case(struct ctx *c, const char *path)
 			snprintf(e->field, sizeof(e->field), "%s", d);
 			e->from = from;
 			e->to = to;
+		} else if (sscanf(line, " entries %63s %llu", b, &e->n) == 2) {
+			e->type = E_ENTRIES;
+			e->fmt = esync_format_by_name(b);
+		} else if (sscanf(line, " command %63s", e->text) == 1) {
+			e->type = E_COMMAND;
+		} else if (sscanf(line, " aliases %llu", &e->n) == 1) {
+			e->type = E_ALIASES;
 		} else if (sscanf(line, " fault %63s %95s", e->event, e->text) == 2) {
 			e->type = E_FAULT;
 		} else if (sscanf(line, " finding %63s %95s", b, e->text) == 2) {
@@ -144,7 +161,8 @@ static int parse_case(struct ctx *c, const char *path)
 			fprintf(stderr, "e2e-assert: %s:%d: cannot read '%s'\n", path, n, a);
 			goto bad;
 		}
-		if ((e->type == E_KIND || e->type == E_HITLESS) && !e->fmt) {
+		if ((e->type == E_KIND || e->type == E_HITLESS || e->type == E_ENTRIES) &&
+		    !e->fmt) {
 			fprintf(stderr, "e2e-assert: %s:%d: unknown entry format '%s'\n", path, n, b);
 			goto bad;
 		}
@@ -194,6 +212,14 @@ static void on_seq_done(void *ctx, const struct esync_seq *s)
 		k->incomplete++;
 	k->failing += !!s->reported;
 	c->failing_writes += !!s->reported;
+	{
+		unsigned int j = 0;
+
+		while (j < k->nentries && k->entry[j] != s->entry)
+			j++;
+		if (j == k->nentries && j < MAX_ENTRIES)
+			k->entry[k->nentries++] = s->entry;
+	}
 
 	for (unsigned int i = 0; i < c->nex; i++) {
 		struct expect *e = &c->ex[i];
@@ -308,6 +334,7 @@ int main(int argc, char **argv)
 	struct esync_engine *eng;
 	union esync_event ev;
 	uint64_t nfind = 0;
+	unsigned int max_aliases = 0;
 	int rc, argi = 1;
 
 	if (argc > 2 && !strcmp(argv[1], "--guest-tap")) {
@@ -333,8 +360,21 @@ int main(int argc, char **argv)
 		fprintf(stderr, "e2e-assert: out of memory\n");
 		return 2;
 	}
-	while ((rc = esync_dump_next(&r, &ev)) > 0)
+	for (unsigned int i = 0; i < r.info.topo.nr; i++)
+		if (r.info.topo.sets[i].nr > max_aliases)
+			max_aliases = r.info.topo.sets[i].nr;
+	while ((rc = esync_dump_next(&r, &ev)) > 0) {
+		struct esync_inv inv;
+
+		if (ev.hdr.kind == ESYNC_EV_TOPOLOGY && ev.topo.nr > max_aliases)
+			max_aliases = ev.topo.nr;
+		if (esync_inv_decode(&ev, &inv))
+			for (unsigned int i = 0; i < c.nex; i++)
+				if (c.ex[i].type == E_COMMAND &&
+				    !strcmp(c.ex[i].text, esync_inv_name(&inv)))
+					c.ex[i].matched++;
 		esync_engine_event(eng, &ev);
+	}
 	esync_engine_finish(eng);
 	st = esync_engine_stats(eng);
 	point(&c, rc == 0, "%s: %" PRIu64 " events, %" PRIu64 " writes, read whole",
@@ -378,6 +418,19 @@ int main(int argc, char **argv)
 				e->matched += finding_matches(&c.found[j], e);
 			point(&c, e->matched, "%s naming '%s': %" PRIu64 " findings",
 			      esync_check_name(e->check), e->text, e->matched);
+			break;
+		case E_ENTRIES:
+			k = &c.kind[e->fmt->id % MAX_FORMATS];
+			point(&c, k->nentries >= e->n, "%s: %u distinct entries written, %llu wanted",
+			      e->fmt->name, k->nentries, e->n);
+			break;
+		case E_COMMAND:
+			point(&c, e->matched, "command %s: %" PRIu64 " in the dump", e->text,
+			      e->matched);
+			break;
+		case E_ALIASES:
+			point(&c, max_aliases >= e->n, "a device with %u DMA aliases, %llu wanted",
+			      max_aliases, e->n);
 			break;
 		case E_FAULT:
 			point(&c, e->matched, "fault %s linked to %s%s: %" PRIu64 " faults",
