@@ -42,8 +42,6 @@ char LICENSE[] SEC("license") = "GPL";
 const volatile __u32 esync_nr_cpus = 1;
 /* Legacy AMD: __iommu_queue_command_sync cannot be probed, synthesize */
 const volatile bool amd_synth_irt = false;
-/* Legacy AMD: the IRTE writers are inlined, an IRTE change is seen at its flush */
-const volatile bool amd_flush_write = false;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -773,15 +771,9 @@ int BPF_KPROBE(amd_flush_irt, void *iommu, __u16 devid)
 	__u16 idx;
 
 	count(ESYNC_CNT_AMD_IRT_FLUSH);
-	idx = amd_index(iommu);
-	if (amd_flush_write) {
-		__u64 none[2] = {};
-
-		emit_legacy_write(idx, ESYNC_LEGACY_FMT_AMD_IRTE, 128, 1, devid,
-				  ESYNC_LEGACY_NO_INDEX, none);
-	}
 	if (!amd_synth_irt)
 		return 0;
+	idx = amd_index(iommu);
 	emit_amd(idx, inv);
 	emit_amd(idx, wait);
 	return 0;

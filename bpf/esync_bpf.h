@@ -29,7 +29,5 @@ enum esync_counter {
 #define ESYNC_LEGACY_SEQ	0x8000000000000000ULL
 #define ESYNC_LEGACY_FMT_AMD_DTE	4	/* = ESYNC_FMT_AMD_DTE */
 #define ESYNC_LEGACY_FMT_AMD_IRTE	5	/* = ESYNC_FMT_AMD_IRTE */
-/* An IRTE change seen at its flush: which IRTE is not known */
-#define ESYNC_LEGACY_NO_INDEX	0xffffu
 
 #endif /* ESYNC_BPF_H */

@@ -3,7 +3,6 @@
 #include <inttypes.h>
 #include <strings.h>
 
-#include "esync_bpf.h"
 #include "finding.h"
 #include "format.h"
 #include "topology.h"
@@ -63,10 +62,7 @@ void esync_entry_dev_str(unsigned int format, uint32_t dev, uint32_t sub,
 	case ESYNC_FMT_AMD_IRTE:
 	case ESYNC_FMT_AMD_IRTE32:
 		esync_devid_str(dev, pci, sizeof(pci));
-		if (sub == ESYNC_LEGACY_NO_INDEX)	/* seen at its flush only */
-			snprintf(buf, len, "%s irte ?", pci);
-		else
-			snprintf(buf, len, "%s irte %u", pci, sub);
+		snprintf(buf, len, "%s irte %u", pci, sub);
 		break;
 	default:
 		esync_devid_str(dev, pci, sizeof(pci));

@@ -276,26 +276,15 @@ int esync_probe(const struct esync_probe_env *env, unsigned int forced_mode,
 		int q = esync_hook_find("amd_queue_cmd");
 		int flush = esync_hook_find("amd_flush_irt");
 
-		/*
-		 * AMD writes seen whole, commands from the queue or the flush.
-		 * Where the IRTE writers are inlined (distribution kernels),
-		 * every IRTE change is seen at the IRT flush that 6.12 issues
-		 * right after it, without its index and values.
-		 */
-		r->amd_flush_write = !r->load[irte] && r->load[flush];
-		r->amd_synth_irt = (r->load[irte] || r->amd_flush_write) && !r->load[q] &&
-				   r->load[flush];
-		if (r->amd_flush_write)
-			snprintf(r->why[flush], sizeof(r->why[flush]),
-				 "kprobe %s: each IRTE change seen at its flush (no IRTE writer to probe)",
-				 esync_hooks[flush].target);
+		/* AMD writes seen whole, commands from the queue or the flush */
+		r->amd_synth_irt = r->load[irte] && !r->load[q] && r->load[flush];
 		/*
 		 * Without the sync events a write's step has no end: F2
 		 * would judge a batch that the driver follows with another
 		 * flush (6.12 flushes a cloned alias DTE before the device's
 		 * own), so only A1, which looks at every flush, is run.
 		 */
-		if ((r->load[irte] || r->amd_flush_write) && (r->load[q] || r->load[flush]))
+		if (r->load[irte] && (r->load[q] || r->load[flush]))
 			r->checks = esync_mode_checks(r->mode);
 		else
 			r->checks = 1u << ESYNC_CHK_INCOMPLETE;

@@ -56,7 +56,6 @@ struct esync_probe_result {
 	uint32_t checks;			/* ESYNC_CHK_* bits it can run */
 	bool filter_functions;			/* available_filter_functions read */
 	bool amd_synth_irt;			/* IRT flushes from their caller */
-	bool amd_flush_write;			/* IRTE changes from their flush */
 	uint32_t input_flags;			/* ESYNC_IN_* of what it records */
 };
 

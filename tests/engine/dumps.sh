@@ -66,8 +66,6 @@ EXPECT=(
 	"fault-vtd-during-write|0|"
 	"fault-amd-alias|0|"
 	"legacy-amd-irte|3|"
-	"legacy-amd-irte-at-flush|3|"
-	"legacy-amd-irte-at-flush-one-id|1|A1 0xe50502080000ffff 0000:02:01.0 irte ?;A1 0xe50502080000ffff 0000:02:01.0 irte ?;A1 0xe50502080000ffff 0000:02:01.0 irte ?"
 	"long-smmu|1|H1 0xffff000040001000 sid 0x10"
 	# Dumps of the first format version (written before attribution and
 	# completion status): still read; the clean ones lack entry_sync_used

@@ -20,7 +20,6 @@
 #include <unistd.h>
 
 #include "dump.h"
-#include "esync_bpf.h"
 #include "engine.h"
 #include "format.h"
 
@@ -796,42 +795,6 @@ static void irte_affinity(struct gen *g, unsigned int bugs)
 	write_entry(g, &e, t, bugs);
 }
 
-/*
- * A stock kernel whose IRTE writers are inlined: each IRTE change is seen
- * at the IRT flush 6.12 issues right after it (the collector's legacy
- * write: unknown index, no values), then the flush's commands.  6.12.117
- * flushes the device's own ID only (BUG_NO_ALIAS); with the upstream fix,
- * every alias too.
- */
-static void legacy_irte_at_flush(struct gen *g, unsigned int bugs)
-{
-	struct entry e = amd(&esync_fmt_amd_irte, 0);
-	struct esync_ev_write_begin b = { 0 };
-	struct esync_ev_store st = { 0 };
-	struct esync_ev_write_end end = { 0 };
-
-	for (int i = 0; i < 3; i++) {
-		uint64_t seq = ESYNC_LEGACY_SEQ | (0x1234u + (uint64_t)i);
-
-		e.sub = ESYNC_LEGACY_NO_INDEX;
-		e.addr = ESYNC_LEGACY_ENTRY | (uint64_t)ESYNC_FMT_AMD_IRTE << 48 |
-			 (uint64_t)e.dev << 32 | e.sub;
-		b.entry = st.entry = end.entry = e.addr;
-		b.format = ESYNC_FMT_AMD_IRTE;
-		b.quanta_bits = 128;
-		b.num_quanta = 1;
-		b.dev = e.dev;
-		b.sub = e.sub;
-		b.words = 2;
-		emit(g, &b, ESYNC_EV_WRITE_BEGIN, sizeof(b), seq, e.iommu);
-		emit(g, &st, ESYNC_EV_STORE, sizeof(st), seq, e.iommu);
-		end.how = ESYNC_HOW_HITLESS;
-		end.words = 2;
-		emit(g, &end, ESYNC_EV_WRITE_END, sizeof(end), seq, e.iommu);
-		amd_flush(g, &e, seq, 0x05, e.dev, !(bugs & BUG_NO_ALIAS), bugs);
-	}
-}
-
 /* Writes events kept aside, with timestamps in the order written. */
 static void replay(struct gen *g, union esync_event *ev)
 {
@@ -1016,9 +979,6 @@ static const struct dump dumps[] = {
 	{ "fault-amd-alias", fault_amd_alias, 0, true, ESYNC_MODE_PATCHED },
 	/* What a kernel without the series lets esync check */
 	{ "legacy-amd-irte", irte_affinity, 0, true, ESYNC_MODE_LEGACY },
-	{ "legacy-amd-irte-at-flush", legacy_irte_at_flush, 0, true, ESYNC_MODE_LEGACY },
-	{ "legacy-amd-irte-at-flush-one-id", legacy_irte_at_flush, BUG_NO_ALIAS, true,
-	  ESYNC_MODE_LEGACY },
 	/* A long dump for damage in the middle */
 	{ "long-smmu", long_smmu, 0, false, ESYNC_MODE_PATCHED },
 };

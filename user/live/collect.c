@@ -166,7 +166,6 @@ struct esync_collect *esync_collect_open(const struct esync_collect_opts *o,
 	c->ncpu = libbpf_num_possible_cpus();
 	c->skel->rodata->esync_nr_cpus = (uint32_t)c->ncpu;
 	c->skel->rodata->amd_synth_irt = c->probe.amd_synth_irt;
-	c->skel->rodata->amd_flush_write = c->probe.amd_flush_write;
 	rbsize = o->ringbuf_bytes ? o->ringbuf_bytes : ESYNC_RINGBUF_DEFAULT;
 	bpf_map__set_max_entries(c->skel->maps.events, (uint32_t)rbsize);
 
