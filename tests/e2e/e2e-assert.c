@@ -8,7 +8,7 @@
  *
  * Case file lines ('#' starts a comment):
  *   scenario intel|amd|arm        the machine (read by e2e.sh)
- *   kernel patched|unpatched|mutant NAME
+ *   kernel patched|unpatched|mutant NAME|debian MODULE...
  *                                 the kernel (read by e2e.sh)
  *   clean                         no finding, nothing incomplete or lost,
  *                                 no fault

@@ -4,7 +4,8 @@
 # Usage: e2e.sh [CASE...]     (default: every tests/e2e/cases/*.case)
 #
 # 'make e2e': for each case, build its kernel (patched, unpatched, or the
-# patched one plus a planted bug of tests/e2e/mutants), boot it in QEMU
+# patched one plus a planted bug of tests/e2e/mutants; or unpack Debian's
+# own kernel package, 'kernel debian MODULE...'), boot it in QEMU
 # (TCG) on the case's scenario with the recording guest, take the dump and
 # the guest's TAP report off the console and verify them on the host with
 # e2e-assert against the case's expectations. Results: $O/e2e/CASE.{log,
@@ -55,7 +56,15 @@ for c in "$@"; do
 	esac
 	say "== $name: $scenario scenario, ${kernel[*]:-patched} kernel"
 
-	if ! image=$(timed "$name: kernel" "$top/scripts/build-kernel.sh" "$arch" \
+	frag=
+	if [ "${kernel[0]:-}" = debian ]; then
+		# Debian's own kernel package, and the modules the workload needs
+		if ! read -r image frag < <(timed "$name: kernel" "$top/scripts/debian-kernel.sh" \
+				"$arch" "${kernel[@]:1}" | tail -n 1) || [ ! -f "$image" ]; then
+			fail_case "$name" "Debian's $arch kernel package could not be unpacked"
+			continue
+		fi
+	elif ! image=$(timed "$name: kernel" "$top/scripts/build-kernel.sh" "$arch" \
 			"${kernel[@]}" | awk '{ print > "/dev/stderr" } END { print }') || [ ! -f "$image" ]; then
 		fail_case "$name" "the ${kernel[*]} $arch kernel did not build"
 		continue
@@ -67,9 +76,15 @@ for c in "$@"; do
 			continue
 		fi
 	fi
+	guest=${initrd[$arch]}
+	if [ -n "$frag" ]; then
+		# the kernel unpacks concatenated archives one after the other
+		guest=$out/$name.initrd
+		cat "${initrd[$arch]}" "$frag" > "$guest"
+	fi
 	log=$out/$name.log
 	timed "$name: boot, workload, record" "$top/scripts/qemu-scenario.sh" \
-		"$scenario" "$image" "${initrd[$arch]}" "$log"
+		"$scenario" "$image" "$guest" "$log"
 	if ! "$top/scripts/guest-section.sh" "$log" DUMP | base64 -d > "$out/$name.dump" 2>/dev/null ||
 	   [ ! -s "$out/$name.dump" ]; then
 		fail_case "$name" "the guest printed no whole dump; see $log"

@@ -9,8 +9,17 @@
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev 2>/dev/null
+# A kernel that does not mount devtmpfs itself (Debian's) started /init
+# without a console: take it now
+[ -t 1 ] || exec < /dev/console > /dev/console 2>&1
 mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
 mkdir -p /tmp
+# A distribution kernel: the modules the workload needs, in load order
+if [ -f /lib/modules/esync/order ]; then
+	while read -r m; do
+		insmod "/lib/modules/esync/$m" || echo "esync-init: insmod $m failed"
+	done < /lib/modules/esync/order
+fi
 
 /bin/esync record -o /dump > /record.log 2>&1 &
 rec=$!
