@@ -101,8 +101,8 @@ struct esync_seq {
 	uint64_t a1_clone_wait;			/* A1: aliases whose DTE is still to be cloned */
 
 	uint32_t reported;		/* bit per check already reported */
-	/* Where the engine keeps this entry's last write for faults (+1; 0: none) */
-	uint32_t last, last_any;
+	/* Where the engine keeps its key's last write for faults (+1; 0: none) */
+	uint32_t last;
 	/*
 	 * A checker waits for later writes before it can judge this one (A1:
 	 * the DTEs of its aliases): the write stays open after its end, until

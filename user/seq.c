@@ -43,10 +43,11 @@ struct index {
 };
 
 /*
- * The last write of each entry key (format, IOMMU, device, substream), and
- * per (format, IOMMU, device) whatever its substream, so that a fault can
- * be linked to the write behind it in O(1).  Records are never freed: there
- * is one per entry the input wrote.
+ * The last write of each entry key, so that a fault can be linked to the
+ * write behind it in O(1): (format, IOMMU, device, substream) for CDs and
+ * PASID entries, which a fault names by substream; (format, IOMMU, device)
+ * for the others (an IRTE fault does not say which IRTE).  Records are
+ * never freed: there is one per key the input wrote.
  */
 struct last_write {
 	uint64_t seq, entry, ts_begin, ts_end;
@@ -58,6 +59,12 @@ struct last_write {
 };
 
 #define SUB_ANY	(~0u)
+
+/* The substream part of a format's key */
+static uint32_t key_sub(unsigned int format, uint32_t sub)
+{
+	return format == ESYNC_FMT_SMMU_CD || format == ESYNC_FMT_VTD_PASID ? sub : SUB_ANY;
+}
 
 struct esync_engine {
 	struct esync_engine_sink sink;
@@ -325,49 +332,42 @@ static uint32_t lw_get(struct esync_engine *e, uint16_t format, uint16_t iommu,
 	return (uint32_t)e->lw_nr;
 }
 
-/* s is now the last write of its entry. */
+/* s is now the last write of its key. */
 static void lw_begin(struct esync_engine *e, struct esync_seq *s)
 {
-	uint32_t k[2] = { s->sub, SUB_ANY };
-	uint32_t *slot[2] = { &s->last, &s->last_any };
+	struct last_write *r;
 
-	for (int j = 0; j < 2; j++) {
-		uint32_t i = lw_get(e, s->format, s->iommu, s->dev, k[j]);
-		struct last_write *r;
-
-		*slot[j] = i;
-		if (!i)
-			continue;
-		r = &e->lw[i - 1];
-		r->seq = s->id;
-		r->entry = s->entry;
-		r->entry_sub = s->sub;
-		r->ts_begin = s->ts_begin;
-		r->ts_end = 0;
-		r->findings = 0;
-		r->words = 0;
-	}
+	s->last = lw_get(e, s->format, s->iommu, s->dev, key_sub(s->format, s->sub));
+	if (!s->last)
+		return;
+	r = &e->lw[s->last - 1];
+	r->seq = s->id;
+	r->entry = s->entry;
+	r->entry_sub = s->sub;
+	r->ts_begin = s->ts_begin;
+	r->ts_end = 0;
+	r->findings = 0;
+	r->words = 0;
 }
 
-/* The records that still describe s (a later write of the entry replaces it). */
-#define FOR_LW(e, s, r)								\
-	for (uint32_t _j = 0, _i; _j < 2; _j++)					\
-		if ((_i = _j ? (s)->last_any : (s)->last) &&			\
-		    ((r) = &(e)->lw[_i - 1])->ts_begin == (s)->ts_begin &&	\
-		    (r)->seq == (s)->id)
+/* s's record, unless a later write of its key has taken it over */
+static struct last_write *lw_of(struct esync_engine *e, const struct esync_seq *s)
+{
+	struct last_write *r = s->last ? &e->lw[s->last - 1] : NULL;
+
+	return r && r->ts_begin == s->ts_begin && r->seq == s->id ? r : NULL;
+}
 
 /* s ended (or is done without an end): what it left in the entry. */
 static void lw_end(struct esync_engine *e, struct esync_seq *s, uint64_t ts)
 {
-	struct last_write *r;
+	struct last_write *r = lw_of(e, s);
 
-	FOR_LW(e, s, r) {
-		if (r->ts_end)
-			continue;
-		r->ts_end = ts ? ts : 1;
-		r->words = (uint8_t)s->words;
-		memcpy(r->value, s->now, s->words * sizeof(uint64_t));
-	}
+	if (!r || r->ts_end)
+		return;
+	r->ts_end = ts ? ts : 1;
+	r->words = (uint8_t)s->words;
+	memcpy(r->value, s->now, s->words * sizeof(uint64_t));
 }
 
 void esync_report(struct esync_seq *s, unsigned int check, unsigned int step,
@@ -393,12 +393,8 @@ void esync_report(struct esync_seq *s, unsigned int check, unsigned int step,
 	vsnprintf(f.evidence, sizeof(f.evidence), fmt, ap);
 	va_end(ap);
 	e->st.findings[check]++;
-	{
-		struct last_write *r;
-
-		FOR_LW(e, s, r)
-			r->findings |= 1u << check;
-	}
+	if (lw_of(e, s))
+		lw_of(e, s)->findings |= 1u << check;
 	if (e->sink.finding)
 		e->sink.finding(e->sink.ctx, &f);
 }
@@ -1072,13 +1068,9 @@ static void link_dev(const struct esync_engine *e, const struct esync_fault *f,
 	for (unsigned int fmt = 1; fmt < 15; fmt++) {
 		if (!(f->formats & (1u << fmt)))
 			continue;
-		/* CDs and PASID entries are per substream; the others per device */
-		if (fmt == ESYNC_FMT_SMMU_CD || fmt == ESYNC_FMT_VTD_PASID)
-			link_consider(e, lw_find(e, (uint16_t)fmt, iommu, dev,
-						 f->has_sub ? f->sub : 0), best);
-		else
-			link_consider(e, lw_find(e, (uint16_t)fmt, iommu, dev, SUB_ANY),
-				      best);
+		/* A record without a substream means substream 0 */
+		link_consider(e, lw_find(e, (uint16_t)fmt, iommu, dev,
+					 key_sub(fmt, f->has_sub ? f->sub : 0)), best);
 	}
 }
 
