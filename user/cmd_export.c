@@ -585,6 +585,22 @@ static void on_event(struct export_ctx *c, const union esync_event *ev)
 		fprintf(c->out, ",\"args\":{\"seq\":\"%" PRIu64 "\",\"cpu\":%u}}",
 			(uint64_t)ev->hdr.seq, (unsigned int)ev->hdr.cpu);
 		break;
+	case ESYNC_EV_FAULT: {
+		struct esync_fault f;
+
+		if (!in_time(c, ev->hdr.ts_ns))
+			break;
+		if (!esync_fault_decode(&ev->fault, &f))
+			snprintf(name, sizeof(name), "fault (source %u)", ev->fault.source);
+		else
+			esync_fault_describe(&f, name, sizeof(name));
+		/* the IOMMU's own report: an instant over its whole process */
+		put_iommu_instant(c, ev, name, "fault", 'p');
+		fprintf(c->out, ",\"args\":{\"raw\":[\"0x%" PRIx64 "\",\"0x%" PRIx64
+			"\",\"0x%" PRIx64 "\",\"0x%" PRIx64 "\"]}}", ev->fault.raw[0],
+			ev->fault.raw[1], ev->fault.raw[2], ev->fault.raw[3]);
+		break;
+	}
 	case ESYNC_EV_LOST:
 		if (!in_time(c, ev->hdr.ts_ns))
 			break;

@@ -158,6 +158,14 @@ else
 	not_ok "show --fault beyond the last: exit 2, says how many" "exit $rc" "$(cat "$TMP/err")"
 fi
 
+# export --chrome: a fault is an instant of its IOMMU, with its raw record
+if "$ESYNC" export --chrome "$DATA/fault-smmu-after-torn.dump" |
+   grep -q '"name":"F_TRANSLATION sid 0x10 addr 0x80001000 read","ph":"i","cat":"fault"'; then
+	ok "export --chrome: faults as instants"
+else
+	not_ok "export --chrome: faults as instants"
+fi
+
 # A1's evidence names the alias that was never invalidated
 if "$ESYNC" check "$DATA/a1-alias-irte.dump" | grep -q 'alias 0000:02:00.0 never invalidated'; then
 	ok "A1 names the alias 0000:02:00.0"
