@@ -22,9 +22,10 @@ export DEBIAN_FRONTEND=noninteractive
 # arm64 libraries for the static arm64 esync; the arm64 busybox of the
 # guest is unpacked by scripts/initramfs.sh, never installed.
 dpkg --add-architecture arm64
-# QEMU 10 (first-stage VT-d translation, AMD device-TLB) comes from
+# QEMU 10 (first-stage VT-d translation, multi-device SMMUv3) comes from
 # bookworm-backports; the pin takes QEMU and its firmware from there and
-# leaves every other package on bookworm.
+# leaves every other package on bookworm. The amd scenario runs bookworm's
+# own QEMU 7.2, unpacked by scripts/qemu-7.2.sh.
 cat > /etc/apt/sources.list.d/esync-backports.sources <<'EOF'
 Types: deb
 URIs: http://deb.debian.org/debian
