@@ -21,6 +21,13 @@ if [ -f /lib/modules/esync/order ]; then
 	done < /lib/modules/esync/order
 fi
 
+# The kernel may still hold the unpacked binary open for a moment
+# (ETXTBSY); wait until it runs
+i=0
+while [ $i -lt 100 ] && ! /bin/esync --version > /dev/null 2>&1; do
+	sleep 0.1
+	i=$((i + 1))
+done
 /bin/esync record -o /dump > /record.log 2>&1 &
 rec=$!
 # esync says "tracing" once its programs are attached
