@@ -7,12 +7,13 @@
  * whether a request that hits the non-present entry is reported):
  *  - every PGTT: P, FPD, AW, PGTT, DID, PWSNP, PGSNP;
  *  - first-stage only (1) and nested (3) add the first-stage controls SRE,
- *    FSPM, WPE, EAFE and FSPTPTR;
+ *    FSPM, WPE, EAFE and FSPTPTR, and the memory-type controls of
+ *    first-stage accesses, CD, EMTE and PAT;
  *  - second-stage only (2) and nested (3) add SSADE and SSPTPTR;
  *  - pass-through (4) adds nothing more;
  *  - a reserved PGTT (0, 5-7) makes the entry fault: P, FPD and PGTT only.
- * CD, EMTE and PAT (memory-type support) are left out: Linux never sets
- * them and esync models hosts without memory-type support.  FPD is counted
+ * (an IOMMU without memory-type support ignores CD, EMTE and PAT, one with
+ * it reads them: counting them is what both can do).  FPD is counted
  * in every mode because the hardware applies it to every fault the entry
  * produces, even though Linux only writes it on the second-stage and
  * pass-through paths.
@@ -76,9 +77,11 @@ static void pasid_get_used(const uint64_t *ent, uint64_t *used)
 
 	used[0] |= SM_PASID0_AW;
 	used[1] |= SM_PASID1_DID | SM_PASID1_PWSNP | SM_PASID1_PGSNP;
-	if (first)
+	if (first) {
+		used[1] |= SM_PASID1_CD | SM_PASID1_EMTE | SM_PASID1_PAT;
 		used[2] |= SM_PASID2_SRE | SM_PASID2_FSPM | SM_PASID2_WPE |
 			   SM_PASID2_EAFE | SM_PASID2_FSPTPTR;
+	}
 	if (second)
 		used[0] |= SM_PASID0_SSADE | SM_PASID0_SSPTPTR;
 }
