@@ -180,6 +180,8 @@ static void smmu_cd_used_bits(void)
 #define P0_COMMON	(B(0) | B(1) | G(4, 2) | G(8, 6))
 #define P1_COMMON	(G(15, 0) | B(23) | B(24))
 #define P2_FIRST	(B(0) | G(3, 2) | B(4) | B(7) | G(63, 12))
+/* first-stage memory types: CD, EMTE, PAT */
+#define P1_FIRST	(B(25) | B(26) | G(63, 32))
 #define P0_SECOND	(B(9) | G(63, 12))
 
 static void vtd_pasid_used_bits(void)
@@ -188,11 +190,11 @@ static void vtd_pasid_used_bits(void)
 		{ "not present", { PGTT(2) | G(63, 12), ~0ULL, ~0ULL }, { B(0) | B(1) },
 		  false },
 		{ "first-stage only", { B(0) | PGTT(1) },
-		  { P0_COMMON, P1_COMMON, P2_FIRST }, true },
+		  { P0_COMMON, P1_COMMON | P1_FIRST, P2_FIRST }, true },
 		{ "second-stage only", { B(0) | PGTT(2) },
 		  { P0_COMMON | P0_SECOND, P1_COMMON }, true },
 		{ "nested", { B(0) | PGTT(3) },
-		  { P0_COMMON | P0_SECOND, P1_COMMON, P2_FIRST }, true },
+		  { P0_COMMON | P0_SECOND, P1_COMMON | P1_FIRST, P2_FIRST }, true },
 		{ "pass-through", { B(0) | PGTT(4) },
 		  { P0_COMMON, P1_COMMON }, true },
 		{ "reserved PGTT 0", { B(0) }, { B(0) | B(1) | G(8, 6) }, true },
