@@ -47,8 +47,9 @@ done
 # the planted bug's STE with its H1.
 n=$((n + 1))
 sum=$("$O/esync" show --summary tests/data/e2e/arm.dump)
-if [ -f tests/data/e2e/arm.dump ] && [ "$(grep -c '; clean$' <<< "$sum")" -eq 2 ]; then
-	echo "ok $n - esync show --summary: the arm guest's STE and CD are clean"
+if [ -f tests/data/e2e/arm.dump ] && [ "$(grep -c '^smmu-ste .*; clean$' <<< "$sum")" -eq 3 ] &&
+   [ "$(grep -c '^smmu-cd .*; clean$' <<< "$sum")" -eq 3 ]; then
+	echo "ok $n - esync show --summary: the arm guest's three STEs and their CDs are clean"
 else
 	echo "not ok $n - esync show --summary on arm.dump"
 	sed 's/^/#   /' <<< "$sum"
