@@ -311,8 +311,16 @@ void esync_fault_print_text(FILE *out, const struct esync_fault_link *l,
 	fputc('\n', out);
 	if (fmt && l->words == fmt->words) {
 		esync_format_decode(fmt, l->value, dec, sizeof(dec));
-		fprintf(out, "%s  entry %s: %s\n", indent,
+		fprintf(out, "%s  entry %s: %s", indent,
 			l->ts_end ? "as that write left it" : "at the fault", dec);
+		/* a non-valid entry decodes to its valid bit: the words say more */
+		if (fmt->is_valid && !fmt->is_valid(l->value)) {
+			fputs(" (non-valid; words", out);
+			for (unsigned int w = 0; w < l->words; w++)
+				fprintf(out, " 0x%" PRIx64, l->value[w]);
+			fputc(')', out);
+		}
+		fputc('\n', out);
 	}
 }
 
