@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# Usage: e2e.sh [CASE...]     (default: every tests/e2e/cases/*.case)
+# Usage: e2e.sh [CASE...]
 #
 # 'make e2e': for each case, build its kernel (patched, unpatched, or the
 # patched one plus a planted bug of tests/e2e/mutants; or unpack Debian's
@@ -11,6 +11,12 @@
 # e2e-assert against the case's expectations. Results: $O/e2e/CASE.{log,
 # dump,guest.tap,tap}; each stage prints its duration; the last line is the
 # TAP summary. Exit status 0 only if every case passed.
+#
+# Without arguments: every tests/e2e/cases/*.case but those marked
+# 'extended' (they cost a kernel build of their own; name them to run them).
+# Kernels and guest images are made first, one at a time (builds use every
+# core); the guests then boot E2E_JOBS at a time (default: the number of
+# cores), as a TCG guest mostly keeps one host thread busy.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 O=${O:-$top/build}
@@ -18,10 +24,13 @@ case $O in /*) ;; *) O=$top/$O ;; esac
 export O
 out=$O/e2e
 assert=$O/tests/e2e/e2e-assert
+jobs=${E2E_JOBS:-$(nproc)}
 mkdir -p "$out"
 
 if [ $# -eq 0 ]; then
-	set -- "$top"/tests/e2e/cases/*.case
+	for c in "$top"/tests/e2e/cases/*.case; do
+		grep -q '^extended' "$c" || set -- "$@" "$c"
+	done
 fi
 
 say() { echo "e2e: $*" >&2; }
@@ -39,14 +48,16 @@ fail_case() {
 	say "$1: FAILED: $2"
 }
 
-declare -A initrd
+declare -A initrd image guest
 taps=()
+names=()
 t_all=$SECONDS
+# Stage 1, one case at a time: its kernel and its guest image.
 for c in "$@"; do
 	[ -f "$c" ] || c=$top/tests/e2e/cases/$c.case
 	name=$(basename "$c" .case)
 	taps+=("$out/$name.tap")
-	rm -f "$out/$name".{tap,dump,guest.tap,log}
+	rm -f "$out/$name".{tap,dump,guest.tap,log,out}
 	scenario=$(sed -n 's/^scenario[[:space:]]\+\([a-z]*\).*/\1/p' "$c")
 	read -r -a kernel < <(sed -n 's/^kernel[[:space:]]\+//p' "$c" | sed 's/#.*//')
 	case $scenario in
@@ -59,13 +70,13 @@ for c in "$@"; do
 	frag=
 	if [ "${kernel[0]:-}" = debian ]; then
 		# Debian's own kernel package, and the modules the workload needs
-		if ! read -r image frag < <(timed "$name: kernel" "$top/scripts/debian-kernel.sh" \
-				"$arch" "${kernel[@]:1}" | tail -n 1) || [ ! -f "$image" ]; then
+		if ! read -r img frag < <(timed "$name: kernel" "$top/scripts/debian-kernel.sh" \
+				"$arch" "${kernel[@]:1}" | tail -n 1) || [ ! -f "$img" ]; then
 			fail_case "$name" "Debian's $arch kernel package could not be unpacked"
 			continue
 		fi
-	elif ! image=$(timed "$name: kernel" "$top/scripts/build-kernel.sh" "$arch" \
-			"${kernel[@]}" | awk '{ print > "/dev/stderr" } END { print }') || [ ! -f "$image" ]; then
+	elif ! img=$(timed "$name: kernel" "$top/scripts/build-kernel.sh" "$arch" \
+			"${kernel[@]}" | awk '{ print > "/dev/stderr" } END { print }') || [ ! -f "$img" ]; then
 		fail_case "$name" "the ${kernel[*]} $arch kernel did not build"
 		continue
 	fi
@@ -76,19 +87,31 @@ for c in "$@"; do
 			continue
 		fi
 	fi
-	guest=${initrd[$arch]}
+	# the amd machine's QEMU is unpacked here, not by two guests at once
+	if [ "$scenario" = amd ] && ! "$top/scripts/qemu-7.2.sh" > /dev/null; then
+		fail_case "$name" "no QEMU for the amd machine"
+		continue
+	fi
+	guest[$name]=${initrd[$arch]}
 	if [ -n "$frag" ]; then
 		# the kernel unpacks concatenated archives one after the other
-		guest=$out/$name.initrd
-		cat "${initrd[$arch]}" "$frag" > "$guest"
+		guest[$name]=$out/$name.initrd
+		cat "${initrd[$arch]}" "$frag" > "${guest[$name]}"
 	fi
-	log=$out/$name.log
+	image[$name]=$img
+	names+=("$name:$scenario:$c")
+done
+
+# Stage 2: boot, take the dump and the guest's report, assert. Its
+# messages go to CASE.out, shown whole when the case is done.
+run_case() {
+	local name=$1 scenario=$2 c=$3 log=$out/$1.log
 	timed "$name: boot, workload, record" "$top/scripts/qemu-scenario.sh" \
-		"$scenario" "$image" "$guest" "$log"
+		"$scenario" "${image[$name]}" "${guest[$name]}" "$log"
 	if ! "$top/scripts/guest-section.sh" "$log" DUMP | base64 -d > "$out/$name.dump" 2>/dev/null ||
 	   [ ! -s "$out/$name.dump" ]; then
 		fail_case "$name" "the guest printed no whole dump; see $log"
-		continue
+		return
 	fi
 	"$top/scripts/guest-section.sh" "$log" TAP > "$out/$name.guest.tap"
 	"$assert" --guest-tap "$out/$name.guest.tap" "$c" "$out/$name.dump" > "$out/$name.tap"
@@ -98,6 +121,22 @@ for c in "$@"; do
 	*) fail_case "$name" "e2e-assert could not run on $c" ;;
 	esac
 	grep -E '^# ' "$out/$name.tap" | head -n 12 >&2
+}
+declare -A running=()
+reap() {	# wait for one guest, then show what its case printed
+	local pid n
+	wait -n -p pid "${!running[@]}"
+	n=${running[$pid]}
+	unset "running[$pid]"
+	cat "$out/$n.out" >&2
+}
+say "booting ${#names[@]} guests, $jobs at a time"
+for entry in "${names[@]}"; do
+	IFS=: read -r name scenario c <<< "$entry"
+	while [ ${#running[@]} -ge "$jobs" ]; do reap; done
+	run_case "$name" "$scenario" "$c" 2> "$out/$name.out" &
+	running[$!]=$name
 done
+while [ ${#running[@]} -gt 0 ]; do reap; done
 say "all cases: $((SECONDS - t_all)) s"
 "$O/tests/tap-summary" "${taps[@]}"
