@@ -8,7 +8,9 @@
 # configured as tinyconfig + kernel-patch/configs/ARCH.config. The result is
 # cached under $O/kernel/ARCH-VARIANT-<key>, the key a hash of BASE, the
 # series and the config, so an unchanged tree is not rebuilt; older builds
-# of the same variant are removed. The build tree stays for incremental
+# of the same variant are removed. ESYNC_KERNEL_CACHE names another place
+# for them, outside the tree (CI uses /var/cache/esync/kernel, so that a
+# new clone on a machine that built the same kernels before reuses them). The build tree stays for incremental
 # rebuilds. Prints the image path on the last line.
 #
 # "mutant NAME": the patched kernel plus tests/e2e/mutants/NAME.patch, a
@@ -54,7 +56,9 @@ key=$( {
 	[ -z "$mutant" ] || cat "$mutant"
 } | sha256sum | cut -c1-16)
 name=$arch-$variant${mutant:+-${3}}
-dir=$O/kernel/$name-$key
+kdir=${ESYNC_KERNEL_CACHE:-$O/kernel}
+mkdir -p "$kdir"
+dir=$kdir/$name-$key
 if [ -f "$dir/done" ]; then
 	echo "build-kernel: $name kernel is up to date"
 	echo "$dir/$image"
@@ -70,7 +74,7 @@ build() {
 	fi
 }
 prune() {
-	for d in "$O/kernel/$name"-*; do
+	for d in "$kdir/$name"-*; do
 		[ "$d" = "$dir" ] || [ ! -e "$d/done" ] || rm -rf "$d"
 	done
 }
@@ -83,7 +87,7 @@ if [ -n "$mutant" ]; then
 	# image and vmlinux are put back afterwards, the bug patched out again.
 	exec 9> "$tree/.mutant-lock"
 	flock 9
-	saved=$(mktemp -d "$O/kernel/saved.XXXXXX")
+	saved=$(mktemp -d "$kdir/saved.XXXXXX")
 	cp -p "$tree/$image" "$tree/vmlinux" "$saved/"
 	restore() {
 		patch -s -R -d "$tree" -p1 -F0 --batch < "$mutant" || true

@@ -22,14 +22,14 @@ if [ -z "$src" ] && [ "${ESYNC_VMLINUX_HOST:-}" = 1 ]; then
 	src=/sys/kernel/btf/vmlinux
 fi
 if [ -z "$src" ]; then
-	for d in "$O"/kernel/x86_64-patched-*; do
+	for d in "${ESYNC_KERNEL_CACHE:-$O/kernel}"/x86_64-patched-*; do
 		if [ -f "$d/done" ] && [ -f "$d/vmlinux" ]; then
 			src=$d/vmlinux
 		fi
 	done
 fi
 if [ -z "$src" ] || [ ! -r "$src" ]; then
-	echo "gen-vmlinux-h: no patched x86_64 kernel in $O/kernel: run 'make kernel' (or scripts/build-kernel.sh x86_64) first, or give a vmlinux with BTF" >&2
+	echo "gen-vmlinux-h: no patched x86_64 kernel in ${ESYNC_KERNEL_CACHE:-$O/kernel}: run 'make kernel' (or scripts/build-kernel.sh x86_64) first, or give a vmlinux with BTF" >&2
 	exit 1
 fi
 

@@ -14,9 +14,10 @@
 #
 # Without arguments: every tests/e2e/cases/*.case but those marked
 # 'extended' (they cost a kernel build of their own; name them to run them).
-# Kernels and guest images are made first, one at a time (builds use every
-# core); the guests then boot E2E_JOBS at a time (default: the number of
-# cores), as a TCG guest mostly keeps one host thread busy.
+# Kernels and guest images are made one at a time (builds use every core);
+# each case's guest boots as soon as its kernel is there, E2E_JOBS guests at
+# a time (default: the number of cores), as a TCG guest mostly keeps one
+# host thread busy.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 O=${O:-$top/build}
@@ -50,14 +51,42 @@ fail_case() {
 
 declare -A initrd image guest
 taps=()
-names=()
 t_all=$SECONDS
-# Stage 1, one case at a time: its kernel and its guest image.
+# A case's guest: boot, take the dump and the guest's report, assert. Its
+# messages go to CASE.out, shown whole when the case is done.
+run_case() {
+	local name=$1 scenario=$2 c=$3 log=$out/$1.log
+	timed "$name: boot, workload, record" "$top/scripts/qemu-scenario.sh" \
+		"$scenario" "${image[$name]}" "${guest[$name]}" "$log"
+	if ! "$top/scripts/guest-section.sh" "$log" DUMP | base64 -d > "$out/$name.dump" 2>/dev/null ||
+	   [ ! -s "$out/$name.dump" ]; then
+		fail_case "$name" "the guest printed no whole dump; see $log"
+		return
+	fi
+	"$top/scripts/guest-section.sh" "$log" TAP > "$out/$name.guest.tap"
+	"$assert" --guest-tap "$out/$name.guest.tap" "$c" "$out/$name.dump" > "$out/$name.tap"
+	case $? in
+	0) say "$name: passed" ;;
+	1) say "$name: FAILED"; grep -E '^not ok' "$out/$name.tap" >&2 ;;
+	*) fail_case "$name" "e2e-assert could not run on $c" ;;
+	esac
+	grep -E '^# ' "$out/$name.tap" | head -n 12 >&2
+}
+declare -A running=()
+reap() {	# wait for one guest, then show what its case printed
+	local pid n
+	wait -n -p pid "${!running[@]}"
+	n=${running[$pid]}
+	unset "running[$pid]"
+	cat "$out/$n.out" >&2
+}
+# One case at a time: its kernel and its guest image; then its guest is
+# started, at most $jobs at once, while the next kernel builds.
 for c in "$@"; do
 	[ -f "$c" ] || c=$top/tests/e2e/cases/$c.case
 	name=$(basename "$c" .case)
 	taps+=("$out/$name.tap")
-	rm -f "$out/$name".{tap,dump,guest.tap,log,out}
+	rm -f "$out/$name".{tap,dump,guest.tap,log,out,kernel,initrd}
 	scenario=$(sed -n 's/^scenario[[:space:]]\+\([a-z]*\).*/\1/p' "$c")
 	read -r -a kernel < <(sed -n 's/^kernel[[:space:]]\+//p' "$c" | sed 's/#.*//')
 	case $scenario in
@@ -98,45 +127,14 @@ for c in "$@"; do
 		guest[$name]=$out/$name.initrd
 		cat "${initrd[$arch]}" "$frag" > "${guest[$name]}"
 	fi
-	image[$name]=$img
-	names+=("$name:$scenario:$c")
-done
-
-# Stage 2: boot, take the dump and the guest's report, assert. Its
-# messages go to CASE.out, shown whole when the case is done.
-run_case() {
-	local name=$1 scenario=$2 c=$3 log=$out/$1.log
-	timed "$name: boot, workload, record" "$top/scripts/qemu-scenario.sh" \
-		"$scenario" "${image[$name]}" "${guest[$name]}" "$log"
-	if ! "$top/scripts/guest-section.sh" "$log" DUMP | base64 -d > "$out/$name.dump" 2>/dev/null ||
-	   [ ! -s "$out/$name.dump" ]; then
-		fail_case "$name" "the guest printed no whole dump; see $log"
-		return
-	fi
-	"$top/scripts/guest-section.sh" "$log" TAP > "$out/$name.guest.tap"
-	"$assert" --guest-tap "$out/$name.guest.tap" "$c" "$out/$name.dump" > "$out/$name.tap"
-	case $? in
-	0) say "$name: passed" ;;
-	1) say "$name: FAILED"; grep -E '^not ok' "$out/$name.tap" >&2 ;;
-	*) fail_case "$name" "e2e-assert could not run on $c" ;;
-	esac
-	grep -E '^# ' "$out/$name.tap" | head -n 12 >&2
-}
-declare -A running=()
-reap() {	# wait for one guest, then show what its case printed
-	local pid n
-	wait -n -p pid "${!running[@]}"
-	n=${running[$pid]}
-	unset "running[$pid]"
-	cat "$out/$n.out" >&2
-}
-say "booting ${#names[@]} guests, $jobs at a time"
-for entry in "${names[@]}"; do
-	IFS=: read -r name scenario c <<< "$entry"
+	# a copy: the next planted bug is built in the patched kernel's tree
+	image[$name]=$out/$name.kernel
+	cp "$img" "${image[$name]}"
 	while [ ${#running[@]} -ge "$jobs" ]; do reap; done
 	run_case "$name" "$scenario" "$c" 2> "$out/$name.out" &
 	running[$!]=$name
 done
 while [ ${#running[@]} -gt 0 ]; do reap; done
+
 say "all cases: $((SECONDS - t_all)) s"
 "$O/tests/tap-summary" "${taps[@]}"
