@@ -621,18 +621,36 @@ int BPF_PROG(iommu_fault, struct device___esync *dev, unsigned long iova, int fl
 /* ---- legacy kernels: driver functions ---- */
 
 /* arm_smmu_cmdq_issue_cmdlist(smmu, cmdq, cmds, n, sync) */
+struct cmdlist {
+	const __u64 *cmds;
+	__u32 n;
+	bool sync;
+};
+
+static long cmdlist_one(__u64 i, void *data)
+{
+	struct cmdlist *l = data;
+	__u64 c[2];
+
+	if (bpf_probe_read_kernel(c, sizeof(c), l->cmds + 2 * i))
+		return 1;
+	emit_smmu(0, c[0], c[1], l->sync && i == l->n - 1);
+	return 0;
+}
+
+/*
+ * One command per bpf_loop() round: the verifier checks the body once,
+ * where an unrolled loop of 64 rounds exceeds its 10^6-instruction limit.
+ */
 SEC("kprobe/arm_smmu_cmdq_issue_cmdlist")
 int BPF_KPROBE(smmu_cmdlist, void *smmu, void *cmdq, __u64 *cmds, int n, bool sync)
 {
-	__u64 c[2];
+	struct cmdlist l = { .cmds = cmds, .sync = sync };
 
-	for (int i = 0; i < 64; i++) {	/* CMDQ_BATCH_ENTRIES */
-		if (i >= n)
-			break;
-		if (bpf_probe_read_kernel(c, sizeof(c), cmds + 2 * i))
-			break;
-		emit_smmu(0, c[0], c[1], sync && i == n - 1);
-	}
+	if (n <= 0)
+		return 0;
+	l.n = n < 64 ? n : 64;	/* CMDQ_BATCH_ENTRIES */
+	bpf_loop(l.n, cmdlist_one, &l, 0);
 	return 0;
 }
 

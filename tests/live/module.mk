@@ -12,8 +12,16 @@ $(LIVE_T)/test-live: tests/live/test-live.c $(ENGINE_SAN_OBJS) $(O)/tests/harnes
 TEST_BINS += $(LIVE_T)/test-live
 TEST_SCRIPTS += tests/live/live.sh
 
-# BPF cost per event and ring-buffer ingestion (root)
 ifeq ($(ESYNC_BPF),1)
+# Every kprobe program through the running kernel's verifier (root)
+$(LIVE_T)/verifier-check: tests/live/verifier-check.c $(BPF_OUT)/esync.skel.h
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D) && $(CC) $(ESYNC_CFLAGS) $(ESYNC_LDFLAGS) $(ESYNC_INC) -I$(BPF_OUT) \
+		-o $@ tests/live/verifier-check.c $(ESYNC_LIBS)
+
+TEST_BINS += $(LIVE_T)/verifier-check
+
+# BPF cost per event and ring-buffer ingestion (root)
 $(LIVE_T)/bench-bpf: tests/live/bench-bpf.c $(BPF_OUT)/bench.skel.h $(ENGINE_LIB_OBJS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D) && $(CC) $(ESYNC_CFLAGS) $(ESYNC_LDFLAGS) $(ESYNC_INC) -I$(BPF_OUT) \
