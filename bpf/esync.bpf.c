@@ -119,10 +119,17 @@ struct iommu_dev_data___esync {
 	__u16 devid;
 } __attribute__((preserve_access_index));
 
+/*
+ * The driver types are read only where the kernel has them, so that every
+ * program loads on any kernel (and passes verifier-check on the build
+ * host, which may have neither driver).
+ */
 static __always_inline __u16 amd_index(const void *iommu)
 {
 	const struct amd_iommu___esync *i = iommu;
 
+	if (!bpf_core_type_exists(struct amd_iommu___esync))
+		return 0;
 	return (__u16)BPF_CORE_READ(i, index);
 }
 
@@ -130,6 +137,8 @@ static __always_inline __u16 vtd_index(const void *iommu)
 {
 	const struct intel_iommu___esync *i = iommu;
 
+	if (!bpf_core_type_exists(struct intel_iommu___esync))
+		return 0;
 	return (__u16)BPF_CORE_READ(i, seq_id);
 }
 
@@ -654,18 +663,249 @@ int BPF_KPROBE(smmu_cmdlist, void *smmu, void *cmdq, __u64 *cmds, int n, bool sy
 	return 0;
 }
 
+/*
+ * Legacy SMMUv3: arm_smmu_write_entry(writer, entry, target) stores each
+ * 64-bit quantum at most once per step and calls the writer's sync
+ * callback after every step that changed something. A snapshot of the
+ * entry at each sync therefore gives the step's stores exactly (each
+ * quantum that differs from the last snapshot), and so the torn-view
+ * window at sync granularity. The format is known at the first sync, by
+ * which callback it is (STE or CD); a write is emitted from there.
+ */
+struct arm_smmu_stream___esync {
+	__u32 id;
+} __attribute__((preserve_access_index));
+
+struct arm_smmu_master___esync {
+	struct arm_smmu_stream___esync *streams;
+} __attribute__((preserve_access_index));
+
+struct arm_smmu_entry_writer___esync {
+	void *ops;
+	struct arm_smmu_master___esync *master;
+} __attribute__((preserve_access_index));
+
+struct arm_smmu_ste_writer___esync {
+	struct arm_smmu_entry_writer___esync writer;
+	__u32 sid;
+} __attribute__((preserve_access_index));
+
+struct arm_smmu_cd_writer___esync {
+	struct arm_smmu_entry_writer___esync writer;
+	int ssid;
+} __attribute__((preserve_access_index));
+
+#define SMMU_QWORDS 8
+
+struct smmu_legacy_write {
+	__u64 seq;
+	__u64 entry;
+	__u64 writer;
+	__u64 cur[SMMU_QWORDS];
+	__u64 target[SMMU_QWORDS];
+	__u64 last[SMMU_QWORDS];	/* the entry at the last sync */
+	__u32 format;			/* 0 until the first sync */
+	__u32 syncs;
+	__u32 critical;			/* syncs that left a valid entry non-valid */
+	__u32 stores;
+	__u32 dev;
+	__u32 sub;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u32);
+	__type(value, struct smmu_legacy_write);
+} smmu_writes SEC(".maps");
+
+/* The sync callbacks' addresses, learnt when each first fires: 0 STE, 1 CD */
+__u64 smmu_sync_fn[2];
+
+static __always_inline bool smmu_valid(__u32 format, __u64 q0)
+{
+	return format == ESYNC_LEGACY_FMT_SMMU_CD ? q0 >> 31 & 1 : q0 & 1;
+}
+
+static __always_inline void smmu_legacy_begin(struct smmu_legacy_write *w)
+{
+	struct esync_ev_write_begin *b;
+
+	task_write_begin(w->seq);
+	b = reserve(sizeof(*b), ESYNC_EV_WRITE_BEGIN, w->seq, 0);
+	if (!b)
+		return;
+	__builtin_memset(&b->entry, 0, sizeof(*b) - sizeof(b->hdr));
+	b->entry = w->entry;
+	b->format = w->format;
+	b->quanta_bits = 64;
+	b->num_quanta = SMMU_QWORDS;
+	b->dev = w->dev;
+	b->sub = w->sub;
+	b->words = SMMU_QWORDS;
+	__builtin_memcpy(b->cur, w->cur, sizeof(w->cur));
+	__builtin_memcpy(b->target, w->target, sizeof(w->target));
+	submit(b);
+}
+
+/* The quanta that changed since the last snapshot, as this step's stores */
+static __always_inline void smmu_legacy_stores(struct smmu_legacy_write *w)
+{
+	__u64 now[SMMU_QWORDS];
+	struct esync_ev_store *s;
+
+	if (bpf_probe_read_kernel(now, sizeof(now), (const void *)w->entry))
+		return;
+#pragma unroll
+	for (int i = 0; i < SMMU_QWORDS; i++) {
+		if (now[i] == w->last[i])
+			continue;
+		w->stores++;
+		s = reserve(sizeof(*s), ESYNC_EV_STORE, w->seq, 0);
+		if (s) {
+			s->entry = w->entry;
+			s->index = i;
+			s->pad = 0;
+			s->old_lo = w->last[i];
+			s->new_lo = now[i];
+			s->old_hi = s->new_hi = 0;
+			submit(s);
+		}
+		w->last[i] = now[i];
+	}
+}
+
+/* kprobe/arm_smmu_write_entry: remember the write until its first sync */
+SEC("kprobe/arm_smmu_write_entry")
+int BPF_KPROBE(smmu_write_entry, void *writer, __u64 *entry, const __u64 *target)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct smmu_legacy_write *w;
+	static const struct smmu_legacy_write zero;
+
+	if (bpf_map_update_elem(&smmu_writes, &tid, &zero, BPF_ANY))
+		return 0;
+	w = bpf_map_lookup_elem(&smmu_writes, &tid);
+	if (!w)
+		return 0;
+	w->seq = ESYNC_LEGACY_SEQ | bpf_get_prandom_u32();
+	w->entry = (__u64)entry;
+	w->writer = (__u64)writer;
+	bpf_probe_read_kernel(w->cur, sizeof(w->cur), entry);
+	bpf_probe_read_kernel(w->target, sizeof(w->target), target);
+	__builtin_memcpy(w->last, w->cur, sizeof(w->cur));
+	return 0;
+}
+
+static __always_inline void smmu_legacy_sync(struct pt_regs *ctx, void *writer,
+					     __u32 format)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct smmu_legacy_write *w;
+	struct esync_ev_sync *ev;
+
+	count(ESYNC_CNT_SMMU_STEPS);
+	smmu_sync_fn[format == ESYNC_LEGACY_FMT_SMMU_CD] = bpf_get_func_ip(ctx);
+	w = bpf_map_lookup_elem(&smmu_writes, &tid);
+	if (!w || w->writer != (__u64)writer)
+		return;
+	if (!w->format) {
+		w->format = format;
+		/* (a kernel without these types gets dev 0, and loads) */
+		if (format == ESYNC_LEGACY_FMT_SMMU_CD &&
+		    bpf_core_type_exists(struct arm_smmu_cd_writer___esync)) {
+			struct arm_smmu_cd_writer___esync *cw = writer;
+
+			w->sub = BPF_CORE_READ(cw, ssid);
+			w->dev = BPF_CORE_READ(cw, writer.master, streams, id);
+		} else if (bpf_core_type_exists(struct arm_smmu_ste_writer___esync)) {
+			struct arm_smmu_ste_writer___esync *sw = writer;
+
+			w->dev = BPF_CORE_READ(sw, sid);
+		}
+		smmu_legacy_begin(w);
+	}
+	smmu_legacy_stores(w);
+	w->syncs++;
+	if (!smmu_valid(format, w->last[0]) && smmu_valid(format, w->cur[0]) &&
+	    smmu_valid(format, w->target[0]))
+		w->critical++;
+	ev = reserve(sizeof(*ev), ESYNC_EV_SYNC, w->seq, 0);
+	if (!ev)
+		return;
+	ev->entry = w->entry;
+	ev->step = w->syncs;
+	ev->pad = 0;
+	submit(ev);
+}
+
 /* One call of a sync callback is one step of arm_smmu_write_entry() */
 SEC("kprobe/arm_smmu_ste_writer_sync_entry")
-int BPF_KPROBE(smmu_ste_sync)
+int BPF_KPROBE(smmu_ste_sync, void *writer)
 {
-	count(ESYNC_CNT_SMMU_STEPS);
+	smmu_legacy_sync(ctx, writer, ESYNC_LEGACY_FMT_SMMU_STE);
 	return 0;
 }
 
 SEC("kprobe/arm_smmu_cd_writer_sync_entry")
-int BPF_KPROBE(smmu_cd_sync)
+int BPF_KPROBE(smmu_cd_sync, void *writer)
 {
-	count(ESYNC_CNT_SMMU_STEPS);
+	smmu_legacy_sync(ctx, writer, ESYNC_LEGACY_FMT_SMMU_CD);
+	return 0;
+}
+
+/*
+ * kretprobe/arm_smmu_write_entry: stores no sync followed (a bug: 6.12
+ * syncs after every step that changed the entry), then the write-end.
+ * A write that changed nothing had no sync and is not emitted.
+ */
+SEC("kretprobe/arm_smmu_write_entry")
+int BPF_KRETPROBE(smmu_write_entry_ret)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct esync_ev_write_end *e;
+	struct smmu_legacy_write *w;
+	__u64 now0 = 0, ops = 0, fn = 0;
+
+	w = bpf_map_lookup_elem(&smmu_writes, &tid);
+	if (!w)
+		return 0;
+	if (!w->format) {
+		/* no sync: which writer it is, from its sync callback's address */
+		bpf_probe_read_kernel(&now0, sizeof(now0), (const void *)w->entry);
+		bpf_probe_read_kernel(&ops, sizeof(ops), (const void *)w->writer);
+		if (ops)
+			bpf_probe_read_kernel(&fn, sizeof(fn), (const void *)(ops + 8));
+		if (now0 == w->cur[0] || !fn ||
+		    (fn != smmu_sync_fn[0] && fn != smmu_sync_fn[1]))
+			goto out;
+		w->format = fn == smmu_sync_fn[1] ? ESYNC_LEGACY_FMT_SMMU_CD :
+			    ESYNC_LEGACY_FMT_SMMU_STE;
+		if (w->format == ESYNC_LEGACY_FMT_SMMU_STE &&
+		    bpf_core_type_exists(struct arm_smmu_ste_writer___esync)) {
+			/* a local: CO-RE must not relocate w's own fields */
+			struct arm_smmu_ste_writer___esync *sw = (void *)w->writer;
+
+			w->dev = BPF_CORE_READ(sw, sid);
+		}
+		smmu_legacy_begin(w);
+	}
+	smmu_legacy_stores(w);
+	e = reserve(sizeof(*e), ESYNC_EV_WRITE_END, w->seq, 0);
+	if (e) {
+		__builtin_memset(&e->entry, 0, sizeof(*e) - sizeof(e->hdr));
+		e->entry = w->entry;
+		e->how = !w->stores ? ESYNC_HOW_NO_CHANGE :
+			 w->critical ? ESYNC_HOW_DISRUPTIVE : ESYNC_HOW_HITLESS;
+		e->nr_syncs = w->syncs;
+		e->nr_critical = w->critical;
+		e->words = SMMU_QWORDS;
+		__builtin_memcpy(e->final, w->last, sizeof(w->last));
+		submit(e);
+	}
+	task_write_end(w->seq);
+out:
+	bpf_map_delete_elem(&smmu_writes, &tid);
 	return 0;
 }
 
@@ -772,6 +1012,8 @@ int BPF_KPROBE(amd_set_dte, void *iommu, struct iommu_dev_data___esync *dd)
 	__u64 v[2] = {};
 
 	count(ESYNC_CNT_AMD_DTE);
+	if (!bpf_core_type_exists(struct iommu_dev_data___esync))
+		return 0;
 	emit_legacy_write(amd_index(iommu), ESYNC_LEGACY_FMT_AMD_DTE, 128, 2,
 			  BPF_CORE_READ(dd, devid), 0, v);
 	return 0;

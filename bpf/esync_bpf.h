@@ -21,12 +21,14 @@ enum esync_counter {
 };
 
 /*
- * Legacy writes have no entry address and no sequence number from the
- * kernel: entry = ESYNC_LEGACY_ENTRY | format << 48 | devid << 32 | index,
+ * Legacy AMD writes have no entry address, and legacy writes no sequence
+ * number from the kernel: entry = ESYNC_LEGACY_ENTRY | format << 48 | devid << 32 | index,
  * seq = ESYNC_LEGACY_SEQ | random.
  */
 #define ESYNC_LEGACY_ENTRY	0xe500000000000000ULL
 #define ESYNC_LEGACY_SEQ	0x8000000000000000ULL
+#define ESYNC_LEGACY_FMT_SMMU_STE	1	/* = ESYNC_FMT_SMMU_STE */
+#define ESYNC_LEGACY_FMT_SMMU_CD	2	/* = ESYNC_FMT_SMMU_CD */
 #define ESYNC_LEGACY_FMT_AMD_DTE	4	/* = ESYNC_FMT_AMD_DTE */
 #define ESYNC_LEGACY_FMT_AMD_IRTE	5	/* = ESYNC_FMT_AMD_IRTE */
 

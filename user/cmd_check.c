@@ -437,6 +437,14 @@ static enum check_state check_state(unsigned int k, uint32_t mask, uint32_t allo
 			*why = "the recording kernel had no AMD IRTE writer to probe (modify_irte_ga inlined, or not an AMD host)";
 			return CHK_SKIPPED;
 		}
+		if (info->mode == ESYNC_MODE_LEGACY && k == ESYNC_CHK_H5) {
+			*why = "legacy writes are seen at their syncs (SMMUv3) or whole (AMD): a store from outside the writer cannot be told apart";
+			return CHK_SKIPPED;
+		}
+		if (info->mode == ESYNC_MODE_LEGACY && k == ESYNC_CHK_U1) {
+			*why = "needs the entry_sync_used tracepoint of a patched kernel";
+			return CHK_SKIPPED;
+		}
 		*why = info->mode == ESYNC_MODE_LEGACY ?
 		       "recorded on a kernel without the entry_sync tracepoints (legacy mode): the events it needs were not collected" :
 		       "the hooks it needs were not attached when this input was recorded";

@@ -45,6 +45,8 @@ const struct esync_hook esync_hooks[] = {
 	{ "smmu_cmdlist", "arm_smmu_cmdq_issue_cmdlist", ESYNC_HOOK_KPROBE, L, "smmu" },
 	{ "smmu_ste_sync", "arm_smmu_ste_writer_sync_entry", ESYNC_HOOK_KPROBE, L, "smmu" },
 	{ "smmu_cd_sync", "arm_smmu_cd_writer_sync_entry", ESYNC_HOOK_KPROBE, L, "smmu" },
+	{ "smmu_write_entry", "arm_smmu_write_entry", ESYNC_HOOK_KPROBE, L, "smmu" },
+	{ "smmu_write_entry_ret", "arm_smmu_write_entry", ESYNC_HOOK_KRETPROBE, L, "smmu" },
 	{ "amd_queue_cmd", "__iommu_queue_command_sync", ESYNC_HOOK_KPROBE, L, "amd" },
 	{ "amd_modify_irte_ga", "modify_irte_ga", ESYNC_HOOK_KPROBE, L, "amd" },
 	{ "amd_free_irte", "free_irte", ESYNC_HOOK_KPROBE, L, "amd" },
@@ -168,11 +170,13 @@ static void probe_hook(const struct esync_probe_env *env, const struct ffuncs *f
 			 h->target);
 		return;
 	case ESYNC_HOOK_KPROBE:
+	case ESYNC_HOOK_KRETPROBE:
 		if (have_ff) {
 			*ok = ffuncs_has(ff, h->target);
 			v = *ok ? NULL : ffuncs_variant(ff, h->target);
 			if (*ok)
-				snprintf(why, len, "kprobe %s", h->target);
+				snprintf(why, len, "%s %s", h->type == ESYNC_HOOK_KPROBE ?
+					 "kprobe" : "kretprobe", h->target);
 			else if (v)
 				snprintf(why, len, "%s exists only as %s (other arguments)",
 					 h->target, v);
@@ -278,16 +282,7 @@ int esync_probe(const struct esync_probe_env *env, unsigned int forced_mode,
 
 		/* AMD writes seen whole, commands from the queue or the flush */
 		r->amd_synth_irt = r->load[irte] && !r->load[q] && r->load[flush];
-		/*
-		 * Without the sync events a write's step has no end: F2
-		 * would judge a batch that the driver follows with another
-		 * flush (6.12 flushes a cloned alias DTE before the device's
-		 * own), so only A1, which looks at every flush, is run.
-		 */
-		if (r->load[irte] && (r->load[q] || r->load[flush]))
-			r->checks = esync_mode_checks(r->mode);
-		else
-			r->checks = 1u << ESYNC_CHK_INCOMPLETE;
+		r->checks = esync_probe_legacy_checks(r);
 	}
 	if (!nload) {
 		snprintf(r->why[0], sizeof(r->why[0]), "%s",
@@ -298,6 +293,41 @@ int esync_probe(const struct esync_probe_env *env, unsigned int forced_mode,
 	return 0;
 }
 
+uint32_t esync_probe_legacy_checks(const struct esync_probe_result *r)
+{
+	static const char *const smmu[] = {
+		"smmu_write_entry", "smmu_write_entry_ret", "smmu_ste_sync",
+		"smmu_cd_sync", "smmu_cmdlist",
+	};
+	uint32_t checks = 1u << ESYNC_CHK_INCOMPLETE;
+	bool snapshots = true;
+
+	/*
+	 * AMD writes are seen whole. Without the sync events a write's step
+	 * has no end: F2 would judge a batch that the driver follows with
+	 * another flush (6.12 flushes a cloned alias DTE before the device's
+	 * own), so only A1, which looks at every flush, is run.
+	 */
+	if (r->load[esync_hook_find("amd_modify_irte_ga")] &&
+	    (r->load[esync_hook_find("amd_queue_cmd")] ||
+	     r->load[esync_hook_find("amd_flush_irt")]))
+		checks |= 1u << ESYNC_CHK_A1;
+	/*
+	 * SMMUv3 writes rebuilt from a snapshot at each sync: the stores of
+	 * each step are exact, so the torn views, the fencing and the states
+	 * are judged. A store from outside the writer between two syncs looks
+	 * like one of the writer's (no H5), and there is no used-bits event
+	 * (no U1).
+	 */
+	for (unsigned int i = 0; i < sizeof(smmu) / sizeof(smmu[0]); i++)
+		snapshots &= r->load[esync_hook_find(smmu[i])];
+	if (snapshots)
+		checks |= 1u << ESYNC_CHK_H1 | 1u << ESYNC_CHK_H2 | 1u << ESYNC_CHK_H3 |
+			  1u << ESYNC_CHK_H4 | 1u << ESYNC_CHK_F1 | 1u << ESYNC_CHK_F2 |
+			  1u << ESYNC_CHK_F3;
+	return checks;
+}
+
 static const char *check_off_why(unsigned int mode, unsigned int chk)
 {
 	if (mode == ESYNC_MODE_PATCHED && chk == ESYNC_CHK_U1)
@@ -306,9 +336,13 @@ static const char *check_off_why(unsigned int mode, unsigned int chk)
 		return "needs the entry_sync write, store, sync and write-end tracepoints, which this kernel lacks (is the series applied?)";
 	if (chk == ESYNC_CHK_A1)
 		return "needs modify_irte_ga and the AMD command queue (AMD only)";
+	if (chk == ESYNC_CHK_H5)
+		return "needs the stores themselves: legacy writes are seen at their syncs or whole";
+	if (chk == ESYNC_CHK_U1)
+		return "needs the entry_sync_used tracepoint of a patched kernel";
 	if (chk == ESYNC_CHK_F2)
-		return "needs the step boundaries of the entry_sync tracepoints of a patched kernel";
-	return "needs the entry values at every store: the entry_sync tracepoints of a patched kernel";
+		return "needs the step boundaries: the entry_sync tracepoints of a patched kernel, or on SMMUv3 arm_smmu_write_entry() and its sync callbacks";
+	return "needs the entry at every step: the entry_sync tracepoints of a patched kernel, or on SMMUv3 arm_smmu_write_entry() and its sync callbacks";
 }
 
 void esync_probe_print(FILE *out, const struct esync_probe_result *r, bool verbose)

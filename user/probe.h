@@ -16,6 +16,7 @@ enum esync_hook_type {
 	ESYNC_HOOK_TP_BTF,	/* raw tracepoint with BTF: btf_trace_<target> */
 	ESYNC_HOOK_FEXIT,	/* BTF function */
 	ESYNC_HOOK_KPROBE,	/* any traceable function */
+	ESYNC_HOOK_KRETPROBE,	/* its return: the same condition */
 };
 
 enum esync_hook_set {
@@ -70,9 +71,17 @@ int esync_probe(const struct esync_probe_env *env, unsigned int forced_mode,
 /*
  * The checks a dump recorded in this mode supports, whatever hooks the
  * recording kernel had: all of them for patched (or unknown) dumps; A1
- * and incomplete for legacy ones, whose writes have no steps.
+ * and incomplete for legacy ones that do not say which they support.
  */
 uint32_t esync_mode_checks(unsigned int mode);
+
+/*
+ * The checks legacy hooks support (r->load): A1 with an AMD IRTE writer
+ * and its flushes; with arm_smmu_write_entry and both SMMUv3 sync
+ * callbacks, the step checks on STEs and CDs, snapshots at each sync.
+ * Called again once the hooks are attached, as attaching can fail.
+ */
+uint32_t esync_probe_legacy_checks(const struct esync_probe_result *r);
 
 struct esync_dump_info;
 /* What a dump recorded with these hooks says about itself: mode, checks, flags, hooks. */

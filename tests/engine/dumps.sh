@@ -66,6 +66,9 @@ EXPECT=(
 	"fault-vtd-during-write|0|"
 	"fault-amd-alias|0|"
 	"legacy-amd-irte|3|"
+	"legacy-smmu-ste|3|"
+	"legacy-smmu-torn-view|1|H1 0xffff000040001000 sid 0x10"
+	"legacy-smmu-missing-step-sync|1|F1 0xffff000040001000 sid 0x10;H1 0xffff000040001000 sid 0x10"
 	"long-smmu|1|H1 0xffff000040001000 sid 0x10"
 	# Dumps of the first format version (written before attribution and
 	# completion status): still read; the clean ones lack entry_sync_used

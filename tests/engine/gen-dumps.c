@@ -544,11 +544,14 @@ static void write_words(struct gen *g, struct entry *e, unsigned int bugs,
 	write_entry(g, e, t, bugs);
 }
 
+/* With ESYNC_MODE_LEGACY: recorded by the SMMUv3 snapshot collector */
+#define GEN_SMMU_SNAPSHOTS 0x100
+
 static int gen_open_mode(struct gen *g, const char *path,
 			 const struct esync_alias_set *topo, unsigned int nr_topo,
 			 uint32_t mode)
 {
-	struct esync_dump_info info = { .mode = mode };
+	struct esync_dump_info info = { .mode = mode & ~GEN_SMMU_SNAPSHOTS };
 	int err;
 
 	memset(g, 0, sizeof(*g));
@@ -561,6 +564,12 @@ static int gen_open_mode(struct gen *g, const char *path,
 		/* What the series' events give: attribution and wait results */
 		info.flags = ESYNC_IN_ATTRIBUTED | ESYNC_IN_SMMU_DONE | ESYNC_IN_AMD_DONE;
 		info.checks = ESYNC_ALL_CHECKS;
+	} else if (mode & GEN_SMMU_SNAPSHOTS) {
+		/* A stock SMMUv3 writer seen at each sync: the step checks */
+		info.flags = ESYNC_IN_ATTRIBUTED | ESYNC_IN_SMMU_DONE;
+		info.checks = 1u << ESYNC_CHK_H1 | 1u << ESYNC_CHK_H2 | 1u << ESYNC_CHK_H3 |
+			      1u << ESYNC_CHK_H4 | 1u << ESYNC_CHK_F1 | 1u << ESYNC_CHK_F2 |
+			      1u << ESYNC_CHK_F3 | 1u << ESYNC_CHK_INCOMPLETE;
 	} else {
 		info.checks = 1u << ESYNC_CHK_A1 | 1u << ESYNC_CHK_INCOMPLETE;
 	}
@@ -979,6 +988,12 @@ static const struct dump dumps[] = {
 	{ "fault-amd-alias", fault_amd_alias, 0, true, ESYNC_MODE_PATCHED },
 	/* What a kernel without the series lets esync check */
 	{ "legacy-amd-irte", irte_affinity, 0, true, ESYNC_MODE_LEGACY },
+	/* a stock SMMUv3 writer seen at its syncs: the step checks run */
+	{ "legacy-smmu-ste", clean_ste, 0, false, ESYNC_MODE_LEGACY | GEN_SMMU_SNAPSHOTS },
+	{ "legacy-smmu-torn-view", ste_to_s2, BUG_NEVER_DISRUPTIVE, false,
+	  ESYNC_MODE_LEGACY | GEN_SMMU_SNAPSHOTS },
+	{ "legacy-smmu-missing-step-sync", ste_bypass, BUG_NO_SYNC_FIRST, false,
+	  ESYNC_MODE_LEGACY | GEN_SMMU_SNAPSHOTS },
 	/* A long dump for damage in the middle */
 	{ "long-smmu", long_smmu, 0, false, ESYNC_MODE_PATCHED },
 };

@@ -148,6 +148,39 @@ static void test_probe_legacy_amd(void)
 	EXPECT_FALSE(r.checks & (1u << ESYNC_CHK_H1));
 }
 
+/*
+ * Stock SMMUv3: arm_smmu_write_entry() and its sync callbacks give the
+ * step checks; without the writer (inlined), none of them runs.
+ */
+static void test_probe_legacy_smmu(void)
+{
+	static const char *const tds[] = { "btf_trace_io_page_fault", NULL };
+	static const char *const fns[] = { "arm_smmu_cmdq_issue_cmdlist", NULL };
+	uint32_t step = 1u << ESYNC_CHK_H1 | 1u << ESYNC_CHK_H2 | 1u << ESYNC_CHK_H3 |
+			1u << ESYNC_CHK_H4 | 1u << ESYNC_CHK_F1 | 1u << ESYNC_CHK_F2 |
+			1u << ESYNC_CHK_F3;
+	struct esync_probe_result r;
+
+	ASSERT_EQ(0, probe_fake("tests/data/tracefs-smmu-legacy", tds, fns, &r));
+	EXPECT_EQ(ESYNC_MODE_LEGACY, r.mode);
+	EXPECT_TRUE(loads(&r, "smmu_write_entry"));
+	EXPECT_TRUE(loads(&r, "smmu_write_entry_ret"));
+	EXPECT_TRUE(loads(&r, "smmu_ste_sync"));
+	EXPECT_EQ(step | 1u << ESYNC_CHK_INCOMPLETE, r.checks);
+	EXPECT_FALSE(r.checks & (1u << ESYNC_CHK_H5));
+	EXPECT_FALSE(r.checks & (1u << ESYNC_CHK_U1));
+	EXPECT_FALSE(r.checks & (1u << ESYNC_CHK_A1));
+	/* an attach that fails afterwards takes the step checks back */
+	r.load[esync_hook_find("smmu_write_entry_ret")] = false;
+	EXPECT_EQ(1u << ESYNC_CHK_INCOMPLETE, esync_probe_legacy_checks(&r));
+
+	ASSERT_EQ(0, probe_fake("tests/data/tracefs-smmu-legacy-inlined", tds, fns, &r));
+	EXPECT_EQ(ESYNC_MODE_LEGACY, r.mode);
+	EXPECT_FALSE(loads(&r, "smmu_write_entry"));
+	EXPECT_TRUE(loads(&r, "smmu_ste_sync"));
+	EXPECT_EQ(1u << ESYNC_CHK_INCOMPLETE, r.checks);
+}
+
 /* VT-d completion: the qi_wait tracepoint when patched, fexit when not */
 static void test_probe_vtd_completion(void)
 {
@@ -351,7 +384,8 @@ static void test_perf_bad_lines(void)
 
 TAP_MAIN(TAP_CASE(test_opts_live), TAP_CASE(test_opts_errors),
 	 TAP_CASE(test_opts_record), TAP_CASE(test_probe_patched),
-	 TAP_CASE(test_probe_legacy_amd), TAP_CASE(test_probe_vtd_completion),
+	 TAP_CASE(test_probe_legacy_amd), TAP_CASE(test_probe_legacy_smmu),
+	 TAP_CASE(test_probe_vtd_completion),
 	 TAP_CASE(test_probe_isra), TAP_CASE(test_probe_faults),
 	 TAP_CASE(test_probe_no_tracefs), TAP_CASE(test_flight),
 	 TAP_CASE(test_perf_import), TAP_CASE(test_perf_bad_lines))
