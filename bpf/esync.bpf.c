@@ -98,8 +98,13 @@ struct entry_sync_id___esync {
 	__u32 sub;
 } __attribute__((preserve_access_index));
 
+struct amd_iommu_pci_seg___esync {
+	void *dev_table;
+} __attribute__((preserve_access_index));
+
 struct amd_iommu___esync {
 	int index;
+	struct amd_iommu_pci_seg___esync *pci_seg;
 } __attribute__((preserve_access_index));
 
 struct intel_iommu___esync {
@@ -629,6 +634,18 @@ int BPF_PROG(iommu_fault, struct device___esync *dev, unsigned long iova, int fl
 
 /* ---- legacy kernels: driver functions ---- */
 
+/*
+ * A legacy write's seq: the kernel gives none. A counter, not a random
+ * number, so that two writes open at once never share one (commands are
+ * charged to the write their seq names).
+ */
+__u64 legacy_seq_next;
+
+static __always_inline __u64 legacy_seq(void)
+{
+	return ESYNC_LEGACY_SEQ | (__sync_fetch_and_add(&legacy_seq_next, 1) + 1);
+}
+
 /* arm_smmu_cmdq_issue_cmdlist(smmu, cmdq, cmds, n, sync) */
 struct cmdlist {
 	const __u64 *cmds;
@@ -788,7 +805,7 @@ int BPF_KPROBE(smmu_write_entry, void *writer, __u64 *entry, const __u64 *target
 	w = bpf_map_lookup_elem(&smmu_writes, &tid);
 	if (!w)
 		return 0;
-	w->seq = ESYNC_LEGACY_SEQ | bpf_get_prandom_u32();
+	w->seq = legacy_seq();
 	w->entry = (__u64)entry;
 	w->writer = (__u64)writer;
 	bpf_probe_read_kernel(w->cur, sizeof(w->cur), entry);
@@ -934,7 +951,7 @@ static __always_inline void emit_legacy_write(__u16 iommu, __u16 format,
 					      __u16 qbits, __u16 nq, __u32 dev,
 					      __u32 sub, const __u64 *val)
 {
-	__u64 seq = ESYNC_LEGACY_SEQ | bpf_get_prandom_u32();
+	__u64 seq = legacy_seq();
 	__u64 key = legacy_key(format, dev, sub);
 	__u32 w = nq * qbits / 64;
 	struct esync_ev_write_begin *b;
@@ -1005,17 +1022,123 @@ int BPF_KPROBE(amd_free_irte, void *iommu, __u16 devid, int index)
 	return 0;
 }
 
-/* set_dte_entry(iommu, dev_data): the DTE of dev_data->devid */
+/*
+ * Stock set_dte_entry(iommu, dev_data) rewrites the DTE of dev_data->devid
+ * in place, 64 bits at a time: DTE[2] (the guest table level, when GV),
+ * then DTE[1], then DTE[0]. The IOMMU reads a 128-bit quantum at once, so
+ * quantum 0 passes through (old DTE[0], new DTE[1]) on its way: the entry
+ * before and after the call give the values, 6.12's code their order. Its
+ * flushes follow once it returns.
+ */
+struct amd_dte_write {
+	__u64 entry;
+	__u64 cur[4];
+	__u32 dev;
+	__u16 iommu;
+	__u16 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u32);
+	__type(value, struct amd_dte_write);
+} amd_dte_writes SEC(".maps");
+
 SEC("kprobe/set_dte_entry")
-int BPF_KPROBE(amd_set_dte, void *iommu, struct iommu_dev_data___esync *dd)
+int BPF_KPROBE(amd_set_dte, struct amd_iommu___esync *iommu,
+	       struct iommu_dev_data___esync *dd)
 {
-	__u64 v[2] = {};
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct amd_dte_write w = {};
+	void *table;
 
 	count(ESYNC_CNT_AMD_DTE);
-	if (!bpf_core_type_exists(struct iommu_dev_data___esync))
+	if (!bpf_core_type_exists(struct iommu_dev_data___esync) ||
+	    !bpf_core_field_exists(iommu->pci_seg) ||
+	    !bpf_core_type_exists(struct amd_iommu_pci_seg___esync))
 		return 0;
-	emit_legacy_write(amd_index(iommu), ESYNC_LEGACY_FMT_AMD_DTE, 128, 2,
-			  BPF_CORE_READ(dd, devid), 0, v);
+	table = BPF_CORE_READ(iommu, pci_seg, dev_table);
+	if (!table)
+		return 0;
+	w.dev = BPF_CORE_READ(dd, devid);
+	w.iommu = amd_index(iommu);
+	w.entry = (__u64)table + (__u64)w.dev * 32;
+	bpf_probe_read_kernel(w.cur, sizeof(w.cur), (const void *)w.entry);
+	bpf_map_update_elem(&amd_dte_writes, &tid, &w, BPF_ANY);
+	return 0;
+}
+
+/* One 64-bit store of the stock writer, as the 128-bit quantum it changes */
+static __always_inline __u32 amd_dte_store(const struct amd_dte_write *w, __u64 seq,
+					   __u32 q, __u64 old_lo, __u64 old_hi,
+					   __u64 new_lo, __u64 new_hi)
+{
+	struct esync_ev_store *st;
+
+	st = reserve(sizeof(*st), ESYNC_EV_STORE, seq, w->iommu);
+	if (st) {
+		st->entry = w->entry;
+		st->index = q;
+		st->pad = 0;
+		st->old_lo = old_lo;
+		st->old_hi = old_hi;
+		st->new_lo = new_lo;
+		st->new_hi = new_hi;
+		submit(st);
+	}
+	return 1;
+}
+
+SEC("kretprobe/set_dte_entry")
+int BPF_KRETPROBE(amd_set_dte_ret)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct esync_ev_write_begin *b;
+	struct esync_ev_write_end *e;
+	struct amd_dte_write *w;
+	__u64 now[4], seq;
+	__u32 stores = 0;
+
+	w = bpf_map_lookup_elem(&amd_dte_writes, &tid);
+	if (!w)
+		return 0;
+	if (bpf_probe_read_kernel(now, sizeof(now), (const void *)w->entry))
+		goto out;
+	seq = legacy_seq();
+	/* The flushes that follow in the caller belong to this write */
+	task_write_begin(seq);
+	task_write_end(seq);
+	b = reserve(sizeof(*b), ESYNC_EV_WRITE_BEGIN, seq, w->iommu);
+	if (!b)
+		goto out;
+	__builtin_memset(&b->entry, 0, sizeof(*b) - sizeof(b->hdr));
+	b->entry = w->entry;
+	b->format = ESYNC_LEGACY_FMT_AMD_DTE;
+	b->quanta_bits = 128;
+	b->num_quanta = 2;
+	b->dev = w->dev;
+	b->words = 4;
+	__builtin_memcpy(b->cur, w->cur, sizeof(w->cur));
+	__builtin_memcpy(b->target, now, sizeof(now));
+	submit(b);
+	if (now[2] != w->cur[2] || now[3] != w->cur[3])
+		stores += amd_dte_store(w, seq, 1, w->cur[2], w->cur[3], now[2], now[3]);
+	if (now[1] != w->cur[1])
+		stores += amd_dte_store(w, seq, 0, w->cur[0], w->cur[1], w->cur[0], now[1]);
+	if (now[0] != w->cur[0])
+		stores += amd_dte_store(w, seq, 0, w->cur[0], now[1], now[0], now[1]);
+	e = reserve(sizeof(*e), ESYNC_EV_WRITE_END, seq, w->iommu);
+	if (!e)
+		goto out;
+	__builtin_memset(&e->entry, 0, sizeof(*e) - sizeof(e->hdr));
+	e->entry = w->entry;
+	e->how = stores ? ESYNC_HOW_HITLESS : ESYNC_HOW_NO_CHANGE;
+	e->words = 4;
+	__builtin_memcpy(e->final, now, sizeof(now));
+	submit(e);
+out:
+	bpf_map_delete_elem(&amd_dte_writes, &tid);
 	return 0;
 }
 

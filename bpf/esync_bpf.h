@@ -23,7 +23,7 @@ enum esync_counter {
 /*
  * Legacy AMD writes have no entry address, and legacy writes no sequence
  * number from the kernel: entry = ESYNC_LEGACY_ENTRY | format << 48 | devid << 32 | index,
- * seq = ESYNC_LEGACY_SEQ | random.
+ * seq = ESYNC_LEGACY_SEQ | a counter.
  */
 #define ESYNC_LEGACY_ENTRY	0xe500000000000000ULL
 #define ESYNC_LEGACY_SEQ	0x8000000000000000ULL

@@ -45,7 +45,8 @@ static void report_view(struct esync_seq *s, const uint64_t *view,
 		pos += n > 0 ? (size_t)n : 0;
 		if (pos < sizeof(hex) && s->nwin[q] > 1) {
 			n = snprintf(hex + pos, sizeof(hex) - pos, "%s",
-				     idx[q] ? "(new)" : "(old)");
+				     !idx[q] ? "(old)" : idx[q] + 1 == s->nwin[q] ?
+				     "(new)" : "(between)");
 			pos += n > 0 ? (size_t)n : 0;
 		}
 	}

@@ -51,6 +51,7 @@ const struct esync_hook esync_hooks[] = {
 	{ "amd_modify_irte_ga", "modify_irte_ga", ESYNC_HOOK_KPROBE, L, "amd" },
 	{ "amd_free_irte", "free_irte", ESYNC_HOOK_KPROBE, L, "amd" },
 	{ "amd_set_dte", "set_dte_entry", ESYNC_HOOK_KPROBE, L, "amd" },
+	{ "amd_set_dte_ret", "set_dte_entry", ESYNC_HOOK_KRETPROBE, L, "amd" },
 	{ "amd_flush_irt", "iommu_flush_irt_and_complete", ESYNC_HOOK_KPROBE, L, "amd" },
 };
 
@@ -319,6 +320,16 @@ uint32_t esync_probe_legacy_checks(const struct esync_probe_result *r)
 	 * like one of the writer's (no H5), and there is no used-bits event
 	 * (no U1).
 	 */
+	/*
+	 * Stock AMD DTE writes seen before and after set_dte_entry(), which
+	 * stores DTE[1] and then DTE[0] with no sync in between: the view
+	 * between the two stores is judged (H1), and so are non-valid ones
+	 * (H4). Its flushes come after it returns, from other functions, so
+	 * the fencing checks stay off.
+	 */
+	if (r->load[esync_hook_find("amd_set_dte")] &&
+	    r->load[esync_hook_find("amd_set_dte_ret")])
+		checks |= 1u << ESYNC_CHK_H1 | 1u << ESYNC_CHK_H4;
 	for (unsigned int i = 0; i < sizeof(smmu) / sizeof(smmu[0]); i++)
 		snapshots &= r->load[esync_hook_find(smmu[i])];
 	if (snapshots)

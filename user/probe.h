@@ -48,7 +48,7 @@ struct esync_probe_env {
 	bool have_btf;
 };
 
-#define ESYNC_MAX_HOOKS 32
+#define ESYNC_MAX_HOOKS 40
 
 struct esync_probe_result {
 	unsigned int mode;			/* enum esync_mode (dump.h) */
@@ -77,8 +77,9 @@ uint32_t esync_mode_checks(unsigned int mode);
 
 /*
  * The checks legacy hooks support (r->load): A1 with an AMD IRTE writer
- * and its flushes; with arm_smmu_write_entry and both SMMUv3 sync
- * callbacks, the step checks on STEs and CDs, snapshots at each sync.
+ * and its flushes; H1 and H4 with set_dte_entry() seen on both sides; with
+ * arm_smmu_write_entry and both SMMUv3 sync callbacks, the step checks on
+ * STEs and CDs, snapshots at each sync.
  * Called again once the hooks are attached, as attaching can fail.
  */
 uint32_t esync_probe_legacy_checks(const struct esync_probe_result *r);

@@ -66,6 +66,8 @@ EXPECT=(
 	"fault-vtd-during-write|0|"
 	"fault-amd-alias|0|"
 	"legacy-amd-irte|3|"
+	"legacy-amd-dte|3|"
+	"legacy-amd-dte-direct-switch|1|H1 0xffff888020004100 0000:02:01.0"
 	"legacy-smmu-ste|3|"
 	"legacy-smmu-torn-view|1|H1 0xffff000040001000 sid 0x10"
 	"legacy-smmu-missing-step-sync|1|F1 0xffff000040001000 sid 0x10;H1 0xffff000040001000 sid 0x10"

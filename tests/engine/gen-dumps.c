@@ -51,6 +51,8 @@ enum bug {
 	UNTRACED_WAIT = 1 << 22,	/* AMD: the IRT flush's own wait, no result event */
 	FAULT_MID = 1 << 23,		/* the IOMMU reports a fault on the entry
 					   after the write's first store */
+	BUG_STOCK_DTE_SWITCH = 1 << 24,	/* stock DTE: a domain switch with no
+					   detach in between */
 };
 
 /* Events of one write kept aside, to interleave them with another's */
@@ -546,12 +548,16 @@ static void write_words(struct gen *g, struct entry *e, unsigned int bugs,
 
 /* With ESYNC_MODE_LEGACY: recorded by the SMMUv3 snapshot collector */
 #define GEN_SMMU_SNAPSHOTS 0x100
+/* With ESYNC_MODE_LEGACY: stock set_dte_entry() seen on both sides */
+#define GEN_AMD_DTE_SNAPSHOTS 0x200
 
 static int gen_open_mode(struct gen *g, const char *path,
 			 const struct esync_alias_set *topo, unsigned int nr_topo,
 			 uint32_t mode)
 {
-	struct esync_dump_info info = { .mode = mode & ~GEN_SMMU_SNAPSHOTS };
+	struct esync_dump_info info = {
+		.mode = mode & ~(GEN_SMMU_SNAPSHOTS | GEN_AMD_DTE_SNAPSHOTS),
+	};
 	int err;
 
 	memset(g, 0, sizeof(*g));
@@ -570,6 +576,10 @@ static int gen_open_mode(struct gen *g, const char *path,
 		info.checks = 1u << ESYNC_CHK_H1 | 1u << ESYNC_CHK_H2 | 1u << ESYNC_CHK_H3 |
 			      1u << ESYNC_CHK_H4 | 1u << ESYNC_CHK_F1 | 1u << ESYNC_CHK_F2 |
 			      1u << ESYNC_CHK_F3 | 1u << ESYNC_CHK_INCOMPLETE;
+	} else if (mode & GEN_AMD_DTE_SNAPSHOTS) {
+		/* (modify_irte_ga inlined, as in Debian's build: no A1) */
+		info.checks = 1u << ESYNC_CHK_H1 | 1u << ESYNC_CHK_H4 |
+			      1u << ESYNC_CHK_INCOMPLETE;
 	} else {
 		info.checks = 1u << ESYNC_CHK_A1 | 1u << ESYNC_CHK_INCOMPLETE;
 	}
@@ -914,6 +924,71 @@ static void dte_clone(struct gen *g, unsigned int bugs)
 		write_words(g, &a, DTE_CLONES, d0 | 0x123000ull, 9, 0, 0);
 }
 
+/*
+ * Stock set_dte_entry(), as the legacy collector gives it: the DTE before
+ * and after, then DTE[1] and DTE[0] stored one after the other into the
+ * 128-bit quantum 0, no sync in between (the flushes follow the call).
+ */
+static void stock_set_dte(struct gen *g, struct entry *e, uint64_t d0, uint64_t d1)
+{
+	struct esync_ev_write_begin b = { 0 };
+	struct esync_ev_write_end end = { 0 };
+	struct esync_ev_store st = { 0 };
+	uint64_t seq = ++g->seq | 1ull << 63;
+
+	b.entry = e->addr;
+	b.format = ESYNC_FMT_AMD_DTE;
+	b.quanta_bits = 128;
+	b.num_quanta = 2;
+	b.words = 4;
+	b.dev = e->dev;
+	memcpy(b.cur, e->val, 4 * sizeof(uint64_t));
+	memcpy(b.target, e->val, 4 * sizeof(uint64_t));
+	b.target[0] = d0;
+	b.target[1] = d1;
+	emit(g, &b, ESYNC_EV_WRITE_BEGIN, sizeof(b), seq, e->iommu);
+	st.entry = e->addr;
+	st.old_lo = e->val[0];
+	st.old_hi = e->val[1];
+	st.new_lo = e->val[0];
+	st.new_hi = d1;
+	emit(g, &st, ESYNC_EV_STORE, sizeof(st), seq, e->iommu);
+	st.old_hi = d1;
+	st.new_lo = d0;
+	emit(g, &st, ESYNC_EV_STORE, sizeof(st), seq, e->iommu);
+	e->val[0] = d0;
+	e->val[1] = d1;
+	end.entry = e->addr;
+	end.how = ESYNC_HOW_HITLESS;
+	end.words = 4;
+	memcpy(end.final, e->val, 4 * sizeof(uint64_t));
+	emit(g, &end, ESYNC_EV_WRITE_END, sizeof(end), seq, e->iommu);
+}
+
+/*
+ * 6.12 detaches before it attaches: from the blocking entry (V, TV, no
+ * IR/IW) the view between the two stores still blocks DMA. Switching a
+ * translated DTE straight to another domain does not: (old table, new
+ * DomainID) is reachable and is neither entry.
+ */
+static void stock_dte(struct gen *g, unsigned int bugs)
+{
+	struct entry e = amd(&esync_fmt_amd_dte, 0xffff888020004100);
+	uint64_t blocked = 1 | 1u << 1;
+	uint64_t dom_a = blocked | 4u << 9 | 0x123000ull | 1ull << 61 | 1ull << 62;
+	uint64_t dom_b = blocked | 4u << 9 | 0x456000ull | 1ull << 61 | 1ull << 62;
+
+	e.val[0] = blocked;
+	stock_set_dte(g, &e, dom_a, 7);
+	if (bugs & BUG_STOCK_DTE_SWITCH) {
+		stock_set_dte(g, &e, dom_b, 9);
+		return;
+	}
+	e.val[0] = blocked;	/* clear_dte_entry(), not traced */
+	e.val[1] = 0;
+	stock_set_dte(g, &e, dom_b, 9);
+}
+
 /* Many clean updates, then a torn view: damage in the middle must not hide it. */
 static void long_smmu(struct gen *g, unsigned int bugs)
 {
@@ -988,6 +1063,10 @@ static const struct dump dumps[] = {
 	{ "fault-amd-alias", fault_amd_alias, 0, true, ESYNC_MODE_PATCHED },
 	/* What a kernel without the series lets esync check */
 	{ "legacy-amd-irte", irte_affinity, 0, true, ESYNC_MODE_LEGACY },
+	/* stock set_dte_entry(): the view between its two 64-bit stores */
+	{ "legacy-amd-dte", stock_dte, 0, true, ESYNC_MODE_LEGACY | GEN_AMD_DTE_SNAPSHOTS },
+	{ "legacy-amd-dte-direct-switch", stock_dte, BUG_STOCK_DTE_SWITCH, true,
+	  ESYNC_MODE_LEGACY | GEN_AMD_DTE_SNAPSHOTS },
 	/* a stock SMMUv3 writer seen at its syncs: the step checks run */
 	{ "legacy-smmu-ste", clean_ste, 0, false, ESYNC_MODE_LEGACY | GEN_SMMU_SNAPSHOTS },
 	{ "legacy-smmu-torn-view", ste_to_s2, BUG_NEVER_DISRUPTIVE, false,

@@ -145,7 +145,14 @@ static void test_probe_legacy_amd(void)
 	EXPECT_FALSE(loads(&r, "es_write_begin"));
 	EXPECT_TRUE(r.checks & (1u << ESYNC_CHK_A1));
 	EXPECT_FALSE(r.checks & (1u << ESYNC_CHK_F2));
-	EXPECT_FALSE(r.checks & (1u << ESYNC_CHK_H1));
+	/* set_dte_entry() on both sides: the DTE's 64-bit stores are judged */
+	EXPECT_TRUE(loads(&r, "amd_set_dte_ret"));
+	EXPECT_TRUE(r.checks & (1u << ESYNC_CHK_H1));
+	EXPECT_TRUE(r.checks & (1u << ESYNC_CHK_H4));
+	EXPECT_FALSE(r.checks & (1u << ESYNC_CHK_H2));
+	EXPECT_FALSE(r.checks & (1u << ESYNC_CHK_F1));
+	r.load[esync_hook_find("amd_set_dte_ret")] = false;
+	EXPECT_FALSE(esync_probe_legacy_checks(&r) & (1u << ESYNC_CHK_H1));
 }
 
 /*
