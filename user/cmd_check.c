@@ -433,6 +433,11 @@ static enum check_state check_state(unsigned int k, uint32_t mask, uint32_t allo
 		return CHK_NA;
 	}
 	if (!(allowed & (1u << k))) {
+		if (info->mode == ESYNC_MODE_LEGACY && k == ESYNC_CHK_A1 && !amd &&
+		    st->seqs) {
+			*why = "no AMD DTE or IRTE write in the input";
+			return CHK_NA;
+		}
 		if (info->mode == ESYNC_MODE_LEGACY && k == ESYNC_CHK_A1) {
 			*why = "the recording kernel had no AMD IRTE writer to probe (modify_irte_ga inlined, or not an AMD host)";
 			return CHK_SKIPPED;
