@@ -314,13 +314,6 @@ uint32_t esync_probe_legacy_checks(const struct esync_probe_result *r)
 	     r->load[esync_hook_find("amd_flush_irt")]))
 		checks |= 1u << ESYNC_CHK_A1;
 	/*
-	 * SMMUv3 writes rebuilt from a snapshot at each sync: the stores of
-	 * each step are exact, so the torn views, the fencing and the states
-	 * are judged. A store from outside the writer between two syncs looks
-	 * like one of the writer's (no H5), and there is no used-bits event
-	 * (no U1).
-	 */
-	/*
 	 * Stock AMD DTE writes seen before and after set_dte_entry(), which
 	 * stores DTE[1] and then DTE[0] with no sync in between: the view
 	 * between the two stores is judged (H1), and so are non-valid ones
@@ -330,6 +323,13 @@ uint32_t esync_probe_legacy_checks(const struct esync_probe_result *r)
 	if (r->load[esync_hook_find("amd_set_dte")] &&
 	    r->load[esync_hook_find("amd_set_dte_ret")])
 		checks |= 1u << ESYNC_CHK_H1 | 1u << ESYNC_CHK_H4;
+	/*
+	 * SMMUv3 writes rebuilt from a snapshot at each sync: the stores of
+	 * each step are exact, so the torn views, the fencing and the states
+	 * are judged. A store from outside the writer between two syncs looks
+	 * like one of the writer's (no H5), and there is no used-bits event
+	 * (no U1).
+	 */
 	for (unsigned int i = 0; i < sizeof(smmu) / sizeof(smmu[0]); i++)
 		snapshots &= r->load[esync_hook_find(smmu[i])];
 	if (snapshots)
