@@ -118,8 +118,12 @@ static void usage(FILE *out)
 /*
  * Text: findings that repeat (the same check, entry and evidence, as a
  * stock kernel's alias bug gives at every IRQ move) are printed once per
- * input, with how often and over which writes; -v prints each.
+ * input, with how often and over which writes; -v prints each.  Past
+ * GROUPS_MAX distinct ones, a new one is printed as it comes, so that
+ * memory does not grow with the findings.
  */
+#define GROUPS_MAX 4096
+
 struct group {
 	struct esync_finding f;		/* the first one */
 	uint64_t count;
@@ -173,6 +177,8 @@ static int group_add(struct check_ctx *c, const struct esync_finding *f)
 			c->gtab[i]->last_ts = f->ts_ns;
 			return 0;
 		}
+	if (c->ngroups >= GROUPS_MAX)
+		return -1;
 	c->gtab[i] = malloc(sizeof(**c->gtab));
 	if (!c->gtab[i])
 		return -1;
@@ -545,6 +551,9 @@ static int check_file(struct check_ctx *c, const char *path, const char *label,
 	esync_engine_set_input(e, r.info.flags);
 	esync_engine_set_max_open(e, c->max_open);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	/* Frames are read and checked on another CPU while the engine runs */
+	if (sysconf(_SC_NPROCESSORS_ONLN) > 1)
+		esync_dump_read_ahead(&r);
 	while ((rc = esync_dump_next(&r, &ev)) > 0) {
 		if (r.warn[0]) {
 			esync_err("warning: %s", r.warn);

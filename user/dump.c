@@ -1,18 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Dump file reader and writer.  The reader maps the file (or reads a pipe
- * into memory) and checks every frame before handing its event out; a
- * damaged frame is skipped up to the next frame that checks, and the gap
- * is handed out as lost events, so that everything after it is still
- * checked.
+ * Dump file reader and writer.  The reader reads the file (or a pipe)
+ * through a window of fixed size and checks every frame before handing its
+ * event out; a damaged frame is skipped up to the next frame that checks,
+ * and the gap is handed out as lost events, so that everything after it is
+ * still checked.
  */
 #include <errno.h>
 #include <stddef.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -49,29 +49,103 @@ static int topo_cmp(const void *a, const void *b)
 	return x->dev < y->dev ? -1 : x->dev > y->dev;
 }
 
+/*
+ * What the window holds at first and grows by; a header with many
+ * topology records may need more, and gets it.
+ */
+#define WINDOW (1u << 20)
+
+static void read_failed(struct esync_dump_reader *r, int err)
+{
+	snprintf(r->err, sizeof(r->err),
+		 "%s: cannot read at byte offset %zu: %s; the %llu records before it were read",
+		 r->name, r->base + r->len, strerror(err),
+		 (unsigned long long)r->records);
+	close(r->fd);
+	r->fd = -1;
+}
+
+/*
+ * Makes the file's bytes [off, off + want) readable at r->data + off -
+ * r->base, reading more of the file as needed, and returns how many of
+ * them there are: fewer only at the end of the file or after a read error
+ * (r->err set).  Bytes before off are given up; off never goes back, and
+ * never past the end of the window.
+ */
+static size_t fill(struct esync_dump_reader *r, size_t off, size_t want)
+{
+	size_t have;
+
+	if (off >= r->base + r->len && r->fd < 0)
+		return 0;
+	have = r->base + r->len - off;
+	if (have >= want || r->fd < 0)
+		return have < want ? have : want;
+	if (r->buf && off > r->base) {
+		memmove(r->buf, r->buf + (off - r->base), have);
+		r->base = off;
+		r->len = have;
+	}
+	if (want > r->cap || !r->buf) {
+		size_t cap = r->cap ? r->cap : WINDOW;
+		uint8_t *buf;
+
+		while (cap < want)
+			cap *= 2;
+		buf = realloc(r->buf, cap);
+		if (!buf) {
+			read_failed(r, ENOMEM);
+			return have;
+		}
+		r->buf = buf;
+		r->cap = cap;
+		r->data = buf;
+	}
+	while (r->len < want) {
+		ssize_t n = read(r->fd, r->buf + r->len, r->cap - r->len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			read_failed(r, errno);
+			break;
+		}
+		if (n == 0) {
+			close(r->fd);
+			r->fd = -1;
+			break;
+		}
+		r->len += (size_t)n;
+	}
+	have = r->base + r->len - off;
+	return have < want ? have : want;
+}
+
 static int read_header(struct esync_dump_reader *r)
 {
 	struct esync_dump_hdr h = { 0 };
 	const uint8_t *topo;
-	size_t topo_len, hsize;
+	size_t topo_len, hsize, size = fill(r, 0, 12);
 	uint32_t version, crc;
 
-	if (r->size == 0) {
+	if (r->err[0])
+		return -1;
+	if (size == 0) {
 		snprintf(r->err, sizeof(r->err),
 			 "%s: empty file, not an esync dump; record one with 'esync record -o FILE'",
 			 r->name);
 		return -1;
 	}
-	if (r->size < 8 || memcmp(r->data, ESYNC_DUMP_MAGIC, 8) != 0) {
+	if (size < 8 || memcmp(r->data, ESYNC_DUMP_MAGIC, 8) != 0) {
 		snprintf(r->err, sizeof(r->err),
 			 "%s: not an esync dump (no '" ESYNC_DUMP_MAGIC "' magic at offset 0); check the file name",
 			 r->name);
 		return -1;
 	}
-	if (r->size < 12) {
+	if (size < 12) {
 		snprintf(r->err, sizeof(r->err),
 			 "%s: truncated inside the header (file is %zu bytes); the dump is unusable, record it again",
-			 r->name, r->size);
+			 r->name, size);
 		return -1;
 	}
 	memcpy(&version, r->data + 8, sizeof(version));
@@ -82,10 +156,13 @@ static int read_header(struct esync_dump_reader *r)
 		return -1;
 	}
 	hsize = version == 1 ? ESYNC_DUMP_V1_HDR_SIZE : sizeof(h);
-	if (r->size < hsize) {
+	size = fill(r, 0, hsize);
+	if (r->err[0])
+		return -1;
+	if (size < hsize) {
 		snprintf(r->err, sizeof(r->err),
 			 "%s: truncated inside the %zu-byte header (file is %zu bytes); the dump is unusable, record it again",
-			 r->name, hsize, r->size);
+			 r->name, hsize, size);
 		return -1;
 	}
 	memcpy(&h, r->data, hsize);
@@ -111,10 +188,13 @@ static int read_header(struct esync_dump_reader *r)
 			 r->name, h.hdr_size, h.nr_topo, h.topo_size);
 		return -1;
 	}
-	if (h.hdr_size > r->size) {
+	size = fill(r, 0, h.hdr_size);
+	if (r->err[0])
+		return -1;
+	if (size < h.hdr_size) {
 		snprintf(r->err, sizeof(r->err),
 			 "%s: truncated inside the header (needs %u bytes, file is %zu); record the dump again",
-			 r->name, h.hdr_size, r->size);
+			 r->name, h.hdr_size, size);
 		return -1;
 	}
 	topo = r->data + hsize;
@@ -172,73 +252,19 @@ int esync_dump_open_mem(struct esync_dump_reader *r, const void *buf,
 	memset(r, 0, sizeof(*r));
 	r->name = name;
 	r->data = buf;
-	r->size = len;
+	r->len = len;
+	r->fd = -1;
 	return read_header(r);
-}
-
-#define DROP_CHUNK (16u << 20)
-
-/*
- * Maps the chunk at off in one call (where the kernel can), so that
- * reading it takes no page fault per page.
- */
-static void prefault(const struct esync_dump_reader *r, size_t off)
-{
-#ifdef MADV_POPULATE_READ
-	if (off < r->size)
-		madvise((void *)(r->data + off), r->size - off < DROP_CHUNK ?
-			r->size - off : DROP_CHUNK, MADV_POPULATE_READ);
-#endif
-}
-
-/* Reads all of fd (a pipe, a terminal, /dev/stdin) into memory. */
-static int slurp(struct esync_dump_reader *r, int fd)
-{
-	size_t cap = 1 << 16, len = 0;
-	uint8_t *buf = malloc(cap);
-
-	if (!buf)
-		return -ENOMEM;
-	for (;;) {
-		ssize_t n;
-
-		if (len == cap) {
-			uint8_t *p = realloc(buf, cap * 2);
-
-			if (!p) {
-				free(buf);
-				return -ENOMEM;
-			}
-			buf = p;
-			cap *= 2;
-		}
-		n = read(fd, buf + len, cap - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int err = -errno;
-
-			free(buf);
-			return err;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	r->data = buf;
-	r->size = len;
-	r->owned = true;
-	return 0;
 }
 
 int esync_dump_open(struct esync_dump_reader *r, const char *path)
 {
 	struct stat st;
-	void *map = NULL;
 	bool in = !strcmp(path, "-");
-	int fd, err;
+	int fd;
 
 	memset(r, 0, sizeof(*r));
+	r->fd = -1;
 	r->name = in ? "<stdin>" : path;
 	fd = in ? dup(STDIN_FILENO) : open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &st) < 0) {
@@ -254,36 +280,9 @@ int esync_dump_open(struct esync_dump_reader *r, const char *path)
 		close(fd);
 		return -1;
 	}
-	if (!S_ISREG(st.st_mode)) {
-		/* A pipe or a device: read it whole (dumps are read in one pass) */
-		err = slurp(r, fd);
-		close(fd);
-		if (err) {
-			snprintf(r->err, sizeof(r->err), "%s: cannot read: %s", r->name,
-				 strerror(-err));
-			return -1;
-		}
-		goto header;
-	}
-	if (st.st_size > 0) {
-		map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-		if (map == MAP_FAILED) {
-			snprintf(r->err, sizeof(r->err), "%s: cannot map: %s", r->name,
-				 strerror(errno));
-			close(fd);
-			return -1;
-		}
-		madvise(map, (size_t)st.st_size, MADV_SEQUENTIAL);
-		r->data = map;
-		r->size = (size_t)st.st_size;
-		prefault(r, 0);
-		prefault(r, DROP_CHUNK);
-	}
-	close(fd);
-	r->data = map;
-	r->size = (size_t)st.st_size;
-	r->mapped = map != NULL;
-header:
+	if (S_ISREG(st.st_mode))
+		posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	r->fd = fd;
 	if (read_header(r) < 0) {
 		char err[sizeof(r->err)];
 
@@ -297,21 +296,23 @@ header:
 
 static int damaged(struct esync_dump_reader *r, const char *what)
 {
+	r->done = true;
+	if (r->err[0])		/* a read error, said already */
+		return -1;
 	snprintf(r->err, sizeof(r->err),
 		 "%s: %s in record %llu at byte offset %zu; stopped there, the %llu records before it were read",
 		 r->name, what, (unsigned long long)r->records + 1, r->off,
 		 (unsigned long long)r->records);
-	r->off = r->size;
 	return -1;
 }
 
 /* NULL if a whole, valid frame starts at off (its event copied to ev). */
-static const char *frame_at(const struct esync_dump_reader *r, size_t off,
+static const char *frame_at(struct esync_dump_reader *r, size_t off,
 			    union esync_event *ev, uint32_t *len)
 {
 	struct esync_frame fr;
-	const uint8_t *p = r->data + off;
-	size_t left = r->size - off;
+	size_t left = fill(r, off, sizeof(fr) + ESYNC_EV_MAX_SIZE);
+	const uint8_t *p = r->data + (off - r->base);
 
 	if (left < sizeof(fr))
 		return "file ends inside a frame header (cut by a crash?)";
@@ -342,11 +343,12 @@ static int resync(struct esync_dump_reader *r, union esync_event *ev,
 	bool one = false;
 	size_t p;
 
-	for (p = start + 8; p < r->size; p += 8)
+	for (p = start + 8;; p += 8) {
+		if (fill(r, p, 1) == 0)
+			return damaged(r, why);
 		if (!frame_at(r, p, ev, &len))
 			break;
-	if (p >= r->size)
-		return damaged(r, why);
+	}
 	/* The damaged frame's own length led to p: exactly one record lost */
 	one = p == next;
 	r->gaps++;
@@ -364,13 +366,13 @@ static int resync(struct esync_dump_reader *r, union esync_event *ev,
 	return 1;
 }
 
-int esync_dump_next(struct esync_dump_reader *r, union esync_event *ev)
+static int next_frame(struct esync_dump_reader *r, union esync_event *ev)
 {
 	const char *why;
 	uint32_t len = 0;
 	uint64_t ts = r->last_ts;
 
-	if (r->off >= r->size)
+	if (r->done || fill(r, r->off, 1) == 0)
 		return r->err[0] ? -1 : 0;
 	why = frame_at(r, r->off, ev, &len);
 	if (why) {
@@ -380,15 +382,192 @@ int esync_dump_next(struct esync_dump_reader *r, union esync_event *ev)
 	r->off += sizeof(struct esync_frame) + len;
 	r->records++;
 	r->last_ts = ev->hdr.ts_ns;
-	/* Give read pages back, so that memory does not grow with the file */
-	if (r->mapped && r->off - r->dropped >= DROP_CHUNK) {
-		size_t upto = r->off & ~(DROP_CHUNK - 1);
-
-		madvise((void *)(r->data + r->dropped), upto - r->dropped, MADV_DONTNEED);
-		r->dropped = upto;
-		prefault(r, upto + DROP_CHUNK);
-	}
 	return 1;
+}
+
+/*
+ * Read-ahead: the thread fills batches of events (each hdr.size bytes, one
+ * after the other) and the caller empties them, in a ring.  A batch ends
+ * after a damaged stretch, so that its warning is handed out with its
+ * lost event, and at the end of the input, with the reader's status.
+ */
+#define RA_BATCHES	8
+#define RA_BATCH_BYTES	(128u << 10)
+
+struct ra_batch {
+	size_t used;
+	bool end;
+	int rc;				/* at the end: esync_dump_next's */
+	uint64_t records, gaps, gap_bytes, last_ts;	/* after the batch */
+	char warn[320];
+	char err[320];
+	uint64_t ev[RA_BATCH_BYTES / 8];
+};
+
+struct esync_read_ahead {
+	struct esync_dump_reader in;	/* the thread's: file, window */
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	unsigned int head, tail;	/* [tail, head) filled */
+	bool stop;
+	size_t pos;			/* in batch tail, for the caller */
+	bool filled;			/* the caller knows batch tail is */
+	struct ra_batch b[RA_BATCHES];
+};
+
+static void ra_fill(struct esync_dump_reader *in, struct ra_batch *b)
+{
+	uint8_t *at = (uint8_t *)b->ev;
+
+	b->used = 0;
+	b->end = false;
+	b->warn[0] = 0;
+	while (b->used + ESYNC_EV_MAX_SIZE <= sizeof(b->ev)) {
+		union esync_event *ev = (union esync_event *)(at + b->used);
+		int rc = next_frame(in, ev);
+
+		if (rc <= 0) {
+			b->end = true;
+			b->rc = rc;
+			memcpy(b->err, in->err, sizeof(b->err));
+			break;
+		}
+		b->used += ev->hdr.size;
+		if (in->warn[0]) {
+			memcpy(b->warn, in->warn, sizeof(b->warn));
+			in->warn[0] = 0;
+			break;
+		}
+	}
+	b->records = in->records;
+	b->gaps = in->gaps;
+	b->gap_bytes = in->gap_bytes;
+	b->last_ts = in->last_ts;
+}
+
+static void *ra_main(void *arg)
+{
+	struct esync_read_ahead *ra = arg;
+	bool end = false;
+
+	while (!end) {
+		struct ra_batch *b;
+
+		pthread_mutex_lock(&ra->lock);
+		while (ra->head - ra->tail == RA_BATCHES && !ra->stop)
+			pthread_cond_wait(&ra->cond, &ra->lock);
+		if (ra->stop) {
+			pthread_mutex_unlock(&ra->lock);
+			break;
+		}
+		b = &ra->b[ra->head % RA_BATCHES];
+		pthread_mutex_unlock(&ra->lock);
+
+		ra_fill(&ra->in, b);
+		end = b->end;
+
+		pthread_mutex_lock(&ra->lock);
+		ra->head++;
+		pthread_cond_broadcast(&ra->cond);
+		pthread_mutex_unlock(&ra->lock);
+	}
+	return NULL;
+}
+
+int esync_dump_read_ahead(struct esync_dump_reader *r)
+{
+	struct esync_read_ahead *ra;
+
+	if (r->ra)
+		return 0;
+	ra = calloc(1, sizeof(*ra));
+	if (!ra)
+		return -1;
+	/* The thread takes the file and the window; r keeps the header */
+	ra->in = *r;
+	ra->in.info.topo.sets = NULL;
+	ra->in.info.topo.nr = 0;
+	pthread_mutex_init(&ra->lock, NULL);
+	pthread_cond_init(&ra->cond, NULL);
+	if (pthread_create(&ra->thread, NULL, ra_main, ra)) {
+		pthread_mutex_destroy(&ra->lock);
+		pthread_cond_destroy(&ra->cond);
+		free(ra);
+		return -1;
+	}
+	r->fd = -1;
+	r->buf = NULL;
+	r->data = NULL;
+	r->len = 0;
+	r->ra = ra;
+	return 0;
+}
+
+static int ra_next(struct esync_dump_reader *r, union esync_event *ev)
+{
+	struct esync_read_ahead *ra = r->ra;
+
+	for (;;) {
+		struct ra_batch *b;
+
+		if (!ra->filled) {	/* the lock only once a batch */
+			pthread_mutex_lock(&ra->lock);
+			while (ra->head == ra->tail)
+				pthread_cond_wait(&ra->cond, &ra->lock);
+			pthread_mutex_unlock(&ra->lock);
+			ra->filled = true;
+		}
+		b = &ra->b[ra->tail % RA_BATCHES];
+
+		if (ra->pos < b->used) {
+			const struct esync_ev_hdr *h =
+				(const void *)((const uint8_t *)b->ev + ra->pos);
+
+			memcpy(ev, h, h->size);
+			ra->pos += h->size;
+			if (ra->pos == b->used) {
+				r->records = b->records;
+				r->gaps = b->gaps;
+				r->gap_bytes = b->gap_bytes;
+				r->last_ts = b->last_ts;
+				if (b->warn[0])
+					memcpy(r->warn, b->warn, sizeof(r->warn));
+			}
+			return 1;
+		}
+		if (b->end) {	/* the last batch stays: every call ends here */
+			memcpy(r->err, b->err, sizeof(r->err));
+			r->records = b->records;
+			r->gaps = b->gaps;
+			r->gap_bytes = b->gap_bytes;
+			return b->rc;
+		}
+		ra->pos = 0;
+		ra->filled = false;
+		pthread_mutex_lock(&ra->lock);
+		ra->tail++;
+		pthread_cond_broadcast(&ra->cond);
+		pthread_mutex_unlock(&ra->lock);
+	}
+}
+
+int esync_dump_next(struct esync_dump_reader *r, union esync_event *ev)
+{
+	return r->ra ? ra_next(r, ev) : next_frame(r, ev);
+}
+
+static void ra_stop(struct esync_read_ahead *ra)
+{
+	pthread_mutex_lock(&ra->lock);
+	ra->stop = true;
+	pthread_cond_broadcast(&ra->cond);
+	pthread_mutex_unlock(&ra->lock);
+	pthread_join(ra->thread, NULL);
+	esync_dump_close(&ra->in);
+	pthread_mutex_destroy(&ra->lock);
+	pthread_cond_destroy(&ra->cond);
+	free(ra);
 }
 
 void esync_dump_info_free(struct esync_dump_info *info)
@@ -400,13 +579,16 @@ void esync_dump_info_free(struct esync_dump_info *info)
 
 void esync_dump_close(struct esync_dump_reader *r)
 {
-	if (r->mapped)
-		munmap((void *)r->data, r->size);
-	if (r->owned)
-		free((void *)r->data);
+	if (r->ra)
+		ra_stop(r->ra);
+	r->ra = NULL;
+	if (r->fd >= 0)
+		close(r->fd);
+	free(r->buf);
 	esync_dump_info_free(&r->info);
+	r->fd = -1;
+	r->buf = NULL;
 	r->data = NULL;
-	r->mapped = false;
 }
 
 static int write_all(int fd, const void *buf, size_t len)

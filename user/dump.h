@@ -94,25 +94,32 @@ struct esync_dump_info {
 
 struct esync_dump_reader {
 	const char *name;
+	/*
+	 * A window on the file: bytes [base, base + len) are at data.  A file
+	 * is read through it in pieces, so that memory stays the same whatever
+	 * the file's size and reading costs no page fault per page.
+	 */
 	const uint8_t *data;
-	size_t size;
-	size_t off;		/* of the next frame */
+	size_t base, len;
+	uint8_t *buf;		/* data, when the reader owns it */
+	size_t cap;
+	int fd;			/* -1: no more to read (a buffer, or the end) */
+	bool done;		/* reading stopped at damage it cannot pass */
+	size_t off;		/* of the next frame, in the file */
 	uint64_t records;	/* whole records read */
 	uint64_t gaps;		/* damaged stretches skipped */
 	uint64_t gap_bytes;	/* bytes in them */
 	uint64_t last_ts;	/* of the last record read */
-	bool mapped;
-	bool owned;		/* data was read into memory, freed on close */
-	size_t dropped;		/* mapped bytes before this were given back */
 	struct esync_dump_info info;
 	char err[320];		/* one line: what is wrong, what to do */
 	char warn[320];		/* the last gap skipped, one line */
+	struct esync_read_ahead *ra;	/* see esync_dump_read_ahead */
 };
 
 /*
- * Opens and maps a dump and reads its header.  Returns 0, or -1 with r->err
- * set (then nothing is left to close).  "-" and other files that cannot be
- * mapped (pipes) are read into memory first.
+ * Opens a dump and reads its header.  Returns 0, or -1 with r->err set
+ * (then nothing is left to close).  "-" is standard input; pipes are read
+ * as they come, like files.
  */
 int esync_dump_open(struct esync_dump_reader *r, const char *path);
 
@@ -129,6 +136,16 @@ int esync_dump_open_mem(struct esync_dump_reader *r, const void *buf,
  * least one), with r->warn saying what was skipped.
  */
 int esync_dump_next(struct esync_dump_reader *r, union esync_event *ev);
+
+/*
+ * From here on, frames are read and checked in a thread of their own,
+ * ahead of esync_dump_next, which then only hands their events out: a big
+ * dump costs the longer of reading and the caller's work on each event,
+ * not their sum.  What the reader says (events, warnings, errors, counts)
+ * is the same, at the same points.  Returns 0, or -1 when no thread could
+ * be started (reading goes on as before).
+ */
+int esync_dump_read_ahead(struct esync_dump_reader *r);
 
 void esync_dump_close(struct esync_dump_reader *r);
 

@@ -23,6 +23,40 @@ static void test_crc32c(void)
 	EXPECT_EQ(0, esync_crc32c(0, "", 0));
 }
 
+/* CRC-32C one bit at a time: the definition, nothing shared with crc32c.c */
+static uint32_t crc32c_bitwise(uint32_t crc, const uint8_t *p, size_t len)
+{
+	crc = ~crc;
+	while (len--) {
+		crc ^= *p++;
+		for (int k = 0; k < 8; k++)
+			crc = crc & 1 ? (crc >> 1) ^ 0x82f63b78u : crc >> 1;
+	}
+	return ~crc;
+}
+
+/*
+ * The fast path splits a buffer into blocks and joins their CRCs: every
+ * length (one block of each size, several, and what is left over) at every
+ * alignment must give what the definition gives.
+ */
+static void test_crc32c_lengths(void)
+{
+	static uint8_t buf[1300];
+	uint32_t x = 0x12345678, bad = 0;
+
+	for (size_t i = 0; i < sizeof(buf); i++) {
+		x = x * 1103515245 + 12345;
+		buf[i] = (uint8_t)(x >> 16);
+	}
+	for (size_t len = 0; len <= 1200; len++)
+		for (size_t at = 0; at < 8; at++)
+			if (esync_crc32c(len, buf + at, len) !=
+			    crc32c_bitwise(len, buf + at, len))
+				bad++;
+	EXPECT_EQ(0, bad);
+}
+
 static void test_event_check(void)
 {
 	struct esync_ev_store st = { .hdr = { .kind = ESYNC_EV_STORE, .size = sizeof(st) } };
@@ -160,6 +194,133 @@ static void test_dump_roundtrip(void)
 	EXPECT_EQ(999, i);
 	EXPECT_TRUE(strstr(r.err, "in record 1000 at byte offset") != NULL);
 	esync_dump_close(&r);
+	unlink(path);
+}
+
+/* What a reader hands out, in order: a running digest and its counts. */
+struct read_trace {
+	uint64_t events, digest, warns, warn_digest;
+	int rc;
+	uint64_t records, gaps, gap_bytes;
+	char err[320];
+};
+
+static uint64_t mix(uint64_t h, const void *p, size_t n)
+{
+	const uint8_t *b = p;
+
+	while (n--)
+		h = (h ^ *b++) * 0x100000001b3ull;
+	return h;
+}
+
+static void read_all(struct esync_dump_reader *r, struct read_trace *t)
+{
+	union esync_event ev;
+
+	memset(t, 0, sizeof(*t));
+	while ((t->rc = esync_dump_next(r, &ev)) > 0) {
+		t->events++;
+		t->digest = mix(t->digest, &ev, ev.hdr.size);
+		if (r->warn[0]) {
+			t->warns++;
+			t->warn_digest = mix(t->warn_digest ^ t->events, r->warn,
+					     strlen(r->warn));
+			r->warn[0] = 0;
+		}
+	}
+	t->records = r->records;
+	t->gaps = r->gaps;
+	t->gap_bytes = r->gap_bytes;
+	memcpy(t->err, r->err, sizeof(t->err));
+	/* The end stays the end */
+	EXPECT_EQ(t->rc, esync_dump_next(r, &ev));
+}
+
+/*
+ * A dump several times the reader's window and the read-ahead ring, with
+ * damaged stretches at a window edge and in the middle, and cut inside its
+ * last record: read in the caller's thread, with read-ahead, and from a
+ * pipe, it gives the same events, warnings at the same events, the same
+ * counts and the same error.
+ */
+static void test_dump_read_ahead(void)
+{
+	static struct esync_dump_writer w;
+	struct esync_dump_info info = { .mode = ESYNC_MODE_PATCHED };
+	struct esync_dump_reader r;
+	struct read_trace plain, ahead, piped;
+	char path[256], cmd[600];
+	const uint64_t n = 60000;
+	struct stat st;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/ra.dump", tmpdir);
+	ASSERT_EQ(0, esync_dump_create(&w, path, &info));
+	for (uint64_t i = 0; i < n; i++) {
+		union esync_event ev;
+
+		memset(&ev, 0, sizeof(ev));
+		if (i % 3) {
+			ev.store.hdr.kind = ESYNC_EV_STORE;
+			ev.store.hdr.size = sizeof(ev.store);
+			ev.store.new_lo = i;
+		} else {
+			ev.sync.hdr.kind = ESYNC_EV_SYNC;
+			ev.sync.hdr.size = sizeof(ev.sync);
+			ev.sync.step = (uint32_t)i;
+		}
+		ev.hdr.ts_ns = i;
+		ASSERT_EQ(0, esync_dump_write(&w, &ev));
+	}
+	ASSERT_EQ(0, esync_dump_finish(&w));
+	ASSERT_EQ(0, stat(path, &st));
+	f = fopen(path, "r+");
+	ASSERT_TRUE(f != NULL);
+	/* One bit at the first window's edge, a run of bytes in the middle */
+	for (long at = (1 << 20) - 3; at <= (1 << 20) - 3; at++) {
+		fseek(f, at, SEEK_SET);
+		fputc(fgetc(f) ^ 0x10, f);
+	}
+	fseek(f, st.st_size / 2, SEEK_SET);
+	fwrite("\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff", 1, 12, f);
+	fclose(f);
+	ASSERT_EQ(0, truncate(path, st.st_size - 5));
+
+	ASSERT_EQ(0, esync_dump_open(&r, path));
+	read_all(&r, &plain);
+	esync_dump_close(&r);
+	ASSERT_EQ(0, esync_dump_open(&r, path));
+	ASSERT_EQ(0, esync_dump_read_ahead(&r));
+	read_all(&r, &ahead);
+	esync_dump_close(&r);
+
+	EXPECT_EQ(-1, plain.rc);
+	EXPECT_TRUE(strstr(plain.err, "inside a record") != NULL);
+	EXPECT_EQ(2, plain.gaps);
+	EXPECT_EQ(2, plain.warns);
+	EXPECT_TRUE(plain.events > n - 10 && plain.events < n);
+	EXPECT_EQ(plain.events, ahead.events);
+	EXPECT_EQ(plain.digest, ahead.digest);
+	EXPECT_EQ(plain.warn_digest, ahead.warn_digest);
+	EXPECT_EQ(plain.rc, ahead.rc);
+	EXPECT_EQ(plain.records, ahead.records);
+	EXPECT_EQ(plain.gaps, ahead.gaps);
+	EXPECT_EQ(plain.gap_bytes, ahead.gap_bytes);
+	EXPECT_STREQ(plain.err, ahead.err);
+
+	/* From a pipe, read as it comes */
+	snprintf(cmd, sizeof(cmd), "cat %s", path);
+	f = popen(cmd, "r");
+	ASSERT_TRUE(f != NULL);
+	ASSERT_EQ(0, dup2(fileno(f), STDIN_FILENO) < 0);
+	ASSERT_EQ(0, esync_dump_open(&r, "-"));
+	read_all(&r, &piped);
+	esync_dump_close(&r);
+	pclose(f);
+	EXPECT_EQ(plain.events, piped.events);
+	EXPECT_EQ(plain.digest, piped.digest);
+	EXPECT_EQ(plain.gap_bytes, piped.gap_bytes);
 	unlink(path);
 }
 
@@ -574,8 +735,10 @@ static void cleanup(void)
 	rmdir(tmpdir);
 }
 
-TAP_MAIN(TAP_CASE(setup), TAP_CASE(test_crc32c), TAP_CASE(test_event_check),
+TAP_MAIN(TAP_CASE(setup), TAP_CASE(test_crc32c), TAP_CASE(test_crc32c_lengths),
+	 TAP_CASE(test_event_check),
 	 TAP_CASE(test_decode), TAP_CASE(test_dump_roundtrip),
+	 TAP_CASE(test_dump_read_ahead),
 	 TAP_CASE(test_alias_from_record), TAP_CASE(test_command_write_id),
 	 TAP_CASE(test_torn_128), TAP_CASE(test_bounded),
 	 TAP_CASE(test_lost_and_unknown), TAP_CASE(test_fault_decode),
