@@ -1,25 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Benchmark programs (make bench-bpf): the cost of one collector body
- * (reserve, fill, submit a store event) measured inside BPF over a bpf_loop,
- * against an empty loop body, and of the command filter (a command of no
- * write dropped, with no write open and with one open on another task; a
- * command of a write kept and submitted); and a producer of synthetic event
- * batches for
- * the ingestion benchmark.  Run with BPF_PROG_TEST_RUN.
+ * Benchmark programs (make bench-bpf), run with BPF_PROG_TEST_RUN: the cost
+ * of the collectors' own store path (esync_emit.h: reserve, fill, submit)
+ * and command filter (a command of no write dropped, with no write open
+ * and with one open on another task; a command of a write kept and
+ * submitted), each over a bpf_loop against an empty loop body; and the
+ * producer of event batches for the ingestion benchmark.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 
 #include "esync_events.h"
+#include "esync_bpf.h"
+#include "esync_emit.h"
 #include "esync_task.h"
 
 char LICENSE[] SEC("license") = "GPL";
-
-struct {
-	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 1 << 26);
-} events SEC(".maps");
 
 __u32 loops = 1;
 __u64 elapsed_ns;
@@ -31,32 +27,13 @@ static long body_empty(__u32 i, void *ctx)
 	return 0;
 }
 
-/* What es_store does with its tracepoint arguments */
+/* es_store, with made-up arguments */
 static long body_store(__u32 i, void *ctx)
 {
-	struct esync_ev_store *ev = bpf_ringbuf_reserve(&events, sizeof(*ev), 0);
-
-	if (!ev) {
+	if (emit_store(i / 4 + 1, 0x1000 + (i / 4) * 64, i & 1, i, 0, i + 1, 0))
+		produced++;
+	else
 		drops++;
-		return 0;
-	}
-	ev->hdr.ts_ns = bpf_ktime_get_ns();
-	ev->hdr.seq = i / 4 + 1;
-	ev->hdr.cpu = bpf_get_smp_processor_id();
-	ev->hdr.iommu = 0;
-	ev->hdr.kind = ESYNC_EV_STORE;
-	ev->hdr.size = sizeof(*ev);
-	ev->hdr.flags = 0;
-	ev->hdr.tid = 0;
-	ev->entry = 0x1000 + (i / 4) * 64;
-	ev->index = i & 1;
-	ev->pad = 0;
-	ev->old_lo = i;
-	ev->old_hi = 0;
-	ev->new_lo = i + 1;
-	ev->new_hi = 0;
-	bpf_ringbuf_submit(ev, BPF_RB_NO_WAKEUP);
-	produced++;
 	return 0;
 }
 
@@ -89,19 +66,11 @@ static long body_cmd(__u32 i, void *ctx)
 
 	if (!keep)
 		return 0;
-	ev = bpf_ringbuf_reserve(&events, sizeof(*ev), 0);
+	ev = reserve(sizeof(*ev), ESYNC_EV_SMMU_CMD, seq, 0);
 	if (!ev) {
 		drops++;
 		return 0;
 	}
-	ev->hdr.ts_ns = bpf_ktime_get_ns();
-	ev->hdr.seq = seq;
-	ev->hdr.cpu = bpf_get_smp_processor_id();
-	ev->hdr.iommu = 0;
-	ev->hdr.kind = ESYNC_EV_SMMU_CMD;
-	ev->hdr.size = sizeof(*ev);
-	ev->hdr.flags = 0;
-	ev->hdr.tid = (__u32)bpf_get_current_pid_tgid();
 	ev->cmd[0] = 0x12 | (__u64)i << 12;
 	ev->cmd[1] = 0;
 	ev->sid = 0;
@@ -111,7 +80,7 @@ static long body_cmd(__u32 i, void *ctx)
 	ev->opcode = 0x12;
 	ev->flags = 0;
 	ev->pad = 0;
-	bpf_ringbuf_submit(ev, BPF_RB_NO_WAKEUP);
+	submit(ev);
 	produced++;
 	return 0;
 }

@@ -34,6 +34,7 @@ struct user_pt_regs {
 
 #include "esync_events.h"
 #include "esync_bpf.h"
+#include "esync_emit.h"
 #include "esync_task.h"
 
 char LICENSE[] SEC("license") = "GPL";
@@ -42,53 +43,6 @@ char LICENSE[] SEC("license") = "GPL";
 const volatile __u32 esync_nr_cpus = 1;
 /* Legacy AMD: __iommu_queue_command_sync cannot be probed, synthesize */
 const volatile bool amd_synth_irt = false;
-
-struct {
-	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 1 << 22);	/* resized by userspace */
-} events SEC(".maps");
-
-/* Per-CPU counters: ESYNC_CNT_* */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, ESYNC_CNT_NR);
-	__type(key, __u32);
-	__type(value, __u64);
-} counters SEC(".maps");
-
-static __always_inline void count(__u32 which)
-{
-	__u64 *c = bpf_map_lookup_elem(&counters, &which);
-
-	if (c)
-		(*c)++;
-}
-
-static __always_inline void *reserve(__u32 size, __u16 kind, __u64 seq,
-				     __u16 iommu)
-{
-	struct esync_ev_hdr *h = bpf_ringbuf_reserve(&events, size, 0);
-
-	if (!h) {
-		count(ESYNC_CNT_DROPS);
-		return NULL;
-	}
-	h->ts_ns = bpf_ktime_get_ns();
-	h->seq = seq;
-	h->cpu = bpf_get_smp_processor_id();
-	h->iommu = iommu;
-	h->kind = kind;
-	h->size = size;
-	h->flags = 0;
-	h->tid = (__u32)bpf_get_current_pid_tgid();
-	return h;
-}
-
-static __always_inline void submit(void *ev)
-{
-	bpf_ringbuf_submit(ev, 0);
-	count(ESYNC_CNT_EVENTS);
-}
 
 /* Local views of kernel types (CO-RE relocates their fields) */
 struct entry_sync_id___esync {
@@ -216,19 +170,7 @@ SEC("tp_btf/entry_sync_store")
 int BPF_PROG(es_store, __u64 seq, const void *addr, unsigned int index,
 	     __u64 old_lo, __u64 old_hi, __u64 new_lo, __u64 new_hi)
 {
-	struct esync_ev_store *ev;
-
-	ev = reserve(sizeof(*ev), ESYNC_EV_STORE, seq, 0);
-	if (!ev)
-		return 0;
-	ev->entry = (__u64)addr;
-	ev->index = index;
-	ev->pad = 0;
-	ev->old_lo = old_lo;
-	ev->old_hi = old_hi;
-	ev->new_lo = new_lo;
-	ev->new_hi = new_hi;
-	submit(ev);
+	emit_store(seq, (__u64)addr, index, old_lo, old_hi, new_lo, new_hi);
 	return 0;
 }
 

@@ -168,6 +168,8 @@ struct esync_collect *esync_collect_open(const struct esync_collect_opts *o,
 	c->skel->rodata->amd_synth_irt = c->probe.amd_synth_irt;
 	rbsize = o->ringbuf_bytes ? o->ringbuf_bytes : ESYNC_RINGBUF_DEFAULT;
 	bpf_map__set_max_entries(c->skel->maps.events, (uint32_t)rbsize);
+	/* The reader is woken when an eighth of the ring waits (esync_emit.h) */
+	c->skel->rodata->wake_bytes = rbsize / 8;
 
 	/* Every program of the object is in the hook table */
 	for (unsigned int i = 0; i < esync_nr_hooks; i++) {
