@@ -52,13 +52,23 @@ struct entry_sync_id___esync {
 	__u32 sub;
 } __attribute__((preserve_access_index));
 
+struct irq_remap_table___esync {
+	__u32 *table;
+} __attribute__((preserve_access_index));
+
 struct amd_iommu_pci_seg___esync {
 	void *dev_table;
+	struct irq_remap_table___esync **irq_lookup_table;
+} __attribute__((preserve_access_index));
+
+struct amd_irte_ops___esync {
+	void *clear_allocated;
 } __attribute__((preserve_access_index));
 
 struct amd_iommu___esync {
 	int index;
 	struct amd_iommu_pci_seg___esync *pci_seg;
+	const struct amd_irte_ops___esync *irte_ops;
 } __attribute__((preserve_access_index));
 
 struct intel_iommu___esync {
@@ -891,7 +901,8 @@ static __always_inline __u64 legacy_key(__u8 fmt, __u16 devid, __u32 index)
 
 static __always_inline void emit_legacy_write(__u16 iommu, __u16 format,
 					      __u16 qbits, __u16 nq, __u32 dev,
-					      __u32 sub, const __u64 *val)
+					      __u32 sub, const __u64 *old,
+					      const __u64 *val)
 {
 	__u64 seq = legacy_seq();
 	__u64 key = legacy_key(format, dev, sub);
@@ -914,8 +925,10 @@ static __always_inline void emit_legacy_write(__u16 iommu, __u16 format,
 	b->dev = dev;
 	b->sub = sub;
 	b->words = w;
-	b->cur[0] = b->target[0] = val[0];
-	b->cur[1] = b->target[1] = val[1];
+	b->cur[0] = old[0];
+	b->cur[1] = old[1];
+	b->target[0] = val[0];
+	b->target[1] = val[1];
 	submit(b);
 
 	s = reserve(sizeof(*s), ESYNC_EV_STORE, seq, iommu);
@@ -924,8 +937,10 @@ static __always_inline void emit_legacy_write(__u16 iommu, __u16 format,
 	s->entry = key;
 	s->index = 0;
 	s->pad = 0;
-	s->old_lo = s->new_lo = val[0];
-	s->old_hi = s->new_hi = val[1];
+	s->old_lo = old[0];
+	s->old_hi = old[1];
+	s->new_lo = val[0];
+	s->new_hi = val[1];
 	submit(s);
 
 	e = reserve(sizeof(*e), ESYNC_EV_WRITE_END, seq, iommu);
@@ -940,27 +955,67 @@ static __always_inline void emit_legacy_write(__u16 iommu, __u16 format,
 	submit(e);
 }
 
-/* modify_irte_ga(iommu, devid, index, irte): a 128-bit GA IRTE */
+/*
+ * The 128-bit GA IRTE (devid, index) as its table holds it now (0 where
+ * the table cannot be read): iommu->pci_seg->irq_lookup_table[devid].
+ */
+static __always_inline void amd_irte_read(const void *iommu, __u16 devid,
+					  int index, __u64 *v)
+{
+	const struct amd_iommu___esync *i = iommu;
+	struct irq_remap_table___esync **lookup, *t = NULL;
+	__u32 *table;
+
+	if (!bpf_core_type_exists(struct amd_iommu___esync) ||
+	    !bpf_core_field_exists(struct amd_iommu_pci_seg___esync, irq_lookup_table) ||
+	    !bpf_core_type_exists(struct irq_remap_table___esync))
+		return;
+	lookup = BPF_CORE_READ(i, pci_seg, irq_lookup_table);
+	if (!lookup || bpf_probe_read_kernel(&t, sizeof(t), lookup + devid) || !t)
+		return;
+	table = BPF_CORE_READ(t, table);
+	if (table)
+		bpf_probe_read_kernel(v, 2 * sizeof(__u64), table + 4 * (__u32)index);
+}
+
+/*
+ * modify_irte_ga(iommu, devid, index, irte): the GA IRTE goes from what
+ * the table holds to *irte in one 128-bit cmpxchg
+ */
 SEC("kprobe/modify_irte_ga")
 int BPF_KPROBE(amd_modify_irte_ga, void *iommu, __u16 devid, int index,
 	       struct irte_ga___esync *irte)
 {
-	__u64 v[2] = {};
+	__u64 old[2] = {}, v[2] = {};
 
+	amd_irte_read(iommu, devid, index, old);
 	bpf_probe_read_kernel(v, sizeof(v), irte);
 	emit_legacy_write(amd_index(iommu), ESYNC_LEGACY_FMT_AMD_IRTE, 128, 1,
-			  devid, index, v);
+			  devid, index, old, v);
 	return 0;
 }
 
-/* free_irte(iommu, devid, index): the IRTE is cleared */
+/* The GA mode's clear_allocated (kallsyms), to tell GA tables from 32-bit ones */
+extern const void irte_ga_clear_allocated __ksym __weak;
+
+/*
+ * free_irte(iommu, devid, index): the IRTE is cleared. Only GA tables are
+ * followed (as modify_irte_ga is); a 32-bit one is told by the IOMMU's
+ * irte_ops, or, on a kernel whose symbol table lacks them, assumed GA.
+ */
 SEC("kprobe/free_irte")
 int BPF_KPROBE(amd_free_irte, void *iommu, __u16 devid, int index)
 {
-	__u64 v[2] = {};
+	const struct amd_iommu___esync *i = iommu;
+	__u64 old[2] = {}, v[2] = {};
 
+	if (bpf_core_field_exists(struct amd_iommu___esync, irte_ops) &&
+	    &irte_ga_clear_allocated &&
+	    BPF_CORE_READ(i, irte_ops, clear_allocated) != &irte_ga_clear_allocated)
+		return 0;
+	amd_irte_read(iommu, devid, index, old);
 	emit_legacy_write(amd_index(iommu), ESYNC_LEGACY_FMT_AMD_IRTE, 128, 1,
-			  devid, index, v);
+			  devid, index, old, v);
 	return 0;
 }
 
