@@ -458,10 +458,15 @@ int BPF_PROG(vtd_qi_done, void *iommu, void *desc, unsigned int count,
 
 /* ---- faults: the record as the IOMMU wrote it, decoded in userspace ---- */
 
+struct dev_iommu___esync {
+	void *priv;
+} __attribute__((preserve_access_index));
+
 struct device___esync {
 	struct {
 		const char *name;
 	} kobj;
+	struct dev_iommu___esync *iommu;
 } __attribute__((preserve_access_index));
 
 static __always_inline struct esync_ev_fault *fault_reserve(__u16 iommu, __u8 source)
@@ -1156,5 +1161,346 @@ int BPF_KPROBE(amd_flush_irt, void *iommu, __u16 devid)
 	idx = amd_index(iommu);
 	emit_amd(idx, inv);
 	emit_amd(idx, wait);
+	return 0;
+}
+
+/*
+ * Legacy VT-d: 6.12 has no in-place PASID-entry replace. Attaching a
+ * domain tears the entry down (intel_pasid_tear_down_entry(): P cleared,
+ * PASID-cache, IOTLB and device-TLB flushes, then the entry zeroed) and
+ * sets it up again (intel_pasid_setup_*(): fields, then P, then
+ * pasid_flush_caches()), all inside one __iommu_attach_device() call. That
+ * is one update of the entry, and one write here: it begins at the
+ * teardown, takes a snapshot of the entry before each flush (the stores of
+ * the step just ended), at the teardown's return and once the setup is
+ * done, and ends after the setup's flush, or when the attach returns
+ * without a setup. The stock writer never says its target, so the write
+ * is flagged ESYNC_EVF_TARGET_AT_END. A setup outside such an attach is a
+ * write of its own, from a non-present entry.
+ *
+ * intel_pasid_get_entry() is inlined; the teardown's entry is found as it
+ * does: dev->iommu->priv (device_domain_info) -> pasid_table -> directory
+ * entry pasid >> 6 -> the physical page of 64 entries, in the direct map.
+ */
+struct pasid_table___esync {
+	void *table;
+} __attribute__((preserve_access_index));
+
+struct device_domain_info___esync {
+	__u8 bus;
+	__u8 devfn;
+	struct pasid_table___esync *pasid_table;
+} __attribute__((preserve_access_index));
+
+/* x86_64's direct map (kallsyms; KASLR moves it), its default if absent */
+extern const void page_offset_base __ksym __weak;
+#define VTD_DIRECT_MAP_DEFAULT	0xffff888000000000ULL
+#define VTD_PASID_WORDS		8
+
+struct vtd_legacy_write {
+	__u64 seq;
+	__u64 entry;
+	__u64 op;			/* the attach it belongs to, 0: none */
+	__u64 last[VTD_PASID_WORDS];	/* the entry at the last snapshot */
+	__u32 dev;
+	__u32 sub;
+	__u32 syncs;
+	__u32 critical;
+	__u32 stores;
+	__u16 iommu;
+	bool dirty;			/* stores since the last sync event */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u32);
+	__type(value, struct vtd_legacy_write);
+} vtd_writes SEC(".maps");
+
+/* Per task, the __iommu_attach_device() call it is in */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u32);
+	__type(value, __u64);
+} attach_ops SEC(".maps");
+
+__u64 attach_op_next;
+/* Legacy VT-d writes open: while 0, qi_submit_sync() needs no lookup */
+volatile __s64 vtd_writes_open;
+
+static __always_inline __u64 vtd_pasid_entry(struct device___esync *dev, __u32 pasid)
+{
+	struct device_domain_info___esync *info;
+	__u64 dir, pde = 0, base = VTD_DIRECT_MAP_DEFAULT;
+
+	if (!bpf_core_type_exists(struct device_domain_info___esync) ||
+	    !bpf_core_type_exists(struct pasid_table___esync) ||
+	    !bpf_core_field_exists(struct device___esync, iommu))
+		return 0;
+	info = BPF_CORE_READ(dev, iommu, priv);
+	if (!info)
+		return 0;
+	dir = (__u64)BPF_CORE_READ(info, pasid_table, table);
+	if (!dir || bpf_probe_read_kernel(&pde, sizeof(pde),
+					  (const void *)(dir + 8 * (__u64)(pasid >> 6))))
+		return 0;
+	if (!(pde & 1))
+		return 0;
+	if (&page_offset_base)
+		bpf_probe_read_kernel(&base, sizeof(base), &page_offset_base);
+	return (pde & ~0xfffULL) + base + 64 * (__u64)(pasid & 0x3f);
+}
+
+static __always_inline void vtd_legacy_begin(struct vtd_legacy_write *w)
+{
+	struct esync_ev_write_begin *b;
+
+	task_write_begin(w->seq);
+	b = reserve(sizeof(*b), ESYNC_EV_WRITE_BEGIN, w->seq, w->iommu);
+	if (!b)
+		return;
+	b->hdr.flags = ESYNC_EVF_TARGET_AT_END;
+	__builtin_memset(&b->entry, 0, sizeof(*b) - sizeof(b->hdr));
+	b->entry = w->entry;
+	b->format = ESYNC_LEGACY_FMT_VTD_PASID;
+	b->quanta_bits = 128;
+	b->num_quanta = 4;
+	b->dev = w->dev;
+	b->sub = w->sub;
+	b->words = VTD_PASID_WORDS;
+	__builtin_memcpy(b->cur, w->last, sizeof(w->last));
+	__builtin_memcpy(b->target, w->last, sizeof(w->last));
+	submit(b);
+}
+
+static __always_inline void vtd_legacy_store(struct vtd_legacy_write *w,
+					     const __u64 *now, __u32 q)
+{
+	struct esync_ev_store *s;
+
+	if (now[2 * q] == w->last[2 * q] && now[2 * q + 1] == w->last[2 * q + 1])
+		return;
+	if ((w->last[0] & 1) && q == 0 && !(now[0] & 1))
+		w->critical++;
+	w->stores++;
+	w->dirty = true;
+	s = reserve(sizeof(*s), ESYNC_EV_STORE, w->seq, w->iommu);
+	if (s) {
+		s->entry = w->entry;
+		s->index = q;
+		s->pad = 0;
+		s->old_lo = w->last[2 * q];
+		s->old_hi = w->last[2 * q + 1];
+		s->new_lo = now[2 * q];
+		s->new_hi = now[2 * q + 1];
+		submit(s);
+	}
+	w->last[2 * q] = now[2 * q];
+	w->last[2 * q + 1] = now[2 * q + 1];
+}
+
+/*
+ * The quanta that changed since the last snapshot, as stores: quantum 0
+ * (with P) first where the stock code clears the entry, last where it
+ * sets one up (P is its last store).
+ */
+static __always_inline void vtd_legacy_stores(struct vtd_legacy_write *w, bool p_last)
+{
+	__u64 now[VTD_PASID_WORDS];
+
+	if (bpf_probe_read_kernel(now, sizeof(now), (const void *)w->entry))
+		return;
+	if (!p_last)
+		vtd_legacy_store(w, now, 0);
+	vtd_legacy_store(w, now, 1);
+	vtd_legacy_store(w, now, 2);
+	vtd_legacy_store(w, now, 3);
+	if (p_last)
+		vtd_legacy_store(w, now, 0);
+}
+
+/* A flush follows: the stores so far are a step */
+static __always_inline void vtd_legacy_sync(struct vtd_legacy_write *w)
+{
+	struct esync_ev_sync *ev;
+
+	if (!w->dirty)
+		return;
+	w->dirty = false;
+	w->syncs++;
+	ev = reserve(sizeof(*ev), ESYNC_EV_SYNC, w->seq, w->iommu);
+	if (!ev)
+		return;
+	ev->entry = w->entry;
+	ev->step = w->syncs;
+	ev->pad = 0;
+	submit(ev);
+}
+
+static __always_inline void vtd_legacy_end(struct vtd_legacy_write *w, __u32 tid)
+{
+	struct esync_ev_write_end *e;
+
+	vtd_legacy_stores(w, false);
+	e = reserve(sizeof(*e), ESYNC_EV_WRITE_END, w->seq, w->iommu);
+	if (e) {
+		__builtin_memset(&e->entry, 0, sizeof(*e) - sizeof(e->hdr));
+		e->entry = w->entry;
+		e->how = !w->stores ? ESYNC_HOW_NO_CHANGE :
+			 w->critical ? ESYNC_HOW_DISRUPTIVE : ESYNC_HOW_HITLESS;
+		e->nr_syncs = w->syncs;
+		e->nr_critical = w->critical;
+		e->words = VTD_PASID_WORDS;
+		__builtin_memcpy(e->final, w->last, sizeof(w->last));
+		submit(e);
+	}
+	task_write_end(w->seq);
+	bpf_map_delete_elem(&vtd_writes, &tid);
+	__sync_fetch_and_add(&vtd_writes_open, -1);
+}
+
+static __always_inline struct vtd_legacy_write *vtd_legacy_new(__u32 tid, __u64 entry)
+{
+	static const struct vtd_legacy_write zero;
+	struct vtd_legacy_write *w;
+	__u64 *op = bpf_map_lookup_elem(&attach_ops, &tid);
+
+	if (bpf_map_update_elem(&vtd_writes, &tid, &zero, BPF_NOEXIST))
+		return NULL;
+	__sync_fetch_and_add(&vtd_writes_open, 1);
+	w = bpf_map_lookup_elem(&vtd_writes, &tid);
+	if (!w)
+		return NULL;
+	w->seq = legacy_seq();
+	w->entry = entry;
+	w->op = op ? *op : 0;
+	return w;
+}
+
+/* intel_pasid_tear_down_entry(iommu, dev, pasid, fault_ignore) */
+SEC("kprobe/intel_pasid_tear_down_entry")
+int BPF_KPROBE(vtd_teardown, void *iommu, struct device___esync *dev, __u32 pasid)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct device_domain_info___esync *info;
+	struct vtd_legacy_write *w;
+	__u64 entry, cur[VTD_PASID_WORDS];
+
+	count(ESYNC_CNT_VTD_PASID);
+	w = bpf_map_lookup_elem(&vtd_writes, &tid);
+	if (w)
+		vtd_legacy_end(w, tid);
+	entry = vtd_pasid_entry(dev, pasid);
+	/* A non-present entry is left alone (or only cleared, for SVA) */
+	if (!entry || bpf_probe_read_kernel(cur, sizeof(cur), (const void *)entry) ||
+	    !(cur[0] & 1))
+		return 0;
+	w = vtd_legacy_new(tid, entry);
+	if (!w)
+		return 0;
+	info = BPF_CORE_READ(dev, iommu, priv);
+	w->dev = (__u32)BPF_CORE_READ(info, bus) << 8 | BPF_CORE_READ(info, devfn);
+	w->sub = pasid;
+	w->iommu = vtd_index(iommu);
+	__builtin_memcpy(w->last, cur, sizeof(cur));
+	vtd_legacy_begin(w);
+	return 0;
+}
+
+/* The entry is zeroed after the flushes; inside an attach, a setup may follow */
+SEC("kretprobe/intel_pasid_tear_down_entry")
+int BPF_KRETPROBE(vtd_teardown_ret)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct vtd_legacy_write *w = bpf_map_lookup_elem(&vtd_writes, &tid);
+
+	if (!w)
+		return 0;
+	if (!w->op)
+		vtd_legacy_end(w, tid);
+	else
+		vtd_legacy_stores(w, false);
+	return 0;
+}
+
+/* qi_submit_sync(iommu, desc, count, options): the task flushes its write */
+SEC("kprobe/qi_submit_sync")
+int BPF_KPROBE(vtd_qi_sync, void *iommu)
+{
+	__u32 tid;
+	struct vtd_legacy_write *w;
+
+	if (vtd_writes_open <= 0)
+		return 0;
+	tid = (__u32)bpf_get_current_pid_tgid();
+	w = bpf_map_lookup_elem(&vtd_writes, &tid);
+	if (!w)
+		return 0;
+	vtd_legacy_stores(w, false);
+	vtd_legacy_sync(w);
+	return 0;
+}
+
+/* pasid_flush_caches(iommu, pte, pasid, did): a setup has written pte */
+SEC("kprobe/pasid_flush_caches")
+int BPF_KPROBE(vtd_setup_flush, void *iommu, void *pte, __u32 pasid)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct vtd_legacy_write *w = bpf_map_lookup_elem(&vtd_writes, &tid);
+
+	count(ESYNC_CNT_VTD_PASID);
+	if (w && w->entry != (__u64)pte) {
+		vtd_legacy_end(w, tid);
+		w = NULL;
+	}
+	if (!w) {
+		/* A setup of its own: the entry was non-present (zeroed) before */
+		w = vtd_legacy_new(tid, (__u64)pte);
+		if (!w)
+			return 0;
+		w->op = 0;
+		w->sub = pasid;
+		w->iommu = vtd_index(iommu);
+		vtd_legacy_begin(w);
+	}
+	vtd_legacy_stores(w, true);
+	vtd_legacy_sync(w);
+	return 0;
+}
+
+SEC("kretprobe/pasid_flush_caches")
+int BPF_KRETPROBE(vtd_setup_flush_ret)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct vtd_legacy_write *w = bpf_map_lookup_elem(&vtd_writes, &tid);
+
+	if (w)
+		vtd_legacy_end(w, tid);
+	return 0;
+}
+
+/* __iommu_attach_device(domain, dev): the core's attach, one driver call */
+SEC("kprobe/__iommu_attach_device")
+int BPF_KPROBE(iommu_attach)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	__u64 op = __sync_fetch_and_add(&attach_op_next, 1) + 1;
+
+	bpf_map_update_elem(&attach_ops, &tid, &op, BPF_ANY);
+	return 0;
+}
+
+/* A teardown that no setup followed (a blocking attach) ends here */
+SEC("kretprobe/__iommu_attach_device")
+int BPF_KRETPROBE(iommu_attach_ret)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct vtd_legacy_write *w = bpf_map_lookup_elem(&vtd_writes, &tid);
+
+	bpf_map_delete_elem(&attach_ops, &tid);
+	if (w)
+		vtd_legacy_end(w, tid);
 	return 0;
 }

@@ -17,6 +17,7 @@ enum esync_counter {
 	ESYNC_CNT_AMD_DTE,	/* legacy set_dte_entry calls */
 	ESYNC_CNT_AMD_IRT_FLUSH,	/* legacy iommu_flush_irt_and_complete calls */
 	ESYNC_CNT_CMD_DROPPED,	/* commands of no write that no check uses */
+	ESYNC_CNT_VTD_PASID,	/* legacy PASID-entry teardowns and setups */
 	ESYNC_CNT_NR
 };
 
@@ -29,6 +30,7 @@ enum esync_counter {
 #define ESYNC_LEGACY_SEQ	0x8000000000000000ULL
 #define ESYNC_LEGACY_FMT_SMMU_STE	1	/* = ESYNC_FMT_SMMU_STE */
 #define ESYNC_LEGACY_FMT_SMMU_CD	2	/* = ESYNC_FMT_SMMU_CD */
+#define ESYNC_LEGACY_FMT_VTD_PASID	3	/* = ESYNC_FMT_VTD_PASID */
 #define ESYNC_LEGACY_FMT_AMD_DTE	4	/* = ESYNC_FMT_AMD_DTE */
 #define ESYNC_LEGACY_FMT_AMD_IRTE	5	/* = ESYNC_FMT_AMD_IRTE */
 

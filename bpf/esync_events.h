@@ -70,9 +70,16 @@ struct esync_ev_hdr {
 	esync_u16 iommu;		/* IOMMU instance */
 	esync_u16 kind;		/* enum esync_ev_kind */
 	esync_u16 size;		/* of the whole event, header included */
-	esync_u16 flags;		/* reserved, 0 */
+	esync_u16 flags;		/* ESYNC_EVF_* of its kind, else 0 */
 	esync_u32 tid;		/* kernel task that emitted it; 0 if unknown */
 };
+
+/*
+ * write-begin: the writer does not say its target (a stock driver's, seen
+ * by snapshots); target[] is cur[] and the entry the write leaves is its
+ * target, as far as the writes so far tell at each judgement.
+ */
+#define ESYNC_EVF_TARGET_AT_END	0x0001
 
 /* entry_sync_write_begin */
 struct esync_ev_write_begin {

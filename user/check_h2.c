@@ -12,11 +12,20 @@
 
 static void h2_begin(struct esync_seq *s)
 {
+	s->was_valid = !esync_format_disrupted(s->fmt, s->cur);
+}
+
+/*
+ * The quanta with used bits to change from cur to target (at the end: a
+ * writer that did not say its target has one only then); 0 if none.
+ */
+static unsigned int h2_model(struct esync_seq *s)
+{
 	uint64_t cu[ESYNC_EV_MAX_WORDS] = { 0 }, tu[ESYNC_EV_MAX_WORDS] = { 0 };
+	unsigned int critical = 0;
 
 	s->fmt->get_used(s->cur, cu);
 	s->fmt->get_used(s->target, tu);
-	s->model_critical = 0;
 	for (unsigned int q = 0; q < s->nq; q++) {
 		for (unsigned int k = 0; k < s->qwords; k++) {
 			unsigned int w = q * s->qwords + k;
@@ -24,13 +33,13 @@ static void h2_begin(struct esync_seq *s)
 						 (s->target[w] & ~cu[w]);
 
 			if ((unused_update & tu[w]) != s->target[w]) {
-				if (!s->model_critical++)
+				if (!critical++)
 					s->model_crit_q = q;
 				break;
 			}
 		}
 	}
-	s->was_valid = !esync_format_disrupted(s->fmt, s->cur);
+	return critical;
 }
 
 static void h2_after_store(struct esync_seq *s, unsigned int q)
@@ -43,13 +52,18 @@ static void h2_after_store(struct esync_seq *s, unsigned int q)
 
 static void h2_final(struct esync_seq *s)
 {
-	if (!s->went_invalid || esync_format_disrupted(s->fmt, s->target) ||
-	    s->model_critical > 1)
+	char changed[160];
+
+	if (!s->went_invalid || esync_format_disrupted(s->fmt, s->target))
 		return;
+	s->model_critical = h2_model(s);
+	if (s->model_critical > 1)
+		return;
+	esync_format_diff(s->fmt, s->cur, s->target, NULL, changed, sizeof(changed));
 	if (s->model_critical)
 		esync_report(s, ESYNC_CHK_H2, s->invalid_step,
-			     "the entry went non-valid or blocking at step %u although only quanta %u had used bits to change: a hitless update was possible",
-			     s->invalid_step, s->model_crit_q);
+			     "the entry went non-valid or blocking at step %u although only quanta %u had used bits to change (%s): a hitless update was possible",
+			     s->invalid_step, s->model_crit_q, changed);
 	else
 		esync_report(s, ESYNC_CHK_H2, s->invalid_step,
 			     "the entry went non-valid or blocking at step %u although no used bit changed",

@@ -63,6 +63,7 @@ struct esync_seq {
 	unsigned int cmds_after_end;
 	const char *incomplete;		/* why this write's data is not whole */
 	bool used_seen;			/* an entry_sync_used event came */
+	bool target_at_end;		/* ESYNC_EVF_TARGET_AT_END: target follows now */
 	/* The store being applied: the value the event says it replaced */
 	uint64_t store_old[2];
 	bool store_foreign;		/* ... differs from the rebuilt value */
@@ -101,6 +102,7 @@ struct esync_seq {
 	uint64_t a1_clone_wait;			/* A1: aliases whose DTE is still to be cloned */
 
 	uint32_t reported;		/* bit per check already reported */
+	uint32_t off;			/* bit per check the data of this write cannot support */
 	/* Where the engine keeps its key's last write for faults (+1; 0: none) */
 	uint32_t last;
 	/*

@@ -18,6 +18,7 @@
 
 #include "crc32c.h"
 #include "dump.h"
+#include "engine.h"
 #include "version.h"
 
 uint32_t esync_frame_sum(unsigned int version, uint32_t len, const void *payload)
@@ -208,6 +209,8 @@ static int read_header(struct esync_dump_reader *r)
 
 	r->info.version = version;
 	r->info.flags = h.flags;
+	if (h.mode == ESYNC_MODE_LEGACY)
+		r->info.flags |= ESYNC_IN_LEGACY;
 	r->info.checks = h.checks;
 	r->info.hooks_on = h.hooks_on;
 	r->info.hooks_total = h.hooks_total;

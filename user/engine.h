@@ -53,7 +53,21 @@ enum esync_input_flags {
 	ESYNC_IN_SMMU_DONE = 1u << 1,
 	/* AMD: COMPLETION_WAIT results come as completion events with a status */
 	ESYNC_IN_AMD_DONE = 1u << 2,
+	/*
+	 * Recorded by the stock-kernel collectors (legacy mode): each write is
+	 * judged only by the checks its format's collector gives the data for
+	 * (esync_legacy_checks); the reader sets it from a dump's mode.
+	 */
+	ESYNC_IN_LEGACY = 1u << 3,
 };
+
+/*
+ * The checks a stock kernel's collector of entry format 'format' gives the
+ * data for: SMMUv3 and VT-d entries are snapshotted at each sync of the
+ * stock writer (stores per step, exact fencing), AMD entries are seen
+ * whole, with their flushes issued later from other functions.
+ */
+uint32_t esync_legacy_checks(unsigned int format);
 
 #define ESYNC_DEFAULT_MAX_OPEN 65536
 

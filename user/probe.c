@@ -53,6 +53,13 @@ const struct esync_hook esync_hooks[] = {
 	{ "amd_set_dte", "set_dte_entry", ESYNC_HOOK_KPROBE, L, "amd" },
 	{ "amd_set_dte_ret", "set_dte_entry", ESYNC_HOOK_KRETPROBE, L, "amd" },
 	{ "amd_flush_irt", "iommu_flush_irt_and_complete", ESYNC_HOOK_KPROBE, L, "amd" },
+	{ "vtd_teardown", "intel_pasid_tear_down_entry", ESYNC_HOOK_KPROBE, L, "vtd" },
+	{ "vtd_teardown_ret", "intel_pasid_tear_down_entry", ESYNC_HOOK_KRETPROBE, L, "vtd" },
+	{ "vtd_qi_sync", "qi_submit_sync", ESYNC_HOOK_KPROBE, L, "vtd" },
+	{ "vtd_setup_flush", "pasid_flush_caches", ESYNC_HOOK_KPROBE, L, "vtd" },
+	{ "vtd_setup_flush_ret", "pasid_flush_caches", ESYNC_HOOK_KRETPROBE, L, "vtd" },
+	{ "iommu_attach", "__iommu_attach_device", ESYNC_HOOK_KPROBE, L, "iommu" },
+	{ "iommu_attach_ret", "__iommu_attach_device", ESYNC_HOOK_KRETPROBE, L, "iommu" },
 };
 
 const unsigned int esync_nr_hooks = sizeof(esync_hooks) / sizeof(esync_hooks[0]);
@@ -264,6 +271,8 @@ int esync_probe(const struct esync_probe_env *env, unsigned int forced_mode,
 	if (r->load[esync_hook_find("amd_wait_done")] ||
 	    r->load[esync_hook_find("amd_wait_ret")])
 		r->input_flags |= ESYNC_IN_AMD_DONE;
+	if (r->mode == ESYNC_MODE_LEGACY)
+		r->input_flags |= ESYNC_IN_LEGACY;
 	if (r->mode == ESYNC_MODE_PATCHED) {
 		static const char *const needed[] = {
 			"es_write_begin", "es_store", "es_sync", "es_write_end",
@@ -300,8 +309,13 @@ uint32_t esync_probe_legacy_checks(const struct esync_probe_result *r)
 		"smmu_write_entry", "smmu_write_entry_ret", "smmu_ste_sync",
 		"smmu_cd_sync", "smmu_cmdlist",
 	};
+	static const char *const vtd[] = {
+		"vtd_teardown", "vtd_teardown_ret", "vtd_qi_sync", "vtd_setup_flush",
+		"vtd_setup_flush_ret", "iommu_attach", "iommu_attach_ret",
+		"vtd_qi_submit", "vtd_qi_done",
+	};
 	uint32_t checks = 1u << ESYNC_CHK_INCOMPLETE;
-	bool snapshots = true;
+	bool snapshots = true, vtd_snapshots = true;
 
 	/*
 	 * AMD writes are seen whole. Without the sync events a write's step
@@ -332,7 +346,15 @@ uint32_t esync_probe_legacy_checks(const struct esync_probe_result *r)
 	 */
 	for (unsigned int i = 0; i < sizeof(smmu) / sizeof(smmu[0]); i++)
 		snapshots &= r->load[esync_hook_find(smmu[i])];
-	if (snapshots)
+	/*
+	 * VT-d PASID entries rebuilt the same way, from a snapshot before each
+	 * flush of intel_pasid_tear_down_entry() and once a setup is written,
+	 * one write per __iommu_attach_device(): a teardown and set-up in one
+	 * attach is one disruptive update (H2 asks whether it had to be).
+	 */
+	for (unsigned int i = 0; i < sizeof(vtd) / sizeof(vtd[0]); i++)
+		vtd_snapshots &= r->load[esync_hook_find(vtd[i])];
+	if (snapshots || vtd_snapshots)
 		checks |= 1u << ESYNC_CHK_H1 | 1u << ESYNC_CHK_H2 | 1u << ESYNC_CHK_H3 |
 			  1u << ESYNC_CHK_H4 | 1u << ESYNC_CHK_F1 | 1u << ESYNC_CHK_F2 |
 			  1u << ESYNC_CHK_F3;
@@ -352,8 +374,8 @@ static const char *check_off_why(unsigned int mode, unsigned int chk)
 	if (chk == ESYNC_CHK_U1)
 		return "needs the entry_sync_used tracepoint of a patched kernel";
 	if (chk == ESYNC_CHK_F2)
-		return "needs the step boundaries: the entry_sync tracepoints of a patched kernel, or on SMMUv3 arm_smmu_write_entry() and its sync callbacks";
-	return "needs the entry at every step: the entry_sync tracepoints of a patched kernel, or on SMMUv3 arm_smmu_write_entry() and its sync callbacks";
+		return "needs the step boundaries: the entry_sync tracepoints of a patched kernel, or on SMMUv3 arm_smmu_write_entry() and its sync callbacks, on VT-d the PASID-entry teardown and setup";
+	return "needs the entry at every step: the entry_sync tracepoints of a patched kernel, or on SMMUv3 arm_smmu_write_entry() and its sync callbacks, on VT-d the PASID-entry teardown and setup";
 }
 
 void esync_probe_print(FILE *out, const struct esync_probe_result *r, bool verbose)

@@ -48,7 +48,7 @@ struct esync_probe_env {
 	bool have_btf;
 };
 
-#define ESYNC_MAX_HOOKS 40
+#define ESYNC_MAX_HOOKS 48
 
 struct esync_probe_result {
 	unsigned int mode;			/* enum esync_mode (dump.h) */

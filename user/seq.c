@@ -377,7 +377,7 @@ void esync_report(struct esync_seq *s, unsigned int check, unsigned int step,
 	struct esync_finding f;
 	va_list ap;
 
-	if (s->reported & (1u << check))
+	if ((s->reported | s->off) & (1u << check))
 		return;
 	s->reported |= 1u << check;
 	f.check = check;
@@ -561,10 +561,40 @@ static uint32_t judged(const struct esync_engine *e, const struct esync_seq *s)
 		m &= ~(1u << ESYNC_CHK_A1);
 	if (!s->used_seen)
 		m &= ~(1u << ESYNC_CHK_U1);
-	return m;
+	return m & ~s->off;
+}
+
+uint32_t esync_legacy_checks(unsigned int format)
+{
+	uint32_t all = (1u << ESYNC_CHK_NR) - 1;
+	uint32_t snapshots = all & ~(1u << ESYNC_CHK_H5 | 1u << ESYNC_CHK_U1 |
+				     1u << ESYNC_CHK_A1);
+
+	switch (format) {
+	case ESYNC_FMT_SMMU_STE:
+	case ESYNC_FMT_SMMU_CD:
+	case ESYNC_FMT_VTD_PASID:
+		return snapshots;
+	case ESYNC_FMT_AMD_DTE:
+	case ESYNC_FMT_AMD_IRTE:
+	case ESYNC_FMT_AMD_IRTE32:
+		return 1u << ESYNC_CHK_H1 | 1u << ESYNC_CHK_H4 | 1u << ESYNC_CHK_A1 |
+		       1u << ESYNC_CHK_INCOMPLETE;
+	}
+	return all;
 }
 
 static void settle_wait(struct esync_engine *e, struct esync_seq *s);
+
+/*
+ * A write whose writer did not say its target is judged against the entry
+ * as the stores so far left it (and, once it ended, as it left it).
+ */
+static void target_now(struct esync_seq *s)
+{
+	if (s->target_at_end)
+		memcpy(s->target, s->now, s->words * sizeof(uint64_t));
+}
 
 static void seq_finalize(struct esync_engine *e, struct esync_seq *s)
 {
@@ -574,6 +604,7 @@ static void seq_finalize(struct esync_engine *e, struct esync_seq *s)
 	seq_unlink(e, s);
 	lw_end(e, s, s->ended ? s->ts_end : s->ts_last);
 	if (checking(s)) {
+		target_now(s);
 		if (s->win_stores)
 			FOR_CHECKERS(e, c, window)
 				c->window(s);
@@ -689,6 +720,8 @@ static void on_begin(struct esync_engine *e, const union esync_event *ev)
 	s->eng = e;
 	s->id = b->hdr.seq;
 	s->tid = b->hdr.tid;
+	s->target_at_end = b->hdr.flags & ESYNC_EVF_TARGET_AT_END;
+	s->off = e->input & ESYNC_IN_LEGACY ? ~esync_legacy_checks(b->format) : 0;
 	s->entry = b->entry;
 	s->ts_begin = s->ts_last = b->hdr.ts_ns;
 	s->format = b->format;
@@ -855,6 +888,7 @@ static void on_end(struct esync_engine *e, const union esync_event *ev)
 	if (!checking(s))
 		return;
 	s->end_foreign = memcmp(s->final, s->now, s->words * sizeof(uint64_t)) != 0;
+	target_now(s);
 	FOR_CHECKERS(e, c, end)
 		c->end(s);
 }
@@ -893,6 +927,7 @@ static void complete_only(struct esync_engine *e, struct esync_seq *s,
 			s->covered = false;
 		if (done) {
 			s->nr_completed++;
+			target_now(s);
 			if (s->win_stores)
 				FOR_CHECKERS(e, c, window)
 					c->window(s);

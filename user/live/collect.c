@@ -259,6 +259,13 @@ int esync_collect_poll(struct esync_collect *c, int timeout_ms)
 {
 	int n = ring_buffer__poll(c->rb, timeout_ms);
 
+	/*
+	 * The collectors wake the reader only once wake_bytes wait
+	 * (esync_emit.h): what is less is read when the wait times out.
+	 */
+	if (n == 0)
+		n = ring_buffer__consume(c->rb);
+
 	report_drops(c);
 	return n;
 }
