@@ -458,7 +458,7 @@ static enum check_state check_state(unsigned int k, uint32_t mask, uint32_t allo
 			return CHK_SKIPPED;
 		}
 		if (info->mode == ESYNC_MODE_LEGACY && k == ESYNC_CHK_H5) {
-			*why = "legacy writes are seen at their syncs (SMMUv3) or whole (AMD): a store from outside the writer cannot be told apart";
+			*why = "legacy writes are seen at their syncs (SMMUv3, VT-d) or whole (AMD): a store from outside the writer cannot be told apart";
 			return CHK_SKIPPED;
 		}
 		if (info->mode == ESYNC_MODE_LEGACY && k == ESYNC_CHK_U1) {

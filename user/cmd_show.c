@@ -203,6 +203,11 @@ static void show_begin(struct show_ctx *c, const struct esync_ev_write_begin *b)
 	if (s->f && b->words <= ESYNC_EV_MAX_WORDS) {
 		esync_format_decode(s->f, b->cur, dec, sizeof(dec));
 		fprintf(s->out, "  %12.6f begin   old:    %s\n", rel(c, b->hdr.ts_ns), dec);
+		if (b->hdr.flags & ESYNC_EVF_TARGET_AT_END) {
+			fprintf(s->out, "  %12s         target: not given by the stock writer (judged against the entry it leaves)\n",
+				"");
+			return;
+		}
 		esync_format_decode(s->f, b->target, dec, sizeof(dec));
 		fprintf(s->out, "  %12s         target: %s\n", "", dec);
 	}
@@ -267,7 +272,7 @@ static void show_event(struct show_ctx *c, const union esync_event *ev)
 	case ESYNC_EV_WRITE_END:
 		s = find(c, ev->end.entry);
 		if (s && s->out)
-			fprintf(s->out, "  %12.6f end     %s, %u critical quanta, %u syncs, final %s target\n",
+			fprintf(s->out, "  %12.6f end     %s, %u critical quanta, %u syncs, final %s the entry the stores rebuilt\n",
 				rel(c, ev->hdr.ts_ns), how_name(ev->end.how),
 				ev->end.nr_critical, ev->end.nr_syncs,
 				memcmp(ev->end.final, s->now, sizeof(s->now)) ? "!=" : "==");

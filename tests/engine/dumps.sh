@@ -71,6 +71,8 @@ EXPECT=(
 	"legacy-smmu-ste|3|"
 	"legacy-smmu-torn-view|1|H1 0xffff000040001000 sid 0x10"
 	"legacy-smmu-missing-step-sync|1|F1 0xffff000040001000 sid 0x10;H1 0xffff000040001000 sid 0x10"
+	"legacy-vtd-switch|1|H1 0xffff888010203000 0000:00:02.0 pasid 0x0;H2 0xffff888010203000 0000:00:02.0 pasid 0x0;F1 0xffff888010203000 0000:00:02.0 pasid 0x0"
+	"legacy-vtd-block|3|"
 	"long-smmu|1|H1 0xffff000040001000 sid 0x10"
 	# Dumps of the first format version (written before attribution and
 	# completion status): still read; the clean ones lack entry_sync_used

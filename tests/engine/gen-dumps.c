@@ -53,6 +53,7 @@ enum bug {
 					   after the write's first store */
 	BUG_STOCK_DTE_SWITCH = 1 << 24,	/* stock DTE: a domain switch with no
 					   detach in between */
+	STOCK_VTD_SWITCH = 1 << 25,	/* stock VT-d: a setup follows the teardown */
 };
 
 /* Events of one write kept aside, to interleave them with another's */
@@ -550,13 +551,15 @@ static void write_words(struct gen *g, struct entry *e, unsigned int bugs,
 #define GEN_SMMU_SNAPSHOTS 0x100
 /* With ESYNC_MODE_LEGACY: stock set_dte_entry() seen on both sides */
 #define GEN_AMD_DTE_SNAPSHOTS 0x200
+/* With ESYNC_MODE_LEGACY: stock VT-d PASID teardown and setup snapshots */
+#define GEN_VTD_SNAPSHOTS 0x400
 
 static int gen_open_mode(struct gen *g, const char *path,
 			 const struct esync_alias_set *topo, unsigned int nr_topo,
 			 uint32_t mode)
 {
 	struct esync_dump_info info = {
-		.mode = mode & ~(GEN_SMMU_SNAPSHOTS | GEN_AMD_DTE_SNAPSHOTS),
+		.mode = mode & ~(GEN_SMMU_SNAPSHOTS | GEN_AMD_DTE_SNAPSHOTS | GEN_VTD_SNAPSHOTS),
 	};
 	int err;
 
@@ -570,8 +573,8 @@ static int gen_open_mode(struct gen *g, const char *path,
 		/* What the series' events give: attribution and wait results */
 		info.flags = ESYNC_IN_ATTRIBUTED | ESYNC_IN_SMMU_DONE | ESYNC_IN_AMD_DONE;
 		info.checks = ESYNC_ALL_CHECKS;
-	} else if (mode & GEN_SMMU_SNAPSHOTS) {
-		/* A stock SMMUv3 writer seen at each sync: the step checks */
+	} else if (mode & (GEN_SMMU_SNAPSHOTS | GEN_VTD_SNAPSHOTS)) {
+		/* A stock SMMUv3 or VT-d writer seen at each sync: the step checks */
 		info.flags = ESYNC_IN_ATTRIBUTED | ESYNC_IN_SMMU_DONE;
 		info.checks = 1u << ESYNC_CHK_H1 | 1u << ESYNC_CHK_H2 | 1u << ESYNC_CHK_H3 |
 			      1u << ESYNC_CHK_H4 | 1u << ESYNC_CHK_F1 | 1u << ESYNC_CHK_F2 |
@@ -989,6 +992,109 @@ static void stock_dte(struct gen *g, unsigned int bugs)
 	stock_set_dte(g, &e, dom_b, 9);
 }
 
+/*
+ * Stock VT-d, as the legacy collector gives it: one write per attach,
+ * flagged ESYNC_EVF_TARGET_AT_END, rebuilt from snapshots. The teardown
+ * clears P and flushes (PASID cache, PASID IOTLB, each with its wait),
+ * then zeroes the entry; a setup in the same attach stores the other
+ * quanta, then quantum 0 with P, and without caching mode flushes
+ * nothing.
+ */
+static void stock_vtd_store(struct gen *g, struct entry *e, uint64_t seq,
+			    unsigned int q, const uint64_t *now)
+{
+	struct esync_ev_store st = { 0 };
+
+	if (e->val[2 * q] == now[2 * q] && e->val[2 * q + 1] == now[2 * q + 1])
+		return;
+	st.entry = e->addr;
+	st.index = q;
+	st.old_lo = e->val[2 * q];
+	st.old_hi = e->val[2 * q + 1];
+	st.new_lo = now[2 * q];
+	st.new_hi = now[2 * q + 1];
+	emit(g, &st, ESYNC_EV_STORE, sizeof(st), seq, e->iommu);
+	e->val[2 * q] = now[2 * q];
+	e->val[2 * q + 1] = now[2 * q + 1];
+}
+
+static void stock_vtd_sync(struct gen *g, struct entry *e, uint64_t seq,
+			   unsigned int step)
+{
+	struct esync_ev_sync sy = { .entry = e->addr, .step = step };
+
+	emit(g, &sy, ESYNC_EV_SYNC, sizeof(sy), seq, e->iommu);
+}
+
+/* qi_submit_sync() of one descriptor: it, the wait, the wait's result */
+static void stock_vtd_flush(struct gen *g, struct entry *e, uint64_t seq,
+			    uint64_t qw0)
+{
+	vtd_desc(g, e, seq, qw0);
+	vtd_desc(g, e, seq, 5 | 1u << 5);
+	completion(g, e, seq, ESYNC_FAMILY_VTD, 0, 0);
+}
+
+static void stock_vtd_attach(struct gen *g, struct entry *e, const uint64_t *setup)
+{
+	struct esync_ev_write_begin b = { 0 };
+	struct esync_ev_write_end end = { 0 };
+	uint64_t seq = ++g->seq | 1ull << 63, now[ESYNC_EV_MAX_WORDS];
+	uint64_t did = e->val[1] & 0xffff;
+
+	b.hdr.flags = ESYNC_EVF_TARGET_AT_END;
+	b.entry = e->addr;
+	b.format = ESYNC_FMT_VTD_PASID;
+	b.quanta_bits = 128;
+	b.num_quanta = 4;
+	b.words = 8;
+	b.dev = e->dev;
+	b.sub = e->sub;
+	memcpy(b.cur, e->val, sizeof(b.cur));
+	memcpy(b.target, e->val, sizeof(b.target));
+	emit(g, &b, ESYNC_EV_WRITE_BEGIN, sizeof(b), seq, e->iommu);
+	/* intel_pasid_tear_down_entry(): P, flushes, then the rest */
+	memcpy(now, e->val, sizeof(now));
+	now[0] &= ~1ull;
+	stock_vtd_store(g, e, seq, 0, now);
+	stock_vtd_sync(g, e, seq, 1);
+	stock_vtd_flush(g, e, seq, 7 | 1u << 4 | did << 16 | (uint64_t)e->sub << 32);
+	stock_vtd_flush(g, e, seq, 6 | 1u << 4 | did << 16 | (uint64_t)e->sub << 32);
+	memset(now, 0, sizeof(now));
+	for (unsigned int q = 0; q < 4; q++)
+		stock_vtd_store(g, e, seq, q, now);
+	/* intel_pasid_setup_*() of the new domain: P last, no flush */
+	if (setup) {
+		for (unsigned int q = 1; q <= 4; q++)
+			stock_vtd_store(g, e, seq, q % 4, setup);
+		stock_vtd_sync(g, e, seq, 2);
+	}
+	end.entry = e->addr;
+	end.how = ESYNC_HOW_DISRUPTIVE;
+	end.nr_critical = 1;
+	end.nr_syncs = setup ? 2 : 1;
+	end.words = 8;
+	memcpy(end.final, e->val, sizeof(end.final));
+	emit(g, &end, ESYNC_EV_WRITE_END, sizeof(end), seq, e->iommu);
+}
+
+/*
+ * An identity -> DMA switch (pass-through to first stage, DID 1 -> 2, the
+ * page-table pointer in quantum 1) and, as its correct counterpart, a
+ * blocking attach, which tears the entry down for good.
+ */
+static void stock_vtd(struct gen *g, unsigned int bugs)
+{
+	struct entry e = vtd();
+	const uint64_t first[ESYNC_EV_MAX_WORDS] = { 1 | 2u << 2 | 1u << 6, 2, 0x1b7f000 };
+
+	e.ats = false;
+	e.sub = 0;
+	e.val[0] = 1 | 2u << 2 | 4u << 6;
+	e.val[1] = 1;
+	stock_vtd_attach(g, &e, bugs & STOCK_VTD_SWITCH ? first : NULL);
+}
+
 /* Many clean updates, then a torn view: damage in the middle must not hide it. */
 static void long_smmu(struct gen *g, unsigned int bugs)
 {
@@ -1073,6 +1179,10 @@ static const struct dump dumps[] = {
 	  ESYNC_MODE_LEGACY | GEN_SMMU_SNAPSHOTS },
 	{ "legacy-smmu-missing-step-sync", ste_bypass, BUG_NO_SYNC_FIRST, false,
 	  ESYNC_MODE_LEGACY | GEN_SMMU_SNAPSHOTS },
+	/* stock VT-d: an attach's teardown and setup are one disruptive update */
+	{ "legacy-vtd-switch", stock_vtd, STOCK_VTD_SWITCH, false,
+	  ESYNC_MODE_LEGACY | GEN_VTD_SNAPSHOTS },
+	{ "legacy-vtd-block", stock_vtd, 0, false, ESYNC_MODE_LEGACY | GEN_VTD_SNAPSHOTS },
 	/* A long dump for damage in the middle */
 	{ "long-smmu", long_smmu, 0, false, ESYNC_MODE_PATCHED },
 };
