@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# Usage: build-kernel.sh ARCH [patched | unpatched | mutant NAME]
+# Usage: build-kernel.sh ARCH [patched | unpatched | mutant NAME | unpatched-mutant NAME]
 #
 # Build a small kernel for ARCH (x86_64 or arm64) from Debian's
 # linux-source-6.12 with kernel-patch/ applied (or not, with "unpatched"),
@@ -15,18 +15,19 @@
 #
 # "mutant NAME": the patched kernel plus tests/e2e/mutants/NAME.patch, a
 # planted bug, built incrementally in the patched tree (a minute or two);
-# only the image is kept.
+# only the image is kept. "unpatched-mutant NAME": the same on the
+# unpatched kernel (a planted bug in a stock driver).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 O=${O:-$top/build}
 case $O in /*) ;; *) O=$top/$O ;; esac
-usage="usage: build-kernel.sh x86_64|arm64 [patched | unpatched | mutant NAME]"
+usage="usage: build-kernel.sh x86_64|arm64 [patched | unpatched | mutant NAME | unpatched-mutant NAME]"
 arch=${1:?$usage}
 variant=${2:-patched}
 mutant=
 case $variant in
 patched|unpatched) ;;
-mutant)
+mutant|unpatched-mutant)
 	mutant=$top/tests/e2e/mutants/${3:?$usage}.patch
 	[ -f "$mutant" ] || { echo "build-kernel: no planted bug $mutant" >&2; exit 2; } ;;
 *) echo "$usage" >&2; exit 2 ;;
@@ -50,7 +51,7 @@ mapfile -t patches < <(grep -v '^#' "$kp/series" | sed '/^$/d')
 key=$( {
 	cat "$kp/BASE" "$kp/configs/$arch.config"
 	echo "$variant"
-	if [ "$variant" != unpatched ]; then
+	if [ "${variant%mutant}" != unpatched- ] && [ "$variant" != unpatched ]; then
 		for p in "${patches[@]}"; do cat "$kp/$p"; done
 	fi
 	[ -z "$mutant" ] || cat "$mutant"
@@ -80,9 +81,11 @@ prune() {
 }
 
 if [ -n "$mutant" ]; then
-	base=$("$0" "$arch" patched | awk '{ print > "/dev/stderr" } END { print }')
+	based_on=patched
+	[ "$variant" = mutant ] || based_on=unpatched
+	base=$("$0" "$arch" "$based_on" | awk '{ print > "/dev/stderr" } END { print }')
 	tree=${base%/"$image"}
-	# In the patched tree itself: a copy would rebuild everything, as the
+	# In the base tree itself: a copy would rebuild everything, as the
 	# host tools' dependencies name the tree's absolute path. The tree's
 	# image and vmlinux are put back afterwards, the bug patched out again.
 	exec 9> "$tree/.mutant-lock"
@@ -96,7 +99,7 @@ if [ -n "$mutant" ]; then
 		rm -rf "$saved"
 	}
 	trap restore EXIT
-	echo "build-kernel: $name: the patched tree plus ${mutant##*/}, incrementally"
+	echo "build-kernel: $name: the $based_on tree plus ${mutant##*/}, incrementally"
 	rm -rf "$dir"
 	patch -s -d "$tree" -p1 -F0 --batch --forward < "$mutant"
 	t0=$SECONDS
