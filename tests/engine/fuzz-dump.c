@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * libFuzzer target: the dump reader and the engine behind it.  The first
- * input byte picks a mode: even, the bytes are read as they are (the reader
- * must reject damage); odd, the checksums are fixed up first, so that the
- * fuzzer reaches the event decoding, the sequence engine and the checkers
- * with arbitrary field values.
+ * input byte picks a mode: bit 0 clear, the bytes are read as they are (the
+ * reader must reject damage); set, the checksums are fixed up first, so
+ * that the fuzzer reaches the event decoding, the sequence engine and the
+ * checkers with arbitrary field values.  Bit 1 reads through the
+ * read-ahead thread, as esync check does.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,6 +75,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (data[0] & 1)
 		fix_checksums(buf, size - 1);
 	if (esync_dump_open_mem(&r, buf, size - 1, "fuzz") == 0) {
+		if (data[0] & 2)
+			esync_dump_read_ahead(&r);
 		e = esync_engine_new(&sink, &r.info.topo, ESYNC_ALL_CHECKS);
 		if (e) {
 			esync_engine_set_input(e, r.info.flags);
