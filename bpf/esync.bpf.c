@@ -1218,17 +1218,37 @@ struct {
 	__type(value, struct vtd_legacy_write);
 } vtd_writes SEC(".maps");
 
-/* Per task, the __iommu_attach_device() call it is in */
+/* Per task, the __iommu_attach_device() call it is in, and its device */
+struct attach_op {
+	__u64 op;
+	__u32 dev;			/* requester ID, if an Intel IOMMU's */
+	__u32 pad;
+};
+
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 1024);
 	__type(key, __u32);
-	__type(value, __u64);
+	__type(value, struct attach_op);
 } attach_ops SEC(".maps");
 
 __u64 attach_op_next;
 /* Legacy VT-d writes open: while 0, qi_submit_sync() needs no lookup */
 volatile __s64 vtd_writes_open;
+
+/* The requester ID of an Intel IOMMU's device (bus, devfn) */
+static __always_inline __u32 vtd_dev_rid(struct device___esync *dev)
+{
+	struct device_domain_info___esync *info;
+
+	if (!bpf_core_type_exists(struct device_domain_info___esync) ||
+	    !bpf_core_field_exists(struct device___esync, iommu))
+		return 0;
+	info = BPF_CORE_READ(dev, iommu, priv);
+	if (!info)
+		return 0;
+	return (__u32)BPF_CORE_READ(info, bus) << 8 | BPF_CORE_READ(info, devfn);
+}
 
 static __always_inline __u64 vtd_pasid_entry(struct device___esync *dev, __u32 pasid)
 {
@@ -1365,7 +1385,7 @@ static __always_inline struct vtd_legacy_write *vtd_legacy_new(__u32 tid, __u64 
 {
 	static const struct vtd_legacy_write zero;
 	struct vtd_legacy_write *w;
-	__u64 *op = bpf_map_lookup_elem(&attach_ops, &tid);
+	struct attach_op *op = bpf_map_lookup_elem(&attach_ops, &tid);
 
 	if (bpf_map_update_elem(&vtd_writes, &tid, &zero, BPF_NOEXIST))
 		return NULL;
@@ -1375,7 +1395,8 @@ static __always_inline struct vtd_legacy_write *vtd_legacy_new(__u32 tid, __u64 
 		return NULL;
 	w->seq = legacy_seq();
 	w->entry = entry;
-	w->op = op ? *op : 0;
+	w->op = op ? op->op : 0;
+	w->dev = op ? op->dev : 0;
 	return w;
 }
 
@@ -1384,7 +1405,6 @@ SEC("kprobe/intel_pasid_tear_down_entry")
 int BPF_KPROBE(vtd_teardown, void *iommu, struct device___esync *dev, __u32 pasid)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct device_domain_info___esync *info;
 	struct vtd_legacy_write *w;
 	__u64 entry, cur[VTD_PASID_WORDS];
 
@@ -1400,8 +1420,7 @@ int BPF_KPROBE(vtd_teardown, void *iommu, struct device___esync *dev, __u32 pasi
 	w = vtd_legacy_new(tid, entry);
 	if (!w)
 		return 0;
-	info = BPF_CORE_READ(dev, iommu, priv);
-	w->dev = (__u32)BPF_CORE_READ(info, bus) << 8 | BPF_CORE_READ(info, devfn);
+	w->dev = vtd_dev_rid(dev);
 	w->sub = pasid;
 	w->iommu = vtd_index(iommu);
 	__builtin_memcpy(w->last, cur, sizeof(cur));
@@ -1456,7 +1475,10 @@ int BPF_KPROBE(vtd_setup_flush, void *iommu, void *pte, __u32 pasid)
 		w = NULL;
 	}
 	if (!w) {
-		/* A setup of its own: the entry was non-present (zeroed) before */
+		/*
+		 * A setup of its own (the entry was non-present, zeroed, before),
+		 * of the device being attached if it is in an attach
+		 */
 		w = vtd_legacy_new(tid, (__u64)pte);
 		if (!w)
 			return 0;
@@ -1483,10 +1505,13 @@ int BPF_KRETPROBE(vtd_setup_flush_ret)
 
 /* __iommu_attach_device(domain, dev): the core's attach, one driver call */
 SEC("kprobe/__iommu_attach_device")
-int BPF_KPROBE(iommu_attach)
+int BPF_KPROBE(iommu_attach, void *domain, struct device___esync *dev)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	__u64 op = __sync_fetch_and_add(&attach_op_next, 1) + 1;
+	struct attach_op op = {
+		.op = __sync_fetch_and_add(&attach_op_next, 1) + 1,
+		.dev = vtd_dev_rid(dev),
+	};
 
 	bpf_map_update_elem(&attach_ops, &tid, &op, BPF_ANY);
 	return 0;
