@@ -263,16 +263,7 @@ int esync_probe(const struct esync_probe_env *env, unsigned int forced_mode,
 				 "not needed: the drivers' fault hooks are on");
 		}
 	}
-	/* Every collector names the write of its task; which waits report results */
-	r->input_flags = ESYNC_IN_ATTRIBUTED;
-	if (r->load[esync_hook_find("smmu_sync_done")] ||
-	    r->load[esync_hook_find("smmu_cmdlist_done")])
-		r->input_flags |= ESYNC_IN_SMMU_DONE;
-	if (r->load[esync_hook_find("amd_wait_done")] ||
-	    r->load[esync_hook_find("amd_wait_ret")])
-		r->input_flags |= ESYNC_IN_AMD_DONE;
-	if (r->mode == ESYNC_MODE_LEGACY)
-		r->input_flags |= ESYNC_IN_LEGACY;
+	r->input_flags = esync_probe_input_flags(r);
 	if (r->mode == ESYNC_MODE_PATCHED) {
 		static const char *const needed[] = {
 			"es_write_begin", "es_store", "es_sync", "es_write_end",
@@ -301,6 +292,22 @@ int esync_probe(const struct esync_probe_env *env, unsigned int forced_mode,
 		return -1;
 	}
 	return 0;
+}
+
+uint32_t esync_probe_input_flags(const struct esync_probe_result *r)
+{
+	/* Every collector names the write of its task; which waits report results */
+	uint32_t flags = ESYNC_IN_ATTRIBUTED;
+
+	if (r->load[esync_hook_find("smmu_sync_done")] ||
+	    r->load[esync_hook_find("smmu_cmdlist_done")])
+		flags |= ESYNC_IN_SMMU_DONE;
+	if (r->load[esync_hook_find("amd_wait_done")] ||
+	    r->load[esync_hook_find("amd_wait_ret")])
+		flags |= ESYNC_IN_AMD_DONE;
+	if (r->mode == ESYNC_MODE_LEGACY)
+		flags |= ESYNC_IN_LEGACY;
+	return flags;
 }
 
 uint32_t esync_probe_legacy_checks(const struct esync_probe_result *r)

@@ -78,11 +78,20 @@ uint32_t esync_mode_checks(unsigned int mode);
 /*
  * The checks legacy hooks support (r->load): A1 with an AMD IRTE writer
  * and its flushes; H1 and H4 with set_dte_entry() seen on both sides; with
- * arm_smmu_write_entry and both SMMUv3 sync callbacks, the step checks on
- * STEs and CDs, snapshots at each sync.
+ * arm_smmu_write_entry and both SMMUv3 sync callbacks, or the VT-d PASID
+ * teardown and setup, the step checks, snapshots at each sync.
  * Called again once the hooks are attached, as attaching can fail.
  */
 uint32_t esync_probe_legacy_checks(const struct esync_probe_result *r);
+
+/*
+ * ESYNC_IN_* of what the loaded hooks (r->load) record: above all whether
+ * CMD_SYNC and COMPLETION_WAIT results come as events of their own (else
+ * issuing them counts as completing them).  Called again once the hooks
+ * are attached: a result hook that failed to attach must not leave every
+ * wait unfinished.
+ */
+uint32_t esync_probe_input_flags(const struct esync_probe_result *r);
 
 struct esync_dump_info;
 /* What a dump recorded with these hooks says about itself: mode, checks, flags, hooks. */

@@ -177,6 +177,16 @@ static void test_probe_legacy_smmu(void)
 	EXPECT_FALSE(r.checks & (1u << ESYNC_CHK_H5));
 	EXPECT_FALSE(r.checks & (1u << ESYNC_CHK_U1));
 	EXPECT_FALSE(r.checks & (1u << ESYNC_CHK_A1));
+	/*
+	 * The CMD_SYNC results come from the fexit on the command queue: if it
+	 * fails to attach (a kernel without ftrace direct calls), issuing a
+	 * CMD_SYNC counts as completing it again, not as a wait never done
+	 */
+	EXPECT_TRUE(loads(&r, "smmu_cmdlist_done"));
+	EXPECT_TRUE(r.input_flags & ESYNC_IN_SMMU_DONE);
+	EXPECT_TRUE(r.input_flags & ESYNC_IN_LEGACY);
+	r.load[esync_hook_find("smmu_cmdlist_done")] = false;
+	EXPECT_FALSE(esync_probe_input_flags(&r) & ESYNC_IN_SMMU_DONE);
 	/* an attach that fails afterwards takes the step checks back */
 	r.load[esync_hook_find("smmu_write_entry_ret")] = false;
 	EXPECT_EQ(1u << ESYNC_CHK_INCOMPLETE, esync_probe_legacy_checks(&r));
