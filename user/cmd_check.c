@@ -565,9 +565,6 @@ static int check_file(struct check_ctx *c, const char *path, const char *label,
 	esync_engine_set_input(e, r.info.flags);
 	esync_engine_set_max_open(e, c->max_open);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	/* Frames are read and checked on another CPU while the engine runs */
-	if (sysconf(_SC_NPROCESSORS_ONLN) > 1)
-		esync_dump_read_ahead(&r);
 	while ((rc = esync_dump_next(&r, &ev)) > 0) {
 		if (r.warn[0]) {
 			esync_err("warning: %s", r.warn);

@@ -101,7 +101,8 @@ static uint32_t crc32c_hw(uint32_t crc, const unsigned char *p, size_t len)
 {
 	uint64_t c = crc;
 
-	while (len >= 24) {
+	/* Below 12 words, joining costs more than the chains save */
+	while (len >= 96) {
 		size_t m = len / 24 < LANE_WORDS ? len / 24 : LANE_WORDS;
 		uint64_t a = c, b = 0, d = 0;
 
@@ -142,22 +143,37 @@ static uint32_t crc32c_hw(uint32_t crc, const unsigned char *p, size_t len)
 	return crc;
 }
 
-static bool have_hw;
+/* x86 is little-endian: crc32 of the u32 is that of its 4 bytes in order */
+__attribute__((target("sse4.2,pclmul")))
+static uint32_t frame_hw(uint32_t len, const unsigned char *p)
+{
+	return crc32c_hw(__builtin_ia32_crc32si(~0u, len), p, len);
+}
+
+/* 0: not known yet, 1: crc32 and pclmul, -1: tables */
+static volatile int hw_state;
 static pthread_once_t hw_once = PTHREAD_ONCE_INIT;
 
 static void hw_init(void)
 {
+	bool hw;
+
 	__builtin_cpu_init();
-	have_hw = __builtin_cpu_supports("sse4.2") &&
-		  __builtin_cpu_supports("pclmul");
-	if (have_hw)
+	hw = __builtin_cpu_supports("sse4.2") && __builtin_cpu_supports("pclmul");
+	if (hw)
 		shift_init();
+	__atomic_store_n(&hw_state, hw ? 1 : -1, __ATOMIC_RELEASE);
 }
 
-static bool use_hw(void)
+static inline bool use_hw(void)
 {
-	pthread_once(&hw_once, hw_init);
-	return have_hw;
+	int st = __atomic_load_n(&hw_state, __ATOMIC_ACQUIRE);
+
+	if (__builtin_expect(!st, 0)) {
+		pthread_once(&hw_once, hw_init);
+		st = hw_state;
+	}
+	return st > 0;
 }
 #endif
 
@@ -169,6 +185,18 @@ uint32_t esync_crc32c(uint32_t crc, const void *buf, size_t len)
 		return ~crc32c_hw(crc, buf, len);
 #endif
 	return ~crc32c_soft(crc, buf, len);
+}
+
+uint32_t esync_crc32c_frame(uint32_t len, const void *payload)
+{
+	uint8_t le[4] = { (uint8_t)len, (uint8_t)(len >> 8), (uint8_t)(len >> 16),
+			  (uint8_t)(len >> 24) };
+
+#if defined(__x86_64__)
+	if (use_hw())
+		return ~frame_hw(len, payload);
+#endif
+	return esync_crc32c(esync_crc32c(0, le, sizeof(le)), payload, len);
 }
 
 static uint32_t fold(uint32_t a, uint32_t b, uint32_t c)

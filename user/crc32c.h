@@ -9,6 +9,9 @@
 /* Continues crc over buf; start with 0.  Same value as iSCSI's CRC-32C. */
 uint32_t esync_crc32c(uint32_t crc, const void *buf, size_t len);
 
+/* CRC-32C of len as 4 little-endian bytes, then of payload's len bytes. */
+uint32_t esync_crc32c_frame(uint32_t len, const void *payload);
+
 /*
  * The dump's record checksum: three CRC-32C lanes over the 8-byte words of
  * buf (len a multiple of 8), word i in lane i % 3, each lane started from

@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <stddef.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,12 +22,9 @@
 
 uint32_t esync_frame_sum(unsigned int version, uint32_t len, const void *payload)
 {
-	uint8_t le[4] = { (uint8_t)len, (uint8_t)(len >> 8), (uint8_t)(len >> 16),
-			  (uint8_t)(len >> 24) };
-
 	if (version == 1)
 		return esync_crc32c_lanes(len * 0x9e3779b9u, payload, len);
-	return esync_crc32c(esync_crc32c(0, le, sizeof(le)), payload, len);
+	return esync_crc32c_frame(len, payload);
 }
 
 static uint32_t header_crc(const void *h, size_t hdr_len, size_t crc_off,
@@ -369,7 +365,7 @@ static int resync(struct esync_dump_reader *r, union esync_event *ev,
 	return 1;
 }
 
-static int next_frame(struct esync_dump_reader *r, union esync_event *ev)
+int esync_dump_next(struct esync_dump_reader *r, union esync_event *ev)
 {
 	const char *why;
 	uint32_t len = 0;
@@ -388,191 +384,6 @@ static int next_frame(struct esync_dump_reader *r, union esync_event *ev)
 	return 1;
 }
 
-/*
- * Read-ahead: the thread fills batches of events (each hdr.size bytes, one
- * after the other) and the caller empties them, in a ring.  A batch ends
- * after a damaged stretch, so that its warning is handed out with its
- * lost event, and at the end of the input, with the reader's status.
- */
-#define RA_BATCHES	8
-#define RA_BATCH_BYTES	(128u << 10)
-
-struct ra_batch {
-	size_t used;
-	bool end;
-	int rc;				/* at the end: esync_dump_next's */
-	uint64_t records, gaps, gap_bytes, last_ts;	/* after the batch */
-	char warn[320];
-	char err[320];
-	uint64_t ev[RA_BATCH_BYTES / 8];
-};
-
-struct esync_read_ahead {
-	struct esync_dump_reader in;	/* the thread's: file, window */
-	pthread_t thread;
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	unsigned int head, tail;	/* [tail, head) filled */
-	bool stop;
-	size_t pos;			/* in batch tail, for the caller */
-	bool filled;			/* the caller knows batch tail is */
-	struct ra_batch b[RA_BATCHES];
-};
-
-static void ra_fill(struct esync_dump_reader *in, struct ra_batch *b)
-{
-	uint8_t *at = (uint8_t *)b->ev;
-
-	b->used = 0;
-	b->end = false;
-	b->warn[0] = 0;
-	while (b->used + ESYNC_EV_MAX_SIZE <= sizeof(b->ev)) {
-		union esync_event *ev = (union esync_event *)(at + b->used);
-		int rc = next_frame(in, ev);
-
-		if (rc <= 0) {
-			b->end = true;
-			b->rc = rc;
-			memcpy(b->err, in->err, sizeof(b->err));
-			break;
-		}
-		b->used += ev->hdr.size;
-		if (in->warn[0]) {
-			memcpy(b->warn, in->warn, sizeof(b->warn));
-			in->warn[0] = 0;
-			break;
-		}
-	}
-	b->records = in->records;
-	b->gaps = in->gaps;
-	b->gap_bytes = in->gap_bytes;
-	b->last_ts = in->last_ts;
-}
-
-static void *ra_main(void *arg)
-{
-	struct esync_read_ahead *ra = arg;
-	bool end = false;
-
-	while (!end) {
-		struct ra_batch *b;
-
-		pthread_mutex_lock(&ra->lock);
-		while (ra->head - ra->tail == RA_BATCHES && !ra->stop)
-			pthread_cond_wait(&ra->cond, &ra->lock);
-		if (ra->stop) {
-			pthread_mutex_unlock(&ra->lock);
-			break;
-		}
-		b = &ra->b[ra->head % RA_BATCHES];
-		pthread_mutex_unlock(&ra->lock);
-
-		ra_fill(&ra->in, b);
-		end = b->end;
-
-		pthread_mutex_lock(&ra->lock);
-		ra->head++;
-		pthread_cond_broadcast(&ra->cond);
-		pthread_mutex_unlock(&ra->lock);
-	}
-	return NULL;
-}
-
-int esync_dump_read_ahead(struct esync_dump_reader *r)
-{
-	struct esync_read_ahead *ra;
-
-	if (r->ra)
-		return 0;
-	ra = calloc(1, sizeof(*ra));
-	if (!ra)
-		return -1;
-	/* The thread takes the file and the window; r keeps the header */
-	ra->in = *r;
-	ra->in.info.topo.sets = NULL;
-	ra->in.info.topo.nr = 0;
-	pthread_mutex_init(&ra->lock, NULL);
-	pthread_cond_init(&ra->cond, NULL);
-	if (pthread_create(&ra->thread, NULL, ra_main, ra)) {
-		pthread_mutex_destroy(&ra->lock);
-		pthread_cond_destroy(&ra->cond);
-		free(ra);
-		return -1;
-	}
-	r->fd = -1;
-	r->buf = NULL;
-	r->data = NULL;
-	r->len = 0;
-	r->ra = ra;
-	return 0;
-}
-
-static int ra_next(struct esync_dump_reader *r, union esync_event *ev)
-{
-	struct esync_read_ahead *ra = r->ra;
-
-	for (;;) {
-		struct ra_batch *b;
-
-		if (!ra->filled) {	/* the lock only once a batch */
-			pthread_mutex_lock(&ra->lock);
-			while (ra->head == ra->tail)
-				pthread_cond_wait(&ra->cond, &ra->lock);
-			pthread_mutex_unlock(&ra->lock);
-			ra->filled = true;
-		}
-		b = &ra->b[ra->tail % RA_BATCHES];
-
-		if (ra->pos < b->used) {
-			const struct esync_ev_hdr *h =
-				(const void *)((const uint8_t *)b->ev + ra->pos);
-
-			memcpy(ev, h, h->size);
-			ra->pos += h->size;
-			if (ra->pos == b->used) {
-				r->records = b->records;
-				r->gaps = b->gaps;
-				r->gap_bytes = b->gap_bytes;
-				r->last_ts = b->last_ts;
-				if (b->warn[0])
-					memcpy(r->warn, b->warn, sizeof(r->warn));
-			}
-			return 1;
-		}
-		if (b->end) {	/* the last batch stays: every call ends here */
-			memcpy(r->err, b->err, sizeof(r->err));
-			r->records = b->records;
-			r->gaps = b->gaps;
-			r->gap_bytes = b->gap_bytes;
-			return b->rc;
-		}
-		ra->pos = 0;
-		ra->filled = false;
-		pthread_mutex_lock(&ra->lock);
-		ra->tail++;
-		pthread_cond_broadcast(&ra->cond);
-		pthread_mutex_unlock(&ra->lock);
-	}
-}
-
-int esync_dump_next(struct esync_dump_reader *r, union esync_event *ev)
-{
-	return r->ra ? ra_next(r, ev) : next_frame(r, ev);
-}
-
-static void ra_stop(struct esync_read_ahead *ra)
-{
-	pthread_mutex_lock(&ra->lock);
-	ra->stop = true;
-	pthread_cond_broadcast(&ra->cond);
-	pthread_mutex_unlock(&ra->lock);
-	pthread_join(ra->thread, NULL);
-	esync_dump_close(&ra->in);
-	pthread_mutex_destroy(&ra->lock);
-	pthread_cond_destroy(&ra->cond);
-	free(ra);
-}
-
 void esync_dump_info_free(struct esync_dump_info *info)
 {
 	free(info->topo.sets);
@@ -582,9 +393,6 @@ void esync_dump_info_free(struct esync_dump_info *info)
 
 void esync_dump_close(struct esync_dump_reader *r)
 {
-	if (r->ra)
-		ra_stop(r->ra);
-	r->ra = NULL;
 	if (r->fd >= 0)
 		close(r->fd);
 	free(r->buf);

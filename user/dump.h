@@ -113,7 +113,6 @@ struct esync_dump_reader {
 	struct esync_dump_info info;
 	char err[320];		/* one line: what is wrong, what to do */
 	char warn[320];		/* the last gap skipped, one line */
-	struct esync_read_ahead *ra;	/* see esync_dump_read_ahead */
 };
 
 /*
@@ -136,16 +135,6 @@ int esync_dump_open_mem(struct esync_dump_reader *r, const void *buf,
  * least one), with r->warn saying what was skipped.
  */
 int esync_dump_next(struct esync_dump_reader *r, union esync_event *ev);
-
-/*
- * From here on, frames are read and checked in a thread of their own,
- * ahead of esync_dump_next, which then only hands their events out: a big
- * dump costs the longer of reading and the caller's work on each event,
- * not their sum.  What the reader says (events, warnings, errors, counts)
- * is the same, at the same points.  Returns 0, or -1 when no thread could
- * be started (reading goes on as before).
- */
-int esync_dump_read_ahead(struct esync_dump_reader *r);
 
 void esync_dump_close(struct esync_dump_reader *r);
 

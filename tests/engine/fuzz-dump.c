@@ -4,8 +4,7 @@
  * input byte picks a mode: bit 0 clear, the bytes are read as they are (the
  * reader must reject damage); set, the checksums are fixed up first, so
  * that the fuzzer reaches the event decoding, the sequence engine and the
- * checkers with arbitrary field values.  Bit 1 reads through the
- * read-ahead thread, as esync check does.
+ * checkers with arbitrary field values.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,8 +74,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (data[0] & 1)
 		fix_checksums(buf, size - 1);
 	if (esync_dump_open_mem(&r, buf, size - 1, "fuzz") == 0) {
-		if (data[0] & 2)
-			esync_dump_read_ahead(&r);
 		e = esync_engine_new(&sink, &r.info.topo, ESYNC_ALL_CHECKS);
 		if (e) {
 			esync_engine_set_input(e, r.info.flags);

@@ -38,7 +38,6 @@ fuzz: $(ENGINE_T)/fuzz-dump $(ENGINE_T)/gen-dumps
 		b=$$(basename $$f .dump); \
 		{ printf '\000'; cat $$f; } > $(ENGINE_T)/corpus/$$b.raw; \
 		{ printf '\001'; cat $$f; } > $(ENGINE_T)/corpus/$$b.fix; \
-		{ printf '\003'; cat $$f; } > $(ENGINE_T)/corpus/$$b.ahead; \
 	done
 	$(Q)$(ENGINE_T)/fuzz-dump -max_total_time=$(FUZZ_SECONDS) -max_len=8192 \
 		-print_final_stats=1 $(ENGINE_T)/corpus
