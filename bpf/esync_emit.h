@@ -4,10 +4,12 @@
  * (esync.bpf.c) and their benchmark (bench.bpf.c), which so measures the
  * collectors' own code.
  *
- * The reader is woken only once wake_bytes are waiting; it also polls
- * every 100 ms, so that a quiet stretch is not held back for longer.  A
- * wake-up per event (the ring buffer's default when the reader has caught
- * up) would cost an irq_work and a context switch per store.
+ * The reader is woken when the data waiting grows past wake_bytes, once
+ * per crossing; it also polls every 100 ms, so that a quiet stretch (or a
+ * crossing two CPUs made at once, which neither sees) is not held back
+ * for longer.  A wake-up per event (the ring buffer's default when the
+ * reader has caught up, or every event past a threshold) costs an
+ * irq_work per store.
  */
 #ifndef ESYNC_EMIT_H
 #define ESYNC_EMIT_H
@@ -58,7 +60,11 @@ static __always_inline void *reserve(__u32 size, __u16 kind, __u64 seq,
 
 static __always_inline void submit(void *ev)
 {
-	bpf_ringbuf_submit(ev, bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wake_bytes ?
+	__u64 size = ((struct esync_ev_hdr *)ev)->size;
+	__u64 avail = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
+
+	/* (avail counts this record, and its 8-byte header) */
+	bpf_ringbuf_submit(ev, avail >= wake_bytes && avail < wake_bytes + size + 8 ?
 			   BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
 	count(ESYNC_CNT_EVENTS);
 }
