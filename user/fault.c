@@ -59,7 +59,8 @@ static void decode_smmu(const struct esync_ev_fault *ev, struct esync_fault *f)
 	}
 }
 
-static const char *const amd_names[] = {
+/* Indexed by the 4-bit event code: every code has a slot (NULL: unnamed) */
+static const char *const amd_names[16] = {
 	[0x1] = "ILLEGAL_DEV_TABLE_ENTRY", [0x2] = "IO_PAGE_FAULT",
 	[0x3] = "DEV_TAB_HARDWARE_ERROR", [0x4] = "PAGE_TAB_HARDWARE_ERROR",
 	[0x5] = "ILLEGAL_COMMAND_ERROR", [0x6] = "COMMAND_HARDWARE_ERROR",

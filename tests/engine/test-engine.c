@@ -677,6 +677,11 @@ static void test_fault_decode(void)
 	ASSERT_TRUE(esync_fault_decode(&ev, &f));
 	EXPECT_FALSE(f.has_dev);
 	EXPECT_EQ(0, f.formats);
+	/* a code no name is known for, the highest one too (found by make fuzz) */
+	ev.raw[0] = (uint64_t)(0xfu << 28) << 32;
+	ASSERT_TRUE(esync_fault_decode(&ev, &f));
+	EXPECT_TRUE(f.name == NULL);
+	EXPECT_EQ(0xf, f.code);
 
 	/* VT-d fault record: 00:03.0 PASID 5, reason 0x6, read */
 	memset(&ev, 0, sizeof(ev));
