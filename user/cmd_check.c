@@ -420,10 +420,6 @@ static bool amd_format(unsigned int f)
 	       f == ESYNC_FMT_AMD_IRTE32;
 }
 
-/*
- * The state of check k after the input, and why when it did not run.
- * 'allowed' are the checks the recording supports.
- */
 /* Does some entry format written in a legacy input have data for check k? */
 static bool legacy_gives(const struct esync_stats *st, unsigned int k)
 {
@@ -432,6 +428,11 @@ static bool legacy_gives(const struct esync_stats *st, unsigned int k)
 			return true;
 	return false;
 }
+
+/*
+ * The state of check k after the input, and why when it did not run.
+ * 'allowed' are the checks the recording supports.
+ */
 
 static enum check_state check_state(unsigned int k, uint32_t mask, uint32_t allowed,
 				    const struct esync_dump_info *info,
