@@ -69,7 +69,8 @@ static void read_failed(struct esync_dump_reader *r, int err)
  * (r->err set).  Bytes before off are given up; off never goes back, and
  * never past the end of the window.
  */
-static size_t fill(struct esync_dump_reader *r, size_t off, size_t want)
+static __attribute__((noinline)) size_t fill_slow(struct esync_dump_reader *r,
+						  size_t off, size_t want)
 {
 	size_t have;
 
@@ -116,6 +117,14 @@ static size_t fill(struct esync_dump_reader *r, size_t off, size_t want)
 	}
 	have = r->base + r->len - off;
 	return have < want ? have : want;
+}
+
+/* fill_slow(), when the window already holds what is wanted: no call */
+static inline size_t fill(struct esync_dump_reader *r, size_t off, size_t want)
+{
+	if (off <= r->base + r->len && r->base + r->len - off >= want)
+		return want;
+	return fill_slow(r, off, want);
 }
 
 static int read_header(struct esync_dump_reader *r)
