@@ -30,7 +30,7 @@ static long body_empty(__u32 i, void *ctx)
 /* es_store, with made-up arguments */
 static long body_store(__u32 i, void *ctx)
 {
-	if (emit_store(i / 4 + 1, 0x1000 + (i / 4) * 64, i & 1, i, 0, i + 1, 0))
+	if (emit_store(i / 4 + 1, 0, 0x1000 + (i / 4) * 64, i & 1, i, 0, i + 1, 0))
 		produced++;
 	else
 		drops++;

@@ -180,22 +180,14 @@ SEC("tp_btf/entry_sync_store")
 int BPF_PROG(es_store, __u64 seq, const void *addr, unsigned int index,
 	     __u64 old_lo, __u64 old_hi, __u64 new_lo, __u64 new_hi)
 {
-	emit_store(seq, (__u64)addr, index, old_lo, old_hi, new_lo, new_hi);
+	emit_store(seq, 0, (__u64)addr, index, old_lo, old_hi, new_lo, new_hi);
 	return 0;
 }
 
 SEC("tp_btf/entry_sync_sync")
 int BPF_PROG(es_sync, __u64 seq, const void *addr, unsigned int step)
 {
-	struct esync_ev_sync *ev;
-
-	ev = reserve(sizeof(*ev), ESYNC_EV_SYNC, seq, 0);
-	if (!ev)
-		return 0;
-	ev->entry = (__u64)addr;
-	ev->step = step;
-	ev->pad = 0;
-	submit(ev);
+	emit_sync(seq, 0, (__u64)addr, step);
 	return 0;
 }
 
@@ -701,32 +693,71 @@ static __always_inline bool smmu_valid(__u32 format, __u64 q0)
 	return format == ESYNC_LEGACY_FMT_SMMU_CD ? q0 >> 31 & 1 : q0 & 1;
 }
 
-static __always_inline void smmu_legacy_begin(struct smmu_legacy_write *w)
+/*
+ * The write-begin and write-end of a legacy write rebuilt from snapshots
+ * (SMMUv3 STE/CD, VT-d PASID: 512-bit entries); the task is in the write
+ * from its begin to its end.
+ */
+#define SNAPSHOT_WORDS 8
+
+static __always_inline void emit_snapshot_begin(__u64 seq, __u16 iommu, __u64 entry,
+						__u16 format, __u16 quanta_bits,
+						__u32 dev, __u32 sub, __u16 flags,
+						const __u64 *cur, const __u64 *target)
 {
 	struct esync_ev_write_begin *b;
 
-	task_write_begin(w->seq);
-	b = reserve(sizeof(*b), ESYNC_EV_WRITE_BEGIN, w->seq, 0);
+	task_write_begin(seq);
+	b = reserve(sizeof(*b), ESYNC_EV_WRITE_BEGIN, seq, iommu);
 	if (!b)
 		return;
+	b->hdr.flags = flags;
 	__builtin_memset(&b->entry, 0, sizeof(*b) - sizeof(b->hdr));
-	b->entry = w->entry;
-	b->format = w->format;
-	b->quanta_bits = 64;
-	b->num_quanta = SMMU_QWORDS;
-	b->dev = w->dev;
-	b->sub = w->sub;
-	b->words = SMMU_QWORDS;
-	__builtin_memcpy(b->cur, w->cur, sizeof(w->cur));
-	__builtin_memcpy(b->target, w->target, sizeof(w->target));
+	b->entry = entry;
+	b->format = format;
+	b->quanta_bits = quanta_bits;
+	b->num_quanta = SNAPSHOT_WORDS * 64 / quanta_bits;
+	b->dev = dev;
+	b->sub = sub;
+	b->words = SNAPSHOT_WORDS;
+	__builtin_memcpy(b->cur, cur, SNAPSHOT_WORDS * sizeof(__u64));
+	__builtin_memcpy(b->target, target, SNAPSHOT_WORDS * sizeof(__u64));
 	submit(b);
+}
+
+static __always_inline void emit_snapshot_end(__u64 seq, __u16 iommu, __u64 entry,
+					      __u32 stores, __u32 syncs, __u32 critical,
+					      const __u64 *final)
+{
+	struct esync_ev_write_end *e;
+
+	e = reserve(sizeof(*e), ESYNC_EV_WRITE_END, seq, iommu);
+	if (e) {
+		__builtin_memset(&e->entry, 0, sizeof(*e) - sizeof(e->hdr));
+		e->entry = entry;
+		e->how = !stores ? ESYNC_HOW_NO_CHANGE :
+			 critical ? ESYNC_HOW_DISRUPTIVE : ESYNC_HOW_HITLESS;
+		e->nr_syncs = syncs;
+		e->nr_critical = critical;
+		e->words = SNAPSHOT_WORDS;
+		__builtin_memcpy(e->final, final, SNAPSHOT_WORDS * sizeof(__u64));
+		submit(e);
+	}
+	task_write_end(seq);
+}
+
+_Static_assert(SMMU_QWORDS == SNAPSHOT_WORDS, "an STE and a CD are 512 bits");
+
+static __always_inline void smmu_legacy_begin(struct smmu_legacy_write *w)
+{
+	emit_snapshot_begin(w->seq, 0, w->entry, w->format, 64, w->dev, w->sub, 0,
+			    w->cur, w->target);
 }
 
 /* The quanta that changed since the last snapshot, as this step's stores */
 static __always_inline void smmu_legacy_stores(struct smmu_legacy_write *w)
 {
 	__u64 now[SMMU_QWORDS];
-	struct esync_ev_store *s;
 
 	if (bpf_probe_read_kernel(now, sizeof(now), (const void *)w->entry))
 		return;
@@ -735,16 +766,7 @@ static __always_inline void smmu_legacy_stores(struct smmu_legacy_write *w)
 		if (now[i] == w->last[i])
 			continue;
 		w->stores++;
-		s = reserve(sizeof(*s), ESYNC_EV_STORE, w->seq, 0);
-		if (s) {
-			s->entry = w->entry;
-			s->index = i;
-			s->pad = 0;
-			s->old_lo = w->last[i];
-			s->new_lo = now[i];
-			s->old_hi = s->new_hi = 0;
-			submit(s);
-		}
+		emit_store(w->seq, 0, w->entry, i, w->last[i], 0, now[i], 0);
 		w->last[i] = now[i];
 	}
 }
@@ -776,7 +798,6 @@ static __always_inline void smmu_legacy_sync(struct pt_regs *ctx, void *writer,
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct smmu_legacy_write *w;
-	struct esync_ev_sync *ev;
 
 	count(ESYNC_CNT_SMMU_STEPS);
 	smmu_sync_fn[format == ESYNC_LEGACY_FMT_SMMU_CD] = bpf_get_func_ip(ctx);
@@ -804,13 +825,7 @@ static __always_inline void smmu_legacy_sync(struct pt_regs *ctx, void *writer,
 	if (!smmu_valid(format, w->last[0]) && smmu_valid(format, w->cur[0]) &&
 	    smmu_valid(format, w->target[0]))
 		w->critical++;
-	ev = reserve(sizeof(*ev), ESYNC_EV_SYNC, w->seq, 0);
-	if (!ev)
-		return;
-	ev->entry = w->entry;
-	ev->step = w->syncs;
-	ev->pad = 0;
-	submit(ev);
+	emit_sync(w->seq, 0, w->entry, w->syncs);
 }
 
 /* One call of a sync callback is one step of arm_smmu_write_entry() */
@@ -837,7 +852,6 @@ SEC("kretprobe/arm_smmu_write_entry")
 int BPF_KRETPROBE(smmu_write_entry_ret)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct esync_ev_write_end *e;
 	struct smmu_legacy_write *w;
 	__u64 now0 = 0, ops = 0, fn = 0;
 
@@ -865,19 +879,7 @@ int BPF_KRETPROBE(smmu_write_entry_ret)
 		smmu_legacy_begin(w);
 	}
 	smmu_legacy_stores(w);
-	e = reserve(sizeof(*e), ESYNC_EV_WRITE_END, w->seq, 0);
-	if (e) {
-		__builtin_memset(&e->entry, 0, sizeof(*e) - sizeof(e->hdr));
-		e->entry = w->entry;
-		e->how = !w->stores ? ESYNC_HOW_NO_CHANGE :
-			 w->critical ? ESYNC_HOW_DISRUPTIVE : ESYNC_HOW_HITLESS;
-		e->nr_syncs = w->syncs;
-		e->nr_critical = w->critical;
-		e->words = SMMU_QWORDS;
-		__builtin_memcpy(e->final, w->last, sizeof(w->last));
-		submit(e);
-	}
-	task_write_end(w->seq);
+	emit_snapshot_end(w->seq, 0, w->entry, w->stores, w->syncs, w->critical, w->last);
 out:
 	bpf_map_delete_elem(&smmu_writes, &tid);
 	return 0;
@@ -913,7 +915,6 @@ static __always_inline void emit_legacy_write(__u16 iommu, __u16 format,
 	__u64 key = legacy_key(format, dev, sub);
 	__u32 w = nq * qbits / 64;
 	struct esync_ev_write_begin *b;
-	struct esync_ev_store *s;
 	struct esync_ev_write_end *e;
 
 	/* The flush that follows in the caller belongs to this write */
@@ -936,17 +937,8 @@ static __always_inline void emit_legacy_write(__u16 iommu, __u16 format,
 	b->target[1] = val[1];
 	submit(b);
 
-	s = reserve(sizeof(*s), ESYNC_EV_STORE, seq, iommu);
-	if (!s)
+	if (!emit_store(seq, iommu, key, 0, old[0], old[1], val[0], val[1]))
 		return;
-	s->entry = key;
-	s->index = 0;
-	s->pad = 0;
-	s->old_lo = old[0];
-	s->old_hi = old[1];
-	s->new_lo = val[0];
-	s->new_hi = val[1];
-	submit(s);
 
 	e = reserve(sizeof(*e), ESYNC_EV_WRITE_END, seq, iommu);
 	if (!e)
@@ -1076,19 +1068,7 @@ static __always_inline __u32 amd_dte_store(const struct amd_dte_write *w, __u64 
 					   __u32 q, __u64 old_lo, __u64 old_hi,
 					   __u64 new_lo, __u64 new_hi)
 {
-	struct esync_ev_store *st;
-
-	st = reserve(sizeof(*st), ESYNC_EV_STORE, seq, w->iommu);
-	if (st) {
-		st->entry = w->entry;
-		st->index = q;
-		st->pad = 0;
-		st->old_lo = old_lo;
-		st->old_hi = old_hi;
-		st->new_lo = new_lo;
-		st->new_hi = new_hi;
-		submit(st);
-	}
+	emit_store(seq, w->iommu, w->entry, q, old_lo, old_hi, new_lo, new_hi);
 	return 1;
 }
 
@@ -1195,7 +1175,7 @@ struct device_domain_info___esync {
 /* x86_64's direct map (kallsyms; KASLR moves it), its default if absent */
 extern const void page_offset_base __ksym __weak;
 #define VTD_DIRECT_MAP_DEFAULT	0xffff888000000000ULL
-#define VTD_PASID_WORDS		8
+#define VTD_PASID_WORDS		SNAPSHOT_WORDS
 
 struct vtd_legacy_write {
 	__u64 seq;
@@ -1275,48 +1255,21 @@ static __always_inline __u64 vtd_pasid_entry(struct device___esync *dev, __u32 p
 
 static __always_inline void vtd_legacy_begin(struct vtd_legacy_write *w)
 {
-	struct esync_ev_write_begin *b;
-
-	task_write_begin(w->seq);
-	b = reserve(sizeof(*b), ESYNC_EV_WRITE_BEGIN, w->seq, w->iommu);
-	if (!b)
-		return;
-	b->hdr.flags = ESYNC_EVF_TARGET_AT_END;
-	__builtin_memset(&b->entry, 0, sizeof(*b) - sizeof(b->hdr));
-	b->entry = w->entry;
-	b->format = ESYNC_LEGACY_FMT_VTD_PASID;
-	b->quanta_bits = 128;
-	b->num_quanta = 4;
-	b->dev = w->dev;
-	b->sub = w->sub;
-	b->words = VTD_PASID_WORDS;
-	__builtin_memcpy(b->cur, w->last, sizeof(w->last));
-	__builtin_memcpy(b->target, w->last, sizeof(w->last));
-	submit(b);
+	emit_snapshot_begin(w->seq, w->iommu, w->entry, ESYNC_LEGACY_FMT_VTD_PASID, 128,
+			    w->dev, w->sub, ESYNC_EVF_TARGET_AT_END, w->last, w->last);
 }
 
 static __always_inline void vtd_legacy_store(struct vtd_legacy_write *w,
 					     const __u64 *now, __u32 q)
 {
-	struct esync_ev_store *s;
-
 	if (now[2 * q] == w->last[2 * q] && now[2 * q + 1] == w->last[2 * q + 1])
 		return;
 	if ((w->last[0] & 1) && q == 0 && !(now[0] & 1))
 		w->critical++;
 	w->stores++;
 	w->dirty = true;
-	s = reserve(sizeof(*s), ESYNC_EV_STORE, w->seq, w->iommu);
-	if (s) {
-		s->entry = w->entry;
-		s->index = q;
-		s->pad = 0;
-		s->old_lo = w->last[2 * q];
-		s->old_hi = w->last[2 * q + 1];
-		s->new_lo = now[2 * q];
-		s->new_hi = now[2 * q + 1];
-		submit(s);
-	}
+	emit_store(w->seq, w->iommu, w->entry, q, w->last[2 * q], w->last[2 * q + 1],
+		   now[2 * q], now[2 * q + 1]);
 	w->last[2 * q] = now[2 * q];
 	w->last[2 * q + 1] = now[2 * q + 1];
 }
@@ -1344,39 +1297,17 @@ static __always_inline void vtd_legacy_stores(struct vtd_legacy_write *w, bool p
 /* A flush follows: the stores so far are a step */
 static __always_inline void vtd_legacy_sync(struct vtd_legacy_write *w)
 {
-	struct esync_ev_sync *ev;
-
 	if (!w->dirty)
 		return;
 	w->dirty = false;
-	w->syncs++;
-	ev = reserve(sizeof(*ev), ESYNC_EV_SYNC, w->seq, w->iommu);
-	if (!ev)
-		return;
-	ev->entry = w->entry;
-	ev->step = w->syncs;
-	ev->pad = 0;
-	submit(ev);
+	emit_sync(w->seq, w->iommu, w->entry, ++w->syncs);
 }
 
 static __always_inline void vtd_legacy_end(struct vtd_legacy_write *w, __u32 tid)
 {
-	struct esync_ev_write_end *e;
-
 	vtd_legacy_stores(w, false);
-	e = reserve(sizeof(*e), ESYNC_EV_WRITE_END, w->seq, w->iommu);
-	if (e) {
-		__builtin_memset(&e->entry, 0, sizeof(*e) - sizeof(e->hdr));
-		e->entry = w->entry;
-		e->how = !w->stores ? ESYNC_HOW_NO_CHANGE :
-			 w->critical ? ESYNC_HOW_DISRUPTIVE : ESYNC_HOW_HITLESS;
-		e->nr_syncs = w->syncs;
-		e->nr_critical = w->critical;
-		e->words = VTD_PASID_WORDS;
-		__builtin_memcpy(e->final, w->last, sizeof(w->last));
-		submit(e);
-	}
-	task_write_end(w->seq);
+	emit_snapshot_end(w->seq, w->iommu, w->entry, w->stores, w->syncs, w->critical,
+			  w->last);
 	bpf_map_delete_elem(&vtd_writes, &tid);
 	__sync_fetch_and_add(&vtd_writes_open, -1);
 }

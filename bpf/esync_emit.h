@@ -69,12 +69,12 @@ static __always_inline void submit(void *ev)
 	count(ESYNC_CNT_EVENTS);
 }
 
-/* entry_sync_store: one quantum of an entry stored */
-static __always_inline bool emit_store(__u64 seq, __u64 addr, __u32 index,
-				       __u64 old_lo, __u64 old_hi,
+/* One quantum of an entry stored (entry_sync_store, or a legacy snapshot) */
+static __always_inline bool emit_store(__u64 seq, __u16 iommu, __u64 addr,
+				       __u32 index, __u64 old_lo, __u64 old_hi,
 				       __u64 new_lo, __u64 new_hi)
 {
-	struct esync_ev_store *ev = reserve(sizeof(*ev), ESYNC_EV_STORE, seq, 0);
+	struct esync_ev_store *ev = reserve(sizeof(*ev), ESYNC_EV_STORE, seq, iommu);
 
 	if (!ev)
 		return false;
@@ -87,6 +87,19 @@ static __always_inline bool emit_store(__u64 seq, __u64 addr, __u32 index,
 	ev->new_hi = new_hi;
 	submit(ev);
 	return true;
+}
+
+/* The end of a step, its sync about to run (entry_sync_sync, or legacy) */
+static __always_inline void emit_sync(__u64 seq, __u16 iommu, __u64 addr, __u32 step)
+{
+	struct esync_ev_sync *ev = reserve(sizeof(*ev), ESYNC_EV_SYNC, seq, iommu);
+
+	if (!ev)
+		return;
+	ev->entry = addr;
+	ev->step = step;
+	ev->pad = 0;
+	submit(ev);
 }
 
 #endif /* ESYNC_EMIT_H */
