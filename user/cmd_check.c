@@ -57,6 +57,7 @@ struct check_ctx {
 		uint32_t findings;
 	} *ltab;
 	size_t lcap, nlinked;
+	bool unreadable;	/* an input could not be read at all */
 };
 
 /* What became of each check on one input. */
@@ -104,7 +105,8 @@ static void usage(FILE *out)
 		"Exit status (the worst over all inputs):\n"
 		"  0 clean: every applicable check ran and found nothing\n"
 		"  1 findings\n"
-		"  2 incomplete or unreadable input, bad usage\n"
+		"  2 incomplete or unreadable input, bad usage (an input that could not\n"
+		"    be read at all outranks findings in the others)\n"
 		"  3 no finding, but some checks could not run (reported as skipped)\n"
 		"  4 nothing was checked (no entry write, or no check could run)\n\n"
 		"EXAMPLES\n"
@@ -521,6 +523,23 @@ static void json_error(const struct check_ctx *c, const char *path, const char *
 	fputs("\"}\n", c->out);
 }
 
+/* An input that could not be read: an error record, then its summary */
+static int unreadable(struct check_ctx *c, const char *label, const char *msg)
+{
+	c->unreadable = true;
+	esync_err("%s", msg);
+	json_error(c, label, msg);
+	if (c->mode == OUT_JSON) {
+		fputs("{\"type\":\"summary\",\"schema\":1,\"input\":\"", c->out);
+		esync_json_escape(c->out, label);
+		fprintf(c->out, "\",\"status\":\"unreadable\",\"exit\":%d}\n",
+			ESYNC_EXIT_INCOMPLETE);
+	}
+	if (c->mode == OUT_TAP)
+		fprintf(c->out, "not ok %lu - %s: unreadable\n  # %s\n", ++c->tap_n, label, msg);
+	return ESYNC_EXIT_INCOMPLETE;
+}
+
 static int check_file(struct check_ctx *c, const char *path, const char *label,
 		      uint32_t mask, bool quiet)
 {
@@ -545,14 +564,8 @@ static int check_file(struct check_ctx *c, const char *path, const char *label,
 	FILE *out = c->mode == OUT_TEXT ? stdout : stderr;
 
 	c->file = label;
-	if (esync_dump_open(&r, path) < 0) {
-		esync_err("%s", r.err);
-		json_error(c, label, r.err);
-		if (c->mode == OUT_TAP)
-			fprintf(c->out, "not ok %lu - %s: unreadable\n  # %s\n", ++c->tap_n,
-				label, r.err);
-		return ESYNC_EXIT_INCOMPLETE;
-	}
+	if (esync_dump_open(&r, path) < 0)
+		return unreadable(c, label, r.err);
 	if (label != path)
 		r.name = label;
 	/* What the recording could see: from the dump, else from its mode */
@@ -873,6 +886,9 @@ static int run(int argc, char **argv)
 		for (int i = optind; i < argc; i++)
 			status = worse(status, check_file(&c, argv[i], argv[i], mask, quiet));
 	}
+	/* A verdict over inputs one of which was never read is no verdict */
+	if (c.unreadable)
+		status = ESYNC_EXIT_INCOMPLETE;
 	if (c.mode == OUT_TAP) {
 		fclose(c.out);
 		printf("TAP version 13\n");

@@ -343,16 +343,24 @@ c=$("$ESYNC" check -q --json <(cat "$DATA/h1-torn-view.dump") | grep '"finding"'
 [ -n "$a" ] && [ "$a" = "$b" ] && [ "$a" = "$c" ] && ok "check - and <(...) read dumps from pipes" ||
 	not_ok "check from pipes" "file: $a" "stdin: $b" "fifo: $c"
 
-# Exit status: the worst over all inputs; a missing file is not masked by
-# findings in another, and findings outrank everything
+# Exit status: the worst over all inputs. Findings outrank a damaged or
+# partial input, but an input that could not be read at all outranks
+# findings in another (the verdict does not cover it), in either order.
 "$ESYNC" check -q "$DATA/h1-torn-view.dump" "$TMP/missing.dump" > /dev/null 2>&1
 r1=$?
-"$ESYNC" check -q "$DATA/clean-smmu-ste.dump" "$TMP/missing.dump" > /dev/null 2>&1
+"$ESYNC" check -q "$TMP/missing.dump" "$DATA/h1-torn-view.dump" > /dev/null 2>&1
 r2=$?
-"$ESYNC" check -q "$DATA/clean-smmu-ste.dump" "$DATA/legacy-amd-irte.dump" > /dev/null 2>&1
+"$ESYNC" check -q "$DATA/h1-torn-view.dump" "$DATA/incomplete-cut.dump" > /dev/null 2>&1
 r3=$?
-[ "$r1$r2$r3" = 123 ] && ok "exit status: findings 1, missing file 2, skipped checks 3" ||
-	not_ok "exit status over several inputs" "got $r1 $r2 $r3, expected 1 2 3"
+"$ESYNC" check -q "$DATA/clean-smmu-ste.dump" "$DATA/legacy-amd-irte.dump" > /dev/null 2>&1
+r4=$?
+[ "$r1$r2$r3$r4" = 2213 ] &&
+	ok "exit status: unreadable input 2 over findings, findings 1 over a cut dump, skipped checks 3" ||
+	not_ok "exit status over several inputs" "got $r1 $r2 $r3 $r4, expected 2 2 1 3"
+nsum=$("$ESYNC" check -q --json "$DATA/h1-torn-view.dump" "$TMP/missing.dump" 2>/dev/null |
+	grep -c '"type":"summary"')
+[ "$nsum" = 2 ] && ok "json: one summary record per input, the unreadable one too" ||
+	not_ok "json summary per input" "got $nsum summary records for 2 inputs"
 
 # Nothing to check is never clean: a dump without events exits 4
 head -c $hdr "$DATA/clean-smmu-ste.dump" > "$TMP/noevents.dump"
