@@ -21,13 +21,7 @@ enum esync_counter {
 	ESYNC_CNT_NR
 };
 
-/*
- * Legacy AMD writes have no entry address, and legacy writes no sequence
- * number from the kernel: entry = ESYNC_LEGACY_ENTRY | format << 48 | devid << 32 | index,
- * seq = ESYNC_LEGACY_SEQ | a counter.
- */
-#define ESYNC_LEGACY_ENTRY	0xe500000000000000ULL
-#define ESYNC_LEGACY_SEQ	0x8000000000000000ULL
+/* ESYNC_LEGACY_ENTRY and ESYNC_LEGACY_SEQ: see esync_events.h */
 #define ESYNC_LEGACY_FMT_SMMU_STE	1	/* = ESYNC_FMT_SMMU_STE */
 #define ESYNC_LEGACY_FMT_SMMU_CD	2	/* = ESYNC_FMT_SMMU_CD */
 #define ESYNC_LEGACY_FMT_VTD_PASID	3	/* = ESYNC_FMT_VTD_PASID */

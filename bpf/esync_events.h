@@ -62,6 +62,16 @@ enum esync_ev_kind {
 	ESYNC_EV_NR_KINDS
 };
 
+/*
+ * Legacy AMD writes have no entry address, and legacy writes no sequence
+ * number from the kernel: entry = ESYNC_LEGACY_ENTRY | format << 48 |
+ * devid << 32 | index, seq = ESYNC_LEGACY_SEQ | a counter (esync prints
+ * them as the device and as "L" and the counter).
+ */
+#define ESYNC_LEGACY_ENTRY	0xe500000000000000ULL
+#define ESYNC_LEGACY_ENTRY_MASK	0xff00000000000000ULL
+#define ESYNC_LEGACY_SEQ	0x8000000000000000ULL
+
 /* Common header of every event. */
 struct esync_ev_hdr {
 	esync_u64 ts_ns;		/* CLOCK_MONOTONIC */

@@ -213,13 +213,15 @@ static void group_flush(struct check_ctx *c)
 	for (size_t i = 0; i < c->ngroups; i++) {
 		struct group *g = c->order[i];
 
+		char seq[ESYNC_NAME_LEN];
+
 		print_prefix(c);
 		esync_finding_print_text(c->out, &g->f);
 		if (g->count > 1)
-			fprintf(c->out, "  ... and %" PRIu64 " more times, the last in seq %" PRIu64
+			fprintf(c->out, "  ... and %" PRIu64 " more times, the last in seq %s"
 				" at %" PRIu64 ".%09" PRIu64 " s (-v lists each)\n",
-				g->count - 1, g->last_seq, g->last_ts / 1000000000,
-				g->last_ts % 1000000000);
+				g->count - 1, esync_seq_str(g->last_seq, seq),
+				g->last_ts / 1000000000, g->last_ts % 1000000000);
 		free(g);
 	}
 	c->ngroups = 0;
@@ -370,16 +372,16 @@ static void on_seq_done(void *ctx, const struct esync_seq *s)
 {
 	struct check_ctx *c = ctx;
 	const struct esync_format *f = esync_format_by_id(s->format);
-	char dev[64];
+	char dev[64], seq[ESYNC_NAME_LEN], entry[ESYNC_NAME_LEN];
 	size_t i, kept = 0;
 
 	if (c->mode != OUT_TAP)
 		return;
 	esync_entry_dev_str(s->format, s->dev, s->sub, dev, sizeof(dev));
-	fprintf(c->out, "%s %lu - %s%sseq %" PRIu64 " %s entry 0x%" PRIx64 " (%s)",
+	fprintf(c->out, "%s %lu - %s%sseq %s %s entry%s (%s)",
 		s->reported ? "not ok" : "ok", ++c->tap_n, c->prefix ? c->file : "",
-		c->prefix ? " " : "", s->id, f ? f->name : "unknown-format",
-		s->entry, dev);
+		c->prefix ? " " : "", esync_seq_str(s->id, seq), f ? f->name : "unknown-format",
+		esync_entry_str(s->entry, entry), dev);
 	if (s->ended)
 		fprintf(c->out, ": %s, %u store%s, %u sync%s\n", how_name(s->how),
 			s->nr_stores, s->nr_stores == 1 ? "" : "s",

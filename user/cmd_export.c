@@ -296,7 +296,7 @@ static void close_write(struct export_ctx *c, struct open_write *w,
 	const char *how = !end ? "cut" :
 		end->how == ESYNC_HOW_HITLESS ? "hitless" :
 		end->how == ESYNC_HOW_DISRUPTIVE ? "disruptive" : "no change";
-	char name[96];
+	char name[96], seq[ESYNC_NAME_LEN];
 
 	if (w->stores) {	/* stores after the last sync */
 		snprintf(name, sizeof(name), "step %u (no sync)", w->step);
@@ -304,7 +304,7 @@ static void close_write(struct export_ctx *c, struct open_write *w,
 	}
 	fclose(w->head_f);
 	fclose(w->body_f);
-	snprintf(name, sizeof(name), "write seq %" PRIu64 " (%s)", w->id, how);
+	snprintf(name, sizeof(name), "write seq %s (%s)", esync_seq_str(w->id, seq), how);
 	sep(c);
 	fprintf(c->out, "{\"name\":\"%s\",\"ph\":\"X\",\"cat\":\"write\",\"pid\":%u,\"tid\":%u,\"ts\":",
 		name, w->iommu, w->tid);

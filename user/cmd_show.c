@@ -172,7 +172,7 @@ static void on_done(void *ctx, const struct esync_seq *seq)
 static void show_begin(struct show_ctx *c, const struct esync_ev_write_begin *b)
 {
 	struct shown *s = calloc(1, sizeof(*s));
-	char dev[64], dec[400];
+	char dev[64], dec[400], seq[ESYNC_NAME_LEN], entry[ESYNC_NAME_LEN];
 
 	if (!s)
 		return;
@@ -197,8 +197,9 @@ static void show_begin(struct show_ctx *c, const struct esync_ev_write_begin *b)
 	if (!s->out)
 		return;
 	esync_entry_dev_str(b->format, b->dev, b->sub, dev, sizeof(dev));
-	fprintf(s->out, "seq %" PRIu64 " %s entry 0x%" PRIx64 " (%s) iommu %u, %ux%u-bit quanta, V in %u\n",
-		b->hdr.seq, s->f ? s->f->name : "unknown-format", b->entry, dev,
+	fprintf(s->out, "seq %s %s entry%s (%s) iommu %u, %ux%u-bit quanta, V in %u\n",
+		esync_seq_str(b->hdr.seq, seq), s->f ? s->f->name : "unknown-format",
+		esync_entry_str(b->entry, entry), dev,
 		b->hdr.iommu, b->num_quanta, b->quanta_bits, b->vbit_quanta);
 	if (s->f && b->words <= ESYNC_EV_MAX_WORDS) {
 		esync_format_decode(s->f, b->cur, dec, sizeof(dec));

@@ -276,7 +276,7 @@ void esync_fault_print_text(FILE *out, const struct esync_fault_link *l,
 {
 	const struct esync_format *fmt = esync_format_by_id(l->format);
 	uint64_t ts = l->ev->hdr.ts_ns;
-	char what[160], dev[64], dec[512];
+	char what[160], dev[64], dec[512], seq[ESYNC_NAME_LEN], entry[ESYNC_NAME_LEN];
 
 	esync_fault_describe(&l->fault, what, sizeof(what));
 	fprintf(out, "%sfault %" PRIu64 " at ", indent, l->nr);
@@ -291,9 +291,9 @@ void esync_fault_print_text(FILE *out, const struct esync_fault_link *l,
 		return;
 	}
 	esync_entry_dev_str(l->format, l->dev, l->sub, dev, sizeof(dev));
-	fprintf(out, "%s  %s write seq %" PRIu64 " of %s entry 0x%" PRIx64 " (%s)",
-		indent, l->ts_end ? "after" : "during", l->seq,
-		fmt ? fmt->name : "unknown-format", l->entry, dev);
+	fprintf(out, "%s  %s write seq %s of %s entry%s (%s)",
+		indent, l->ts_end ? "after" : "during", esync_seq_str(l->seq, seq),
+		fmt ? fmt->name : "unknown-format", esync_entry_str(l->entry, entry), dev);
 	if (l->ts_end) {
 		fputs(", which ended ", out);
 		print_gap(out, ts > l->ts_end ? ts - l->ts_end : 0);

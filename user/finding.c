@@ -3,6 +3,7 @@
 #include <inttypes.h>
 #include <strings.h>
 
+#include "esync_events.h"
 #include "finding.h"
 #include "format.h"
 #include "topology.h"
@@ -78,14 +79,33 @@ static const char *format_name(unsigned int id)
 	return f ? f->name : "unknown-format";
 }
 
+const char *esync_seq_str(uint64_t seq, char *buf)
+{
+	if (seq & ESYNC_LEGACY_SEQ)
+		snprintf(buf, ESYNC_NAME_LEN, "L%" PRIu64, (uint64_t)(seq & ~ESYNC_LEGACY_SEQ));
+	else
+		snprintf(buf, ESYNC_NAME_LEN, "%" PRIu64, seq);
+	return buf;
+}
+
+const char *esync_entry_str(uint64_t entry, char *buf)
+{
+	if ((entry & ESYNC_LEGACY_ENTRY_MASK) == ESYNC_LEGACY_ENTRY)
+		buf[0] = 0;
+	else
+		snprintf(buf, ESYNC_NAME_LEN, " 0x%" PRIx64, entry);
+	return buf;
+}
+
 void esync_finding_print_text(FILE *out, const struct esync_finding *f)
 {
-	char dev[64];
+	char dev[64], seq[ESYNC_NAME_LEN], entry[ESYNC_NAME_LEN];
 
 	esync_entry_dev_str(f->format, f->dev, f->sub, dev, sizeof(dev));
-	fprintf(out, "%s %s: %s entry 0x%" PRIx64 " (%s) iommu %u seq %" PRIu64,
+	fprintf(out, "%s %s: %s entry%s (%s) iommu %u seq %s",
 		esync_check_name(f->check), esync_check_title(f->check),
-		format_name(f->format), f->entry, dev, f->iommu, f->seq);
+		format_name(f->format), esync_entry_str(f->entry, entry), dev, f->iommu,
+		esync_seq_str(f->seq, seq));
 	if (f->step)
 		fprintf(out, " step %u", f->step);
 	fprintf(out, ": %s\n", f->evidence);

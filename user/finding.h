@@ -50,6 +50,16 @@ int esync_check_parse(const char *name);
 void esync_entry_dev_str(unsigned int format, uint32_t dev, uint32_t sub,
 			 char *buf, size_t len);
 
+/*
+ * Names for text: a write's seq ("42", or "L42" for a legacy write, whose
+ * seq is esync's own counter) and an entry's address (" 0xffff8880...",
+ * or "" for a legacy entry without one: the device names it). buf holds
+ * at least ESYNC_NAME_LEN bytes.
+ */
+#define ESYNC_NAME_LEN 24
+const char *esync_seq_str(uint64_t seq, char *buf);
+const char *esync_entry_str(uint64_t entry, char *buf);
+
 /* One line, newline included. */
 void esync_finding_print_text(FILE *out, const struct esync_finding *f);
 /*
