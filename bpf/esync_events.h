@@ -139,6 +139,7 @@ enum esync_how {
 	ESYNC_HOW_NO_CHANGE = 0,
 	ESYNC_HOW_HITLESS = 1,
 	ESYNC_HOW_DISRUPTIVE = 2,
+	ESYNC_HOW_FAILED = 3,	/* the writer stopped at a sync that failed */
 };
 
 /* entry_sync_write_end */

@@ -69,6 +69,7 @@ struct esync_seq {
 	bool store_foreign;		/* ... differs from the rebuilt value */
 	bool end_foreign;		/* write-end's final differs from it */
 	int completion_status;		/* of the completion being delivered */
+	bool sync_failed;		/* a completion of this write failed */
 	/*
 	 * AMD: a COMPLETION_WAIT this write queued, whose wait result may follow
 	 * as its own event (iommu_completion_wait() reports it; other waits of

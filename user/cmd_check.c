@@ -364,6 +364,7 @@ static const char *how_name(unsigned int how)
 	case ESYNC_HOW_NO_CHANGE: return "no change";
 	case ESYNC_HOW_HITLESS: return "hitless";
 	case ESYNC_HOW_DISRUPTIVE: return "disruptive";
+	case ESYNC_HOW_FAILED: return "stopped at a failed sync";
 	}
 	return "?";
 }

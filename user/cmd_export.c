@@ -295,7 +295,8 @@ static void close_write(struct export_ctx *c, struct open_write *w,
 	uint64_t to = end ? end->hdr.ts_ns : w->last_ts;
 	const char *how = !end ? "cut" :
 		end->how == ESYNC_HOW_HITLESS ? "hitless" :
-		end->how == ESYNC_HOW_DISRUPTIVE ? "disruptive" : "no change";
+		end->how == ESYNC_HOW_DISRUPTIVE ? "disruptive" :
+		end->how == ESYNC_HOW_FAILED ? "failed" : "no change";
 	char name[96], seq[ESYNC_NAME_LEN];
 
 	if (w->stores) {	/* stores after the last sync */

@@ -248,7 +248,8 @@ static const char *how_name(unsigned int how)
 {
 	return how == ESYNC_HOW_NO_CHANGE ? "no change" :
 	       how == ESYNC_HOW_HITLESS ? "hitless" :
-	       how == ESYNC_HOW_DISRUPTIVE ? "disruptive" : "?";
+	       how == ESYNC_HOW_DISRUPTIVE ? "disruptive" :
+	       how == ESYNC_HOW_FAILED ? "stopped at a failed sync" : "?";
 }
 
 static void show_event(struct show_ctx *c, const union esync_event *ev)
@@ -369,7 +370,7 @@ struct entry_sum {
 	uint64_t entry;
 	uint16_t format, iommu;
 	uint32_t dev, sub;
-	uint64_t writes, how[3], incomplete, stores, syncs, failing;
+	uint64_t writes, how[ESYNC_HOW_FAILED + 1], incomplete, stores, syncs, failing;
 	uint32_t checks;	/* bit per check that found something */
 	uint32_t hnext;		/* next index + 1 in the bucket, 0 ends */
 };
@@ -429,7 +430,7 @@ static void sum_done(void *ctx, const struct esync_seq *s)
 	e->dev = s->dev;
 	e->sub = s->sub;
 	e->writes++;
-	if (s->ended && s->how < 3)
+	if (s->ended && s->how <= ESYNC_HOW_FAILED)
 		e->how[s->how]++;
 	else
 		e->incomplete++;
@@ -473,12 +474,13 @@ static int summary(const char *path)
 
 		esync_entry_dev_str(e->format, e->dev, e->sub, dev, sizeof(dev));
 		printf("%-10s %-26s iommu %u  %3" PRIu64 " write%s: %" PRIu64 " hitless, %"
-		       PRIu64 " disruptive, %" PRIu64 " no change%s; %" PRIu64
+		       PRIu64 " disruptive, %" PRIu64 " no change%s%s; %" PRIu64
 		       " stores, %" PRIu64 " syncs; ",
 		       f ? f->name : "?", dev, e->iommu, e->writes, e->writes == 1 ? " " : "s",
 		       e->how[ESYNC_HOW_HITLESS], e->how[ESYNC_HOW_DISRUPTIVE],
-		       e->how[ESYNC_HOW_NO_CHANGE], e->incomplete ? ", some incomplete" : "",
-		       e->stores, e->syncs);
+		       e->how[ESYNC_HOW_NO_CHANGE],
+		       e->how[ESYNC_HOW_FAILED] ? ", some stopped at a failed sync" : "",
+		       e->incomplete ? ", some incomplete" : "", e->stores, e->syncs);
 		if (!e->checks) {
 			printf("clean\n");
 			continue;

@@ -95,7 +95,9 @@ static void hdr(union esync_event *ev, unsigned int kind, uint64_t ts,
 	ev->hdr.size = (uint16_t)size;
 }
 
-static const char *const how_names[] = { "no_change", "hitless", "disruptive" };
+/* The names of enum entry_sync_update in the kernel's trace output */
+static const char *const how_names[] = { "no_change", "hitless", "disruptive", "failed" };
+#define NR_HOW (sizeof(how_names) / sizeof(how_names[0]))
 
 static int parse_entry_sync(const char *name, const char *f, uint64_t ts,
 			    uint32_t cpu, union esync_event *ev)
@@ -166,11 +168,11 @@ static int parse_entry_sync(const char *name, const char *f, uint64_t ts,
 		ev->end.entry = entry;
 		if (!how || get_u64(f, "critical", 10, &a) || get_u64(f, "syncs", 10, &b))
 			return -1;
-		for (h = 0; h < 3; h++)
+		for (h = 0; h < NR_HOW; h++)
 			if (!strncmp(how, how_names[h], strlen(how_names[h])) &&
 			    how[strlen(how_names[h])] == ' ')
 				break;
-		if (h == 3)
+		if (h == NR_HOW)
 			return -1;
 		ev->end.how = (uint8_t)h;
 		ev->end.nr_critical = (uint16_t)a;

@@ -920,6 +920,8 @@ static void complete_only(struct esync_engine *e, struct esync_seq *s,
 	bool done = false, ok = !status;
 
 	s->completion_status = status;
+	if (!ok && named)
+		s->sync_failed = true;
 
 	if (checking(s)) {
 		done = ok && s->covered;

@@ -54,6 +54,10 @@ enum bug {
 	BUG_STOCK_DTE_SWITCH = 1 << 24,	/* stock DTE: a domain switch with no
 					   detach in between */
 	STOCK_VTD_SWITCH = 1 << 25,	/* stock VT-d: a setup follows the teardown */
+	FAIL_STOPS = 1 << 26,		/* with BUG_FAIL_SYNC: the writer stops at the
+					   failed sync and says so at write-end */
+	BUG_FAKE_STOP = 1 << 27,	/* stops after its first step and says a sync
+					   failed, though none did */
 };
 
 /* Events of one write kept aside, to interleave them with another's */
@@ -71,6 +75,7 @@ struct gen {
 	int failed;
 	bool stop;		/* BUG_CUT: emit nothing more */
 	bool fail_done;		/* BUG_FAIL_SYNC happened */
+	bool fail_now;		/* ... in the write being generated */
 	struct capture *cap;	/* non-NULL: keep events here */
 };
 
@@ -248,7 +253,7 @@ static int wait_status(struct gen *g, unsigned int bugs)
 {
 	if (!(bugs & BUG_FAIL_SYNC) || g->fail_done)
 		return 0;
-	g->fail_done = true;
+	g->fail_done = g->fail_now = true;
 	return -110;	/* -ETIMEDOUT */
 }
 
@@ -325,6 +330,7 @@ struct writer {
 	unsigned int nq;
 	unsigned int qw;
 	bool sync_pending;	/* the driver has yet to sync the last step */
+	bool stopped;		/* FAIL_STOPS: a sync failed, no more stores */
 };
 
 static bool quanta_eq(const struct writer *w, const uint64_t *a, const uint64_t *b,
@@ -342,10 +348,12 @@ static bool copy(struct writer *w, const uint64_t *vals, unsigned int start,
 	struct esync_ev_store st;
 	bool changed = false;
 
-	for (unsigned int q = start; q < start + len; q++) {
+	for (unsigned int q = start; q < start + len && !w->stopped; q++) {
 		if (quanta_eq(w, w->e->val, vals, q))
 			continue;
 		flush_sync(w, false);
+		if (w->stopped)
+			break;
 		memset(&st, 0, sizeof(st));
 		st.entry = w->e->addr;
 		st.index = q;
@@ -403,6 +411,8 @@ static void flush_sync(struct writer *w, bool last)
 		return;
 	w->sync_pending = false;
 	driver_sync(w->g, w->e, w->seq, w->bugs, skip);
+	if ((w->bugs & FAIL_STOPS && w->g->fail_now) || w->bugs & BUG_FAKE_STOP)
+		w->stopped = true;
 }
 
 static void set(struct writer *w, const uint64_t *vals, unsigned int start,
@@ -426,6 +436,7 @@ static void write_entry(struct gen *g, struct entry *e, const uint64_t *target_i
 	unsigned int nr_crit = 0, crit = 0, how, v = f->vbit_quanta;
 
 	memcpy(target, target_in, f->words * sizeof(uint64_t));
+	g->fail_now = false;
 	w.seq = ++g->seq;
 	b.entry = e->addr;
 	b.format = (uint16_t)f->id;
@@ -509,6 +520,8 @@ static void write_entry(struct gen *g, struct entry *e, const uint64_t *target_i
 	}
 
 	flush_sync(&w, true);
+	if (w.stopped)
+		how = ESYNC_HOW_FAILED;
 	end.entry = e->addr;
 	end.how = (uint8_t)how;
 	end.nr_critical = (uint16_t)nr_crit;
@@ -1141,6 +1154,12 @@ static const struct dump dumps[] = {
 	{ "f1-smmu-sync-timeout", ste_bypass, BUG_FAIL_SYNC, false, ESYNC_MODE_PATCHED },
 	{ "f1-vtd-wait-timeout", vtd_pt_to_sl, BUG_FAIL_SYNC, false, ESYNC_MODE_PATCHED },
 	{ "f1-amd-wait-timeout", irte_affinity, BUG_FAIL_SYNC, true, ESYNC_MODE_PATCHED },
+	/* The series' writers stop at a failed sync and return its error */
+	{ "f1-smmu-sync-fails-stop", ste_bypass, BUG_FAIL_SYNC | FAIL_STOPS, false,
+	  ESYNC_MODE_PATCHED },
+	{ "f1-vtd-wait-fails-stop", vtd_pt_to_sl, BUG_FAIL_SYNC | FAIL_STOPS, false,
+	  ESYNC_MODE_PATCHED },
+	{ "h3-fake-stop", ste_bypass, BUG_FAKE_STOP, false, ESYNC_MODE_PATCHED },
 	/* Cross-checks of the rebuilt entry */
 	{ "h5-foreign-store", dte_disruptive, BUG_FOREIGN_STORE, true, ESYNC_MODE_PATCHED },
 	{ "h5-wrong-final", ste_hitless, BUG_WRONG_FINAL, false, ESYNC_MODE_PATCHED },
