@@ -18,6 +18,7 @@
 #include "crc32c.h"
 #include "dump.h"
 #include "engine.h"
+#include "finding.h"
 #include "version.h"
 
 uint32_t esync_frame_sum(unsigned int version, uint32_t len, const void *payload)
@@ -222,6 +223,7 @@ static int read_header(struct esync_dump_reader *r)
 	memcpy(r->info.tool, h.tool, sizeof(h.tool));
 	r->info.tool[sizeof(h.tool)] = 0;
 	r->info.mode = h.mode;
+	esync_seq_names_legacy(h.mode == ESYNC_MODE_LEGACY);
 	r->info.created_ns = h.created_ns;
 	memcpy(r->info.host, h.host, sizeof(h.host));
 	r->info.host[sizeof(h.host)] = 0;

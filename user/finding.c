@@ -79,9 +79,16 @@ static const char *format_name(unsigned int id)
 	return f ? f->name : "unknown-format";
 }
 
+static bool legacy_names;
+
+void esync_seq_names_legacy(bool legacy)
+{
+	legacy_names = legacy;
+}
+
 const char *esync_seq_str(uint64_t seq, char *buf)
 {
-	if (seq & ESYNC_LEGACY_SEQ)
+	if (legacy_names && seq & ESYNC_LEGACY_SEQ)
 		snprintf(buf, ESYNC_NAME_LEN, "L%" PRIu64, (uint64_t)(seq & ~ESYNC_LEGACY_SEQ));
 	else
 		snprintf(buf, ESYNC_NAME_LEN, "%" PRIu64, seq);

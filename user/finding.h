@@ -6,6 +6,7 @@
 #ifndef ESYNC_FINDING_H
 #define ESYNC_FINDING_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -54,9 +55,12 @@ void esync_entry_dev_str(unsigned int format, uint32_t dev, uint32_t sub,
  * Names for text: a write's seq ("42", or "L42" for a legacy write, whose
  * seq is esync's own counter) and an entry's address (" 0xffff8880...",
  * or "" for a legacy entry without one: the device names it). buf holds
- * at least ESYNC_NAME_LEN bytes.
+ * at least ESYNC_NAME_LEN bytes. Seqs are named the legacy way only while
+ * the input is legacy (the dump reader and live mode say so): a patched
+ * kernel's 32-bit IRTE writer counts with bit 63 set too.
  */
 #define ESYNC_NAME_LEN 24
+void esync_seq_names_legacy(bool legacy);
 const char *esync_seq_str(uint64_t seq, char *buf);
 const char *esync_entry_str(uint64_t entry, char *buf);
 

@@ -21,6 +21,7 @@
 
 #include "collect.h"
 #include "dump.h"
+#include "finding.h"
 #include "esync.skel.h"
 
 #define TRACEFS "/sys/kernel/tracing"
@@ -203,6 +204,7 @@ struct esync_collect *esync_collect_open(const struct esync_collect_opts *o,
 	}
 	if (c->probe.mode == ESYNC_MODE_LEGACY)
 		c->probe.checks = esync_probe_legacy_checks(&c->probe);
+	esync_seq_names_legacy(c->probe.mode == ESYNC_MODE_LEGACY);
 	c->probe.input_flags = esync_probe_input_flags(&c->probe);
 	c->rb = ring_buffer__new(bpf_map__fd(c->skel->maps.events), on_ring, c, NULL);
 	if (!c->rb) {
