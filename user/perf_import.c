@@ -41,6 +41,33 @@ static int get_u64(const char *s, const char *key, int base, uint64_t *v)
 	return errno || end == p ? -1 : 0;
 }
 
+/*
+ * The entry format: a number, or the name the kernel prints for it
+ * (__print_symbolic of enum entry_sync_format since the series' v2).
+ */
+static int get_format(const char *s, uint64_t *v)
+{
+	static const char *const names[] = {
+		[ESYNC_FMT_SMMU_STE] = "smmu_ste", [ESYNC_FMT_SMMU_CD] = "smmu_cd",
+		[ESYNC_FMT_VTD_PASID] = "vtd_pasid", [ESYNC_FMT_AMD_DTE] = "amd_dte",
+		[ESYNC_FMT_AMD_IRTE] = "amd_irte", [ESYNC_FMT_AMD_IRTE32] = "amd_irte32",
+		[ESYNC_FMT_TEST] = "test",
+	};
+	const char *p = field(s, "format");
+
+	if (!get_u64(s, "format", 10, v))
+		return 0;
+	for (uint64_t i = 0; p && i < sizeof(names) / sizeof(names[0]); i++) {
+		size_t n = names[i] ? strlen(names[i]) : 0;
+
+		if (n && !strncmp(p, names[i], n) && (p[n] == ' ' || !p[n])) {
+			*v = i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
 /* "{0x1,0x2}" into w[]; the number of words, -1 if malformed */
 static int get_array(const char *s, const char *key, uint64_t *w, unsigned int max)
 {
@@ -112,7 +139,7 @@ static int parse_entry_sync(const char *name, const char *f, uint64_t ts,
 		const char *q = field(f, "quanta");
 		unsigned int nq, bits;
 
-		if (get_u64(f, "format", 10, &a) || get_u64(f, "iommu", 10, &b) ||
+		if (get_format(f, &a) || get_u64(f, "iommu", 10, &b) ||
 		    get_u64(f, "dev", 16, &c) || get_u64(f, "sub", 16, &d) ||
 		    get_u64(f, "vbit", 10, &e) || !q || sscanf(q, "%ux%u", &nq, &bits) != 2)
 			return -1;
