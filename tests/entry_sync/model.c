@@ -255,14 +255,16 @@ static void on_sync(void)
 	}
 }
 
-static void sync64(struct entry_sync_writer64 *w)
+static int sync64(struct entry_sync_writer64 *w)
 {
 	on_sync();
+	return 0;
 }
 
-static void sync128(struct entry_sync_writer128 *w)
+static int sync128(struct entry_sync_writer128 *w)
 {
 	on_sync();
+	return 0;
 }
 
 static void get_used64(const __le64 *e, __le64 *used)
@@ -702,11 +704,12 @@ static void misuse_returns_error(void)
  */
 static u128 *poke_at;
 
-static void poke_sync128(struct entry_sync_writer128 *w)
+static int poke_sync128(struct entry_sync_writer128 *w)
 {
 	if (poke_at)
 		*poke_at ^= (u128)1 << 120;
 	poke_at = NULL;
+	return 0;
 }
 
 static void foreign_store_warns(void)
@@ -739,6 +742,50 @@ static void foreign_store_warns(void)
 	EXPECT_GE(1, warns);
 	for (i = 0; i < 4; i++)
 		EXPECT_TRUE(entry[i] == target[i]);
+}
+
+/*
+ * A sync that fails stops the write: the error is returned, and nothing is
+ * stored after it (the entry is what the failed sync was asked to cover).
+ */
+static struct {
+	unsigned int fail_at, syncs;
+	__le64 *entry, at_fail[4];
+} FS;
+
+static int failing_sync64(struct entry_sync_writer64 *w)
+{
+	if (++FS.syncs != FS.fail_at)
+		return 0;
+	memcpy(FS.at_fail, FS.entry, sizeof(FS.at_fail));
+	return -ETIMEDOUT;
+}
+
+static void failed_sync_stops(void)
+{
+	static const struct entry_sync_writer_ops64 ops = {
+		.get_used = get_used64,
+		.sync = failing_sync64,
+	};
+	struct fmt f = { .num = 4, .vbit = 0, .qbits = 64, .qa = 1, .qb = 2,
+			 .qc = 3, .pay_bits = 8 };
+	/* A disruptive change: three syncs, each made to fail in turn */
+	static const __le64 from[4] = { F_V | (1 << 1), 5 << 16 };
+	static const __le64 to[4] = { F_V | (2 << 1), 7 << 16, 6 << 16 };
+	__le64 entry[4], memory[12];
+
+	R.f = &f;
+	R.live = NULL;
+	for (FS.fail_at = 1; FS.fail_at <= 3; FS.fail_at++) {
+		struct entry_sync_writer64 w = { .ops = &ops, .num_quantas = 4 };
+
+		memcpy(entry, from, sizeof(entry));
+		FS.syncs = 0;
+		FS.entry = entry;
+		EXPECT_EQ(-ETIMEDOUT, entry_sync_write64(&w, entry, to, memory, 12));
+		EXPECT_EQ(FS.fail_at, FS.syncs);
+		EXPECT_TRUE(!memcmp(entry, FS.at_fail, sizeof(entry)));
+	}
 }
 
 /* A few hand-computed transitions, as documentation of the rule. */
@@ -779,6 +826,7 @@ int main(void)
 		TAP_CASE(unused_target_bit_warns),
 		TAP_CASE(misuse_returns_error),
 		TAP_CASE(foreign_store_warns),
+		TAP_CASE(failed_sync_stops),
 		TAP_CASE(exhaustive_64),
 		TAP_CASE(exhaustive_128),
 		TAP_CASE(random_walk),
