@@ -18,6 +18,9 @@
 
 static const char *expected_sync(const struct esync_seq *s)
 {
+	static char did[120];
+	int d;
+
 	switch (s->format) {
 	case ESYNC_FMT_SMMU_STE:
 	case ESYNC_FMT_TEST:
@@ -25,7 +28,13 @@ static const char *expected_sync(const struct esync_seq *s)
 	case ESYNC_FMT_SMMU_CD:
 		return "CFGI_CD then CMD_SYNC";
 	case ESYNC_FMT_VTD_PASID:
-		return "a PASID-cache invalidation then a wait descriptor";
+		d = esync_seq_unflushed_did(s);
+		if (d < 0)
+			return "a PASID-cache invalidation then a wait descriptor";
+		snprintf(did, sizeof(did),
+			 "a PASID-cache invalidation under DID 0x%x too, a tag the entry was cached under, then a wait descriptor",
+			 (unsigned int)d);
+		return did;
 	case ESYNC_FMT_AMD_DTE:
 		return "INVALIDATE_DEVTAB_ENTRY then COMPLETION_WAIT";
 	}

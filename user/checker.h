@@ -84,6 +84,14 @@ struct esync_seq {
 	unsigned int win_step;		/* step of the first of them */
 	bool win_overflow;
 	bool covered;			/* entry invalidated since the last store */
+	/*
+	 * VT-d: the PASID cache is tagged by DID, so the IOMMU may hold a copy
+	 * under each DID the entry had in the window; the DIDs invalidated
+	 * since the last store (all of them after a global invalidation).
+	 */
+	uint32_t did_flushed[ESYNC_WIN_MAX];
+	uint8_t ndid_flushed;
+	bool did_all_flushed;
 
 	/* Checker state (each block belongs to one checker) */
 	bool f2_wrong_seen;			/* F2 */
@@ -184,6 +192,11 @@ bool esync_inv_same_cache(const struct esync_seq *s, const struct esync_inv *inv
 bool esync_inv_covers(const struct esync_seq *s, const struct esync_inv *inv);
 /* VT-d: true if did is a DID the entry held during this write. */
 bool esync_seq_has_did(const struct esync_seq *s, uint32_t did);
+/*
+ * VT-d: a DID the entry had while present since the last completed sync
+ * that no PASID-cache invalidation since the last store named; -1 if none.
+ */
+int esync_seq_unflushed_did(const struct esync_seq *s);
 
 /* Quanta q of an entry, as lo/hi. */
 static inline void esync_quanta_get(const struct esync_seq *s, const uint64_t *e,

@@ -531,6 +531,8 @@ static void window_reset(struct esync_seq *s)
 	}
 	s->win_stores = 0;
 	s->win_overflow = false;
+	s->ndid_flushed = 0;
+	s->did_all_flushed = false;
 }
 
 /* Adds v to the values quanta q held in the window. */
@@ -836,6 +838,8 @@ static void on_store(struct esync_engine *e, const union esync_event *ev)
 	s->nr_stores++;
 	s->store_step = s->step;
 	s->covered = false;
+	s->ndid_flushed = 0;
+	s->did_all_flushed = false;
 	FOR_CHECKERS(e, c, after_store)
 		c->after_store(s, q);
 }
@@ -894,6 +898,51 @@ static void on_end(struct esync_engine *e, const union esync_event *ev)
 }
 
 /* An invalidation command reaches write s. */
+int esync_seq_unflushed_did(const struct esync_seq *s)
+{
+	const struct esync_field *f = s->did_field;
+	unsigned int q, w, k, j;
+	uint64_t view[ESYNC_EV_MAX_WORDS];
+
+	if (!f || s->did_all_flushed || s->win_overflow)
+		return -1;
+	q = f->word / s->qwords;
+	w = f->word % s->qwords;
+	memcpy(view, s->now, sizeof(view));
+	for (k = 0; k < s->nwin[q]; k++) {
+		uint32_t did = (uint32_t)((s->win[q][k][w] >> f->lsb) &
+					  (~0ull >> (64 - f->width)));
+
+		/* P and DID share quanta 0 of a PASID entry */
+		esync_quanta_put(s, view, q, s->win[q][k]);
+		if (q == s->fmt->vbit_quanta && !s->fmt->is_valid(view))
+			continue;
+		for (j = 0; j < s->ndid_flushed && s->did_flushed[j] != did; j++)
+			;
+		if (j == s->ndid_flushed)
+			return (int)did;
+	}
+	return -1;
+}
+
+/*
+ * VT-d: inv covers s; is every DID the entry had since the last completed
+ * sync while present now invalidated (each a tag the PASID cache may hold
+ * it under; a non-present entry is not cached)?
+ */
+static bool dids_flushed(struct esync_seq *s, const struct esync_inv *inv)
+{
+	unsigned int j;
+
+	if (!inv->has_did)
+		s->did_all_flushed = true;
+	for (j = 0; j < s->ndid_flushed && s->did_flushed[j] != inv->did; j++)
+		;
+	if (!s->did_all_flushed && j == s->ndid_flushed && j < ESYNC_WIN_MAX)
+		s->did_flushed[s->ndid_flushed++] = inv->did;
+	return esync_seq_unflushed_did(s) < 0;
+}
+
 static void deliver(struct esync_engine *e, struct esync_seq *s,
 		    const struct esync_inv *inv, bool named)
 {
@@ -907,7 +956,7 @@ static void deliver(struct esync_engine *e, struct esync_seq *s,
 		return;
 	covers = esync_inv_covers(s, inv);
 	if (covers)
-		s->covered = true;
+		s->covered = !s->did_field || dids_flushed(s, inv);
 	FOR_CHECKERS(e, c, command)
 		c->command(s, inv, covers, named);
 }

@@ -23,6 +23,8 @@ EXPECT=(
 	"clean-smmu-ste|0|"
 	"clean-smmu-cd|0|"
 	"clean-vtd-pasid|0|"
+	"clean-vtd-did-change|0|"
+	"f1-vtd-new-did-only|1|F1 0xffff888010203000 0000:00:02.0 pasid 0x3"
 	"clean-amd-dte|0|"
 	"clean-amd-irte|0|"
 	"clean-amd-irte32|0|"
@@ -82,7 +84,10 @@ EXPECT=(
 	# events, so U1 is skipped and they are not clean (3)
 	"v1/clean-smmu-ste|3|"
 	"v1/clean-amd-irte|3|"
-	"v1/clean-vtd-pasid|3|"
+	# ... but the generator of that time tore the PASID entry down with a
+	# PASID-cache invalidation under the cleared DID only, not the DID it
+	# was cached under: a real missed invalidation, F1 now
+	"v1/clean-vtd-pasid|1|F1 0xffff888010203000 0000:00:02.0 pasid 0x3"
 	"v1/h1-torn-view|1|H1 0xffff000040001000 sid 0x10"
 	"v1/f1-missing-sync|1|F1 0xffff000040001000 sid 0x10"
 	"v1/f2-wrong-sid|1|F2 0xffff000040001000 sid 0x10"

@@ -58,6 +58,8 @@ enum bug {
 					   failed sync and says so at write-end */
 	BUG_FAKE_STOP = 1 << 27,	/* stops after its first step and says a sync
 					   failed, though none did */
+	BUG_NEW_DID_ONLY = 1 << 28,	/* VT-d: a DID change invalidates the PASID
+					   cache under the new DID only */
 };
 
 /* Events of one write kept aside, to interleave them with another's */
@@ -89,6 +91,9 @@ struct entry {
 	unsigned int nr_alias;		/* aliases a correct AMD driver flushes */
 	uint32_t alias[4];
 	bool ats;			/* VT-d: device-TLB after the write */
+	/* VT-d: present, and its DID, at the last sync (the cache's tag) */
+	bool win_present;
+	uint32_t win_did;
 };
 
 static void emit(struct gen *g, void *ev, unsigned int kind, size_t size,
@@ -274,7 +279,32 @@ static void amd_flush(struct gen *g, const struct entry *e, uint64_t seq,
  * wait's result comes as a completion event (the series' *_done and
  * qi_wait events).  Every command names the write (its task's seq).
  */
-static void driver_sync(struct gen *g, const struct entry *e, uint64_t seq,
+/*
+ * VT-d: the PASID cache holds a present entry under its DID, so a sync
+ * invalidates under each DID the entry had while present since the last
+ * one (both when the DID changed), as the series' writer does; under the
+ * DID field alone when it was present at no time (caching mode).
+ */
+static void vtd_pc_inval(struct gen *g, struct entry *e, uint64_t seq, unsigned int bugs)
+{
+	uint32_t dids[2], pasid = e->sub + (bugs & BUG_WRONG_DEV ? 1 : 0);
+	unsigned int n = 0;
+
+	if (e->win_present)
+		dids[n++] = e->win_did;
+	if (e->val[0] & 1 && !(n && dids[0] == vtd_did(e)))
+		dids[n++] = vtd_did(e);
+	if (bugs & BUG_NEW_DID_ONLY && n == 2)
+		dids[0] = dids[--n];
+	if (!n)
+		dids[n++] = vtd_did(e);
+	for (unsigned int i = 0; i < n; i++)
+		vtd_desc(g, e, seq, 7 | 1u << 4 | (uint64_t)dids[i] << 16 | (uint64_t)pasid << 32);
+	e->win_present = e->val[0] & 1;
+	e->win_did = vtd_did(e);
+}
+
+static void driver_sync(struct gen *g, struct entry *e, uint64_t seq,
 			unsigned int bugs, bool skip)
 {
 	uint32_t dev = e->dev + (bugs & BUG_WRONG_DEV ? 1 : 0);
@@ -294,9 +324,8 @@ static void driver_sync(struct gen *g, const struct entry *e, uint64_t seq,
 		completion(g, e, seq, ESYNC_FAMILY_SMMU, 0x46, wait_status(g, bugs));
 		break;
 	case ESYNC_FMT_VTD_PASID:
-		/* PASID-selective PASID-cache invalidation, then the wait */
-		vtd_desc(g, e, seq, 7 | 1u << 4 | (uint64_t)vtd_did(e) << 16 |
-			 (uint64_t)(e->sub + (bugs & BUG_WRONG_DEV ? 1 : 0)) << 32);
+		/* PASID-selective PASID-cache invalidations, then the wait */
+		vtd_pc_inval(g, e, seq, bugs);
 		completion(g, e, seq, ESYNC_FAMILY_VTD, 5 | 1u << 5, wait_status(g, bugs));
 		break;
 	case ESYNC_FMT_AMD_DTE:
@@ -437,6 +466,8 @@ static void write_entry(struct gen *g, struct entry *e, const uint64_t *target_i
 
 	memcpy(target, target_in, f->words * sizeof(uint64_t));
 	g->fail_now = false;
+	e->win_present = e->val[0] & 1;
+	e->win_did = (uint32_t)(e->val[1] & 0xffff);
 	w.seq = ++g->seq;
 	b.entry = e->addr;
 	b.format = (uint16_t)f->id;
@@ -820,6 +851,16 @@ static void vtd_pt_to_sl(struct gen *g, unsigned int bugs)
 	write_words(g, &e, bugs, 1 | 2u << 2 | 2u << 6 | 0x7000, 1, 0, 0);
 }
 
+/* A second-stage entry moves to another domain: only its DID changes */
+static void vtd_did_change(struct gen *g, unsigned int bugs)
+{
+	struct entry e = vtd();
+
+	e.val[0] = 1 | 2u << 2 | 2u << 6 | 0x7000;
+	e.val[1] = 1;
+	write_words(g, &e, bugs, e.val[0], 2, 0, 0);
+}
+
 static void irte_affinity(struct gen *g, unsigned int bugs)
 {
 	struct entry e = amd(&esync_fmt_amd_irte, 0xffff888020100050);
@@ -1169,6 +1210,8 @@ static const struct dump dumps[] = {
 	{ "h4-amd-dte-v0", dte_disruptive, BUG_DTE_V0, true, ESYNC_MODE_PATCHED },
 	/* F3 and A1 ask for the right domain and for completed flushes */
 	{ "f3-iotlb-other-did", vtd_pt_to_sl, BUG_IOTLB_OTHER_DID, false, ESYNC_MODE_PATCHED },
+	{ "clean-vtd-did-change", vtd_did_change, 0, false, ESYNC_MODE_PATCHED },
+	{ "f1-vtd-new-did-only", vtd_did_change, BUG_NEW_DID_ONLY, false, ESYNC_MODE_PATCHED },
 	{ "a1-alias-unwaited", irte_affinity, BUG_ALIAS_UNWAITED, true, ESYNC_MODE_PATCHED },
 	{ "clean-amd-alias-first", irte_affinity, ALIAS_FIRST, true, ESYNC_MODE_PATCHED },
 	/* The IRT flush waits by itself: its COMPLETION_WAIT has no result event */
