@@ -32,7 +32,7 @@ static const char *expected_sync(const struct esync_seq *s)
 		if (d < 0)
 			return "a PASID-cache invalidation then a wait descriptor";
 		snprintf(did, sizeof(did),
-			 "a PASID-cache invalidation under DID 0x%x too, a tag the entry was cached under, then a wait descriptor",
+			 "a PASID-cache invalidation under DID 0x%x too, the tag of a stale copy of the entry, then a wait descriptor",
 			 (unsigned int)d);
 		return did;
 	case ESYNC_FMT_AMD_DTE:

@@ -193,8 +193,9 @@ bool esync_inv_covers(const struct esync_seq *s, const struct esync_inv *inv);
 /* VT-d: true if did is a DID the entry held during this write. */
 bool esync_seq_has_did(const struct esync_seq *s, uint32_t did);
 /*
- * VT-d: a DID the entry had while present since the last completed sync
- * that no PASID-cache invalidation since the last store named; -1 if none.
+ * VT-d: the DID of a stale present value of the entry since the last
+ * completed sync that no PASID-cache invalidation since the last store
+ * named; -1 if none.
  */
 int esync_seq_unflushed_did(const struct esync_seq *s);
 

@@ -913,9 +913,13 @@ int esync_seq_unflushed_did(const struct esync_seq *s)
 		uint32_t did = (uint32_t)((s->win[q][k][w] >> f->lsb) &
 					  (~0ull >> (64 - f->width)));
 
-		/* P and DID share quanta 0 of a PASID entry */
+		/*
+		 * Only a copy that is not the entry as it is now is stale: a
+		 * present value other than now's (P and DID share quanta 0).
+		 */
 		esync_quanta_put(s, view, q, s->win[q][k]);
-		if (q == s->fmt->vbit_quanta && !s->fmt->is_valid(view))
+		if (!memcmp(view, s->now, s->words * sizeof(uint64_t)) ||
+		    (q == s->fmt->vbit_quanta && !s->fmt->is_valid(view)))
 			continue;
 		for (j = 0; j < s->ndid_flushed && s->did_flushed[j] != did; j++)
 			;
@@ -926,9 +930,10 @@ int esync_seq_unflushed_did(const struct esync_seq *s)
 }
 
 /*
- * VT-d: inv covers s; is every DID the entry had since the last completed
- * sync while present now invalidated (each a tag the PASID cache may hold
- * it under; a non-present entry is not cached)?
+ * VT-d: inv covers s; is every DID under which the PASID cache may hold a
+ * stale copy now invalidated (the DID of each present value the entry had
+ * since the last completed sync, other than the entry as it is now; a
+ * non-present entry is not cached)?
  */
 static bool dids_flushed(struct esync_seq *s, const struct esync_inv *inv)
 {
