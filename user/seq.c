@@ -523,6 +523,13 @@ static bool checking(const struct esync_seq *s)
 	for (unsigned int i__ = 0; i__ < (e)->hook.n &&			\
 	     ((c) = (e)->hook.c[i__]); i__++)
 
+/* VT-d: no DID invalidated yet for the values the window holds now */
+static void dids_unflushed(struct esync_seq *s)
+{
+	s->ndid_flushed = 0;
+	s->did_all_flushed = false;
+}
+
 static void window_reset(struct esync_seq *s)
 {
 	for (unsigned int q = 0; q < s->nq; q++) {
@@ -531,8 +538,7 @@ static void window_reset(struct esync_seq *s)
 	}
 	s->win_stores = 0;
 	s->win_overflow = false;
-	s->ndid_flushed = 0;
-	s->did_all_flushed = false;
+	dids_unflushed(s);
 }
 
 /* Adds v to the values quanta q held in the window. */
@@ -838,8 +844,7 @@ static void on_store(struct esync_engine *e, const union esync_event *ev)
 	s->nr_stores++;
 	s->store_step = s->step;
 	s->covered = false;
-	s->ndid_flushed = 0;
-	s->did_all_flushed = false;
+	dids_unflushed(s);
 	FOR_CHECKERS(e, c, after_store)
 		c->after_store(s, q);
 }

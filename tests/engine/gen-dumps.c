@@ -467,7 +467,7 @@ static void write_entry(struct gen *g, struct entry *e, const uint64_t *target_i
 	memcpy(target, target_in, f->words * sizeof(uint64_t));
 	g->fail_now = false;
 	e->win_present = e->val[0] & 1;
-	e->win_did = (uint32_t)(e->val[1] & 0xffff);
+	e->win_did = vtd_did(e);
 	w.seq = ++g->seq;
 	b.entry = e->addr;
 	b.format = (uint16_t)f->id;
