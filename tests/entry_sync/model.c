@@ -5,7 +5,7 @@
  * The library is the one kernel-patch/ ships, compiled through the shim
  * headers in tests/shim. Every store it makes reaches shim_store(); its sync
  * callback is ours. The hardware model is esync's: between two completed
- * syncs the IOMMU may hold any "torn view", each quanta holding any value it
+ * syncs the IOMMU may hold any "torn view", each quantum holding any value it
  * had since the last sync. After every store the checker enumerates all of
  * them and requires each to behave like the old or the target entry over the
  * bits it uses itself; a non-valid view is allowed only when the used-bits
@@ -13,13 +13,13 @@
  * update and its number of syncs against the rule, the final value, the
  * dma_wmb() before the first store, and that no store is left unsynced.
  *
- * Formats are synthetic: the valid quanta holds V and MODE; a SUB bit in
- * another quanta is a second mode field; each mode uses a payload field in
+ * Formats are synthetic: the valid quantum holds V and MODE; a SUB bit in
+ * another quantum is a second mode field; each mode uses a payload field in
  * a set of quanta that depends on MODE and SUB. An optional HINT field may
  * change in place (get_update_safe).
  *
  * Cases: exhaustive over every pair of entries of small formats (2-4
- * quanta, every valid-quanta position, 64 and 128 bit), and a random walk
+ * quanta, every valid-quantum position, 64 and 128 bit), and a random walk
  * of at least 10^6 transitions over formats of 2-12 quanta. ESYNC_SEED sets
  * the seed, ESYNC_TRANSITIONS the walk's length, ESYNC_MAX_FAILURES stops
  * early (for the mutation tests).
@@ -195,9 +195,9 @@ void shim_store(void *addr, size_t size)
 		return;
 	i = ((char *)addr - (char *)R.live) / qsize;
 	if (size != qsize)
-		fail_run("store of %zu bytes to a %zu-byte quanta", size, qsize);
+		fail_run("store of %zu bytes to a %zu-byte quantum", size, qsize);
 	if (!R.wmbs)
-		fail_run("store to quanta %u before dma_wmb()", i);
+		fail_run("store to quantum %u before dma_wmb()", i);
 	R.stores++;
 	R.unsynced++;
 	now = live_get(i);
@@ -207,7 +207,7 @@ void shim_store(void *addr, size_t size)
 	if (k == R.nset[i]) {
 		if (R.nset[i] == MAX_SET) {
 			R.overflow++;
-			fail_run("quanta %u stored more than %d values between syncs", i, MAX_SET);
+			fail_run("quantum %u stored more than %d values between syncs", i, MAX_SET);
 			return;
 		}
 		R.set[i][R.nset[i]++] = now;
@@ -396,8 +396,8 @@ static bool run_transition(const struct fmt *f, const u128 *cur,
 	if (f->qbits == 64) {
 		struct entry_sync_writer64 w = {
 			.ops = f->safe_hint ? &ops64_safe : &ops64,
-			.num_quantas = f->num,
-			.vbit_quanta = f->vbit,
+			.num_quanta = f->num,
+			.vbit_quantum = f->vbit,
 			.id = { .format = ENTRY_SYNC_FMT_TEST },
 		};
 
@@ -410,8 +410,8 @@ static bool run_transition(const struct fmt *f, const u128 *cur,
 	} else {
 		struct entry_sync_writer128 w = {
 			.ops = f->safe_hint ? &ops128_safe : &ops128,
-			.num_quantas = f->num,
-			.vbit_quanta = f->vbit,
+			.num_quanta = f->num,
+			.vbit_quantum = f->vbit,
 			.id = { .format = ENTRY_SYNC_FMT_TEST },
 		};
 
@@ -422,7 +422,7 @@ static bool run_transition(const struct fmt *f, const u128 *cur,
 
 	for (i = 0; i < f->num; i++)
 		if (live_get(i) != target[i])
-			fail_run("quanta %u ends differing from the target", i);
+			fail_run("quantum %u ends differing from the target", i);
 	if (R.unsynced)
 		fail_run("%u store(s) not followed by a sync", R.unsynced);
 	if (got != want)
@@ -653,7 +653,7 @@ static void unused_target_bit_warns(void)
 	u128 cur[MAX_Q] = { F_V | (1 << 1) }, target[MAX_Q] = { F_V | (1 << 1) };
 	unsigned int fails = R.fails;
 
-	target[3] = (u128)1 << 40;	/* mode 1 does not use quanta 3 */
+	target[3] = (u128)1 << 40;	/* mode 1 does not use quantum 3 */
 	R.f = &f;
 	R.max_fails = ~0u;
 	R.quiet = true;
@@ -667,13 +667,13 @@ static void unused_target_bit_warns(void)
 }
 
 /*
- * A writer given too little scratch memory, or a valid quanta outside the
+ * A writer given too little scratch memory, or a valid quantum outside the
  * entry, must fail with -EINVAL and leave the entry alone: "no change"
  * would make callers skip the flushes of a write that never happened.
  */
 static void misuse_returns_error(void)
 {
-	struct entry_sync_writer64 w = { .ops = &ops64, .num_quantas = 4 };
+	struct entry_sync_writer64 w = { .ops = &ops64, .num_quanta = 4 };
 	__le64 entry[4] = { F_V | (1 << 1), 5 << 16 }, target[4] = { 0 };
 	__le64 memory[12];
 	unsigned int warns;
@@ -684,7 +684,7 @@ static void misuse_returns_error(void)
 	R.quiet = true;
 	ret = entry_sync_write64(&w, entry, target, memory, 11);
 	EXPECT_EQ(-EINVAL, ret);
-	w.vbit_quanta = 4;
+	w.vbit_quantum = 4;
 	ret = entry_sync_write64(&w, entry, target, memory, 12);
 	EXPECT_EQ(-EINVAL, ret);
 	warns = R.warns;
@@ -720,7 +720,7 @@ static void foreign_store_warns(void)
 	};
 	struct fmt f = { .num = 4, .vbit = 0, .qbits = 128, .qa = 1, .qb = 2,
 			 .qc = 3, .pay_bits = 8 };
-	struct entry_sync_writer128 w = { .ops = &ops, .num_quantas = 4 };
+	struct entry_sync_writer128 w = { .ops = &ops, .num_quanta = 4 };
 	/* Payloads sit in the upper half of 128-bit quanta */
 	u128 entry[4] = { F_V | (1 << 1), (u128)5 << 80 };
 	u128 target[4] = { F_V | (2 << 1), (u128)7 << 80, (u128)6 << 80 };
@@ -777,7 +777,7 @@ static void failed_sync_stops(void)
 	R.f = &f;
 	R.live = NULL;
 	for (FS.fail_at = 1; FS.fail_at <= 3; FS.fail_at++) {
-		struct entry_sync_writer64 w = { .ops = &ops, .num_quantas = 4 };
+		struct entry_sync_writer64 w = { .ops = &ops, .num_quanta = 4 };
 
 		memcpy(entry, from, sizeof(entry));
 		FS.syncs = 0;

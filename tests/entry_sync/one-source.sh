@@ -24,7 +24,7 @@ else
 fi
 # Only the patches (and the planted bugs' diffs) may hold library code.
 copies=$(git ls-files | grep -v -e '^kernel-patch/.*\.patch$' -e '^tests/entry_sync/mutants/' -e '^tests/e2e/mutants/' -e '^tests/entry_sync/one-source.sh$' |
-	xargs grep -l -e 'ES_NS(entry_sync_write)' -e 'entry_sync_store128(quanta_t' 2>/dev/null)
+	xargs grep -l -e 'ES_NS(entry_sync_write)' -e 'entry_sync_store128(quantum_t' 2>/dev/null)
 if [ -z "$copies" ]; then
 	echo "ok 2 - no copy of the library elsewhere in the tree"
 else
