@@ -350,6 +350,20 @@ static __always_inline enum esync_cmd_class vtd_class(__u8 type)
 	return ESYNC_CMD_OTHER;
 }
 
+/*
+ * The series adds the queue slot as the last argument of qi_submit and
+ * qi_wait; their raw records then have an 'index' field.  On a kernel
+ * without it the branch that reads the argument is dead code to the
+ * verifier, which never checks it against the shorter prototype.
+ */
+struct trace_event_raw_qi_submit___esync {
+	__u16 index;
+} __attribute__((preserve_access_index));
+
+struct trace_event_raw_qi_wait___esync {
+	__u16 index;
+} __attribute__((preserve_access_index));
+
 SEC("tp_btf/qi_submit")
 int BPF_PROG(vtd_qi_submit, void *iommu, __u64 qw0, __u64 qw1, __u64 qw2, __u64 qw3)
 {
@@ -369,7 +383,9 @@ int BPF_PROG(vtd_qi_submit, void *iommu, __u64 qw0, __u64 qw1, __u64 qw2, __u64 
 	ev->qw[3] = qw3;
 	ev->type = type;
 	ev->pad0 = 0;
-	ev->pad1 = 0;
+	ev->slot = 0;
+	if (bpf_core_field_exists(struct trace_event_raw_qi_submit___esync, index))
+		ev->slot = (__u16)ctx[5] + 1;
 	ev->did = type == 8 ? 0 : (qw0 >> 16) & 0xffff;
 	ev->pasid = type == 6 || type == 7 || type == 8 ? (qw0 >> 32) & 0xfffff : 0;
 	ev->sid = type == 3 ? (qw0 >> 32) & 0xffff : type == 8 ? (qw0 >> 16) & 0xffff : 0;
@@ -378,7 +394,7 @@ int BPF_PROG(vtd_qi_submit, void *iommu, __u64 qw0, __u64 qw1, __u64 qw2, __u64 
 }
 
 static __always_inline void emit_completion(__u16 iommu, __u8 family, int status,
-					    __u64 raw0, __u64 raw1)
+					    __u64 raw0, __u64 raw1, __u16 slot)
 {
 	struct esync_ev_completion *ev;
 	bool keep;
@@ -393,6 +409,7 @@ static __always_inline void emit_completion(__u16 iommu, __u8 family, int status
 	ev->raw[0] = raw0;
 	ev->raw[1] = raw1;
 	ev->family = family;
+	ev->slot = slot;
 	ev->status = status;
 	submit(ev);
 }
@@ -401,7 +418,11 @@ static __always_inline void emit_completion(__u16 iommu, __u8 family, int status
 SEC("tp_btf/qi_wait")
 int BPF_PROG(vtd_qi_wait, void *iommu, __u64 qw0, __u64 qw1, int status)
 {
-	emit_completion(vtd_index(iommu), ESYNC_FAMILY_VTD, status, qw0, qw1);
+	__u16 slot = 0;
+
+	if (bpf_core_field_exists(struct trace_event_raw_qi_wait___esync, index))
+		slot = (__u16)ctx[4] + 1;
+	emit_completion(vtd_index(iommu), ESYNC_FAMILY_VTD, status, qw0, qw1, slot);
 	return 0;
 }
 
@@ -409,7 +430,7 @@ int BPF_PROG(vtd_qi_wait, void *iommu, __u64 qw0, __u64 qw1, int status)
 SEC("tp_btf/arm_smmu_cmdq_sync_done")
 int BPF_PROG(smmu_sync_done, __u16 smmu, __u32 prod, int ret)
 {
-	emit_completion(smmu, ESYNC_FAMILY_SMMU, ret, 0x46, prod);
+	emit_completion(smmu, ESYNC_FAMILY_SMMU, ret, 0x46, prod, 0);
 	return 0;
 }
 
@@ -417,7 +438,7 @@ int BPF_PROG(smmu_sync_done, __u16 smmu, __u32 prod, int ret)
 SEC("tp_btf/amd_iommu_completion_wait_done")
 int BPF_PROG(amd_wait_done, int iommu, __u64 data, int ret)
 {
-	emit_completion(iommu, ESYNC_FAMILY_AMD, ret, 1ULL << 60, data);
+	emit_completion(iommu, ESYNC_FAMILY_AMD, ret, 1ULL << 60, data, 0);
 	return 0;
 }
 
@@ -427,7 +448,7 @@ int BPF_PROG(smmu_cmdlist_done, void *smmu, void *cmdq, __u64 *cmds, int n,
 	     bool sync, int ret)
 {
 	if (sync)
-		emit_completion(0, ESYNC_FAMILY_SMMU, ret, 0x46, 0);
+		emit_completion(0, ESYNC_FAMILY_SMMU, ret, 0x46, 0, 0);
 	return 0;
 }
 
@@ -435,7 +456,7 @@ int BPF_PROG(smmu_cmdlist_done, void *smmu, void *cmdq, __u64 *cmds, int n,
 SEC("fexit/iommu_completion_wait")
 int BPF_PROG(amd_wait_ret, void *iommu, int ret)
 {
-	emit_completion(amd_index(iommu), ESYNC_FAMILY_AMD, ret, 1ULL << 60, 0);
+	emit_completion(amd_index(iommu), ESYNC_FAMILY_AMD, ret, 1ULL << 60, 0, 0);
 	return 0;
 }
 
@@ -444,7 +465,7 @@ SEC("fexit/qi_submit_sync")
 int BPF_PROG(vtd_qi_done, void *iommu, void *desc, unsigned int count,
 	     unsigned long options, int ret)
 {
-	emit_completion(vtd_index(iommu), ESYNC_FAMILY_VTD, ret, 0, 0);
+	emit_completion(vtd_index(iommu), ESYNC_FAMILY_VTD, ret, 0, 0, 0);
 	return 0;
 }
 

@@ -179,8 +179,15 @@ struct esync_ev_vtd_desc {
 	esync_u8 pad0;
 	esync_u32 pasid;
 	esync_u32 sid;		/* source id of device-TLB descriptors */
-	esync_u32 pad1;
+	esync_u32 slot;		/* queue slot + 1 (qi_submit's index); 0: not traced */
 };
+
+/*
+ * Slots of the VT-d invalidation queue (QI_LENGTH): the hardware fetches
+ * it in slot order, and a submitter waits for its batch before its slots
+ * are reused, so the slots in use at once span less than one turn.
+ */
+#define ESYNC_VTD_QI_SLOTS	256
 
 /* One AMD IOMMU command. */
 struct esync_ev_amd_cmd {
@@ -210,7 +217,8 @@ struct esync_ev_completion {
 	struct esync_ev_hdr hdr;
 	esync_u64 raw[4];		/* the command or descriptor, as the queue holds it */
 	esync_u8 family;		/* enum esync_family */
-	esync_u8 pad0[3];
+	esync_u8 pad0;
+	esync_u16 slot;		/* VT-d: the wait descriptor's queue slot + 1; 0: not traced */
 	esync_s32 status;		/* 0, or the driver's error (timeout) */
 };
 

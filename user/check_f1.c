@@ -52,7 +52,7 @@ static void f1_before_store(struct esync_seq *s, unsigned int q)
 	if (!s->win_stores || s->win_step >= s->step || explained(s))
 		return;
 	esync_report(s, ESYNC_CHK_F1, s->step,
-		     "a store to quanta %u in step %u began while %u store%s since step %u had no completed sync (expected %s)",
+		     "a store to quantum %u in step %u began while %u store%s since step %u had no completed sync (expected %s)",
 		     q, s->step, s->win_stores, s->win_stores == 1 ? "" : "s",
 		     s->win_step, expected_sync(s));
 }

@@ -36,7 +36,7 @@ static void f3_after_store(struct esync_seq *s, unsigned int q)
 	s->tlb_since_store = false;
 	if (s->devtlb)
 		esync_report(s, ESYNC_CHK_F3, s->step,
-			     "the device TLB was invalidated at step %u, before the new entry was in place (a store to quanta %u followed at step %u)",
+			     "the device TLB was invalidated at step %u, before the new entry was in place (a store to quantum %u followed at step %u)",
 			     s->devtlb_step, q, s->step);
 }
 

@@ -62,7 +62,7 @@ static void h2_final(struct esync_seq *s)
 	esync_format_diff(s->fmt, s->cur, s->target, NULL, changed, sizeof(changed));
 	if (s->model_critical)
 		esync_report(s, ESYNC_CHK_H2, s->invalid_step,
-			     "the entry went non-valid or blocking at step %u although only quanta %u had used bits to change (%s): a hitless update was possible",
+			     "the entry went non-valid or blocking at step %u although only quantum %u had used bits to change (%s): a hitless update was possible",
 			     s->invalid_step, s->model_crit_q, changed);
 	else
 		esync_report(s, ESYNC_CHK_H2, s->invalid_step,

@@ -17,7 +17,7 @@ static void h5_before_store(struct esync_seq *s, unsigned int q)
 	if (!s->store_foreign)
 		return;
 	esync_report(s, ESYNC_CHK_H5, s->step,
-		     "the store to quanta %u at step %u replaced 0x%016" PRIx64 "%016" PRIx64 ", not the value the writer left there: something wrote the entry outside the writer during the update",
+		     "the store to quantum %u at step %u replaced 0x%016" PRIx64 "%016" PRIx64 ", not the value the writer left there: something wrote the entry outside the writer during the update",
 		     q, s->step, s->store_old[1], s->store_old[0]);
 }
 

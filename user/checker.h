@@ -85,6 +85,12 @@ struct esync_seq {
 	bool win_overflow;
 	bool covered;			/* entry invalidated since the last store */
 	/*
+	 * VT-d, slots traced: where in the queue the command that covered it
+	 * sits, and this write's newest descriptor (0: unknown).  A wait
+	 * completes only what was queued before its own slot.
+	 */
+	uint64_t cover_qpos, own_qpos;
+	/*
 	 * VT-d: the PASID cache is tagged by DID, so the IOMMU may hold a copy
 	 * under each DID the entry had in the window; the DIDs invalidated
 	 * since the last store (all of them after a global invalidation).

@@ -274,9 +274,10 @@ static void show_event(struct show_ctx *c, const union esync_event *ev)
 	case ESYNC_EV_WRITE_END:
 		s = find(c, ev->end.entry);
 		if (s && s->out)
-			fprintf(s->out, "  %12.6f end     %s, %u critical quanta, %u syncs, final %s the entry the stores rebuilt\n",
+			fprintf(s->out, "  %12.6f end     %s, %u critical %s, %u syncs, final %s the entry the stores rebuilt\n",
 				rel(c, ev->hdr.ts_ns), how_name(ev->end.how),
-				ev->end.nr_critical, ev->end.nr_syncs,
+				ev->end.nr_critical, ev->end.nr_critical == 1 ? "quantum" : "quanta",
+				ev->end.nr_syncs,
 				memcmp(ev->end.final, s->now, sizeof(s->now)) ? "!=" : "==");
 		break;
 	case ESYNC_EV_SMMU_CMD:

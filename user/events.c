@@ -219,6 +219,7 @@ bool esync_inv_decode(const union esync_event *ev, struct esync_inv *inv)
 		return true;
 	case ESYNC_EV_VTD_DESC:
 		decode_vtd(&ev->vtd, inv);
+		inv->slot = ev->vtd.slot <= ESYNC_VTD_QI_SLOTS ? ev->vtd.slot : 0;
 		return true;
 	case ESYNC_EV_AMD_CMD:
 		decode_amd(&ev->amd, inv);
@@ -230,6 +231,8 @@ bool esync_inv_decode(const union esync_event *ev, struct esync_inv *inv)
 		inv->opcode = inv->family == ESYNC_FAMILY_SMMU ? 0x46 :	/* CMD_SYNC */
 			      inv->family == ESYNC_FAMILY_VTD ? 5 :	/* INV_WAIT */
 			      inv->family == ESYNC_FAMILY_AMD ? 1 : 0;	/* COMPLETION_WAIT */
+		if (inv->family == ESYNC_FAMILY_VTD && ev->completion.slot <= ESYNC_VTD_QI_SLOTS)
+			inv->slot = ev->completion.slot;
 		return true;
 	}
 	return false;
@@ -329,6 +332,8 @@ size_t esync_inv_describe(const struct esync_inv *inv, char *buf, size_t len)
 		ADD(" %s=0x%x", did_label, inv->did);
 	if (inv->sync_after)
 		ADD(" +CMD_SYNC");
+	if (inv->slot)
+		ADD(" slot=%u", inv->slot - 1);
 #undef ADD
 	return pos < len ? pos : (len ? len - 1 : 0);
 }

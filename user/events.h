@@ -80,6 +80,8 @@ struct esync_inv {
 	uint32_t sub;		/* SSID or PASID */
 	uint32_t did;		/* VT-d DID, AMD domain, SMMU ASID */
 	uint32_t dev_span;	/* dev covers [dev, dev + dev_span) */
+	uint32_t slot;		/* VT-d queue slot + 1; 0: not traced */
+	uint64_t qpos;		/* the engine's: slot unwrapped, in queue order (0: unknown) */
 };
 
 /* Decodes a command event; false if ev is not one. */

@@ -2,7 +2,7 @@
 /*
  * AMD IOMMU interrupt remapping table entries.
  *
- * 128-bit GA format ("amd-irte"): one 128-bit quanta (lo = word 0, hi =
+ * 128-bit GA format ("amd-irte"): one 128-bit quantum (lo = word 0, hi =
  * word 1), written by the driver with one cmpxchg128.  lo: RemapEn (valid)
  * b0, SupIOPF (no_fault) b1, then either the remapped layout (GuestMode=0:
  * IntType[4:2], RqEoi b5, DM b6, Destination[31:8]) or the guest vAPIC
@@ -18,7 +18,7 @@
  *  - guest vAPIC: SupIOPF, GALogIntr, IsRun, GuestMode, both destination
  *    pieces, GATag, the vector and the GA root pointer.
  *
- * 32-bit legacy format ("amd-irte32"): one 32-bit quanta in the low half of
+ * 32-bit legacy format ("amd-irte32"): one 32-bit quantum in the low half of
  * word 0: RemapEn b0, SupIOPF b1, IntType[4:2], RqEoi b5, DM b6,
  * Destination[15:8], Vector[23:16]; RemapEn and SupIOPF when RemapEn is 0,
  * else all of these.

@@ -9,7 +9,7 @@
  * 7 use only V and MODE.  Used bits: V alone when V=0; else V, MODE and the
  * payload of the mode's quanta.
  *
- * The registered "test" format is 4 x 64-bit quanta with V in quanta 0;
+ * The registered "test" format is 4 x 64-bit quanta with V in quantum 0;
  * esync_format_test_variant() gives the other geometries the KUnit cases
  * use.
  */

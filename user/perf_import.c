@@ -273,7 +273,18 @@ static int parse_amd(const char *f, uint64_t ts, uint32_t cpu, union esync_event
 	return 1;
 }
 
-/* "dmar0 iotlb_inv: 0x.. 0x.. 0x.. 0x.." */
+/* The queue slot (+ 1) of a qi_submit or qi_wait line: "... index N"; 0 if none */
+static uint16_t qi_slot(const char *f)
+{
+	const char *p = strstr(f, " index ");
+	unsigned int slot;
+
+	if (!p || sscanf(p + 7, "%u", &slot) != 1 || slot >= ESYNC_VTD_QI_SLOTS)
+		return 0;
+	return (uint16_t)(slot + 1);
+}
+
+/* "dmar0 iotlb_inv: 0x.. 0x.. 0x.. 0x.. index 7" (index: the series) */
 static int parse_qi(const char *f, uint64_t ts, uint32_t cpu, union esync_event *ev)
 {
 	struct esync_ev_vtd_desc *d = &ev->vtd;
@@ -292,10 +303,11 @@ static int parse_qi(const char *f, uint64_t ts, uint32_t cpu, union esync_event 
 	d->pasid = d->type >= 6 && d->type <= 8 ? (uint32_t)(q[0] >> 32) & 0xfffff : 0;
 	d->sid = d->type == 3 ? (uint32_t)(q[0] >> 32) & 0xffff :
 		 d->type == 8 ? (uint32_t)(q[0] >> 16) & 0xffff : 0;
+	d->slot = qi_slot(p);
 	return 1;
 }
 
-/* "dmar0 inv_wait: 0x.. 0x.. status -110" (intel_iommu:qi_wait) */
+/* "dmar0 inv_wait: 0x.. 0x.. status -110 index 9" (intel_iommu:qi_wait) */
 static int parse_qi_wait(const char *f, uint64_t ts, uint32_t cpu, union esync_event *ev)
 {
 	const char *p = strchr(f, ':');
@@ -311,6 +323,7 @@ static int parse_qi_wait(const char *f, uint64_t ts, uint32_t cpu, union esync_e
 	ev->completion.raw[1] = q1;
 	ev->completion.family = ESYNC_FAMILY_VTD;
 	ev->completion.status = status;
+	ev->completion.slot = qi_slot(p);
 	return 1;
 }
 

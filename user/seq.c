@@ -84,6 +84,12 @@ struct esync_engine {
 	struct esync_seq *ended_head, *ended_tail;
 	struct esync_seq **iommu;	/* per IOMMU id: its open writes */
 	size_t niommu;
+	/* per IOMMU id: its VT-d queue's newest traced slot, unwrapped (0: none) */
+	struct vtd_queue {
+		uint64_t qpos;
+		uint32_t slot;
+	} *vq;
+	size_t nvq;
 	struct esync_seq *free;
 	void **chunks;
 	size_t nchunks;
@@ -211,6 +217,65 @@ static struct esync_seq **iommu_list(struct esync_engine *e, uint16_t iommu)
 		e->niommu = n;
 	}
 	return &e->iommu[iommu];
+}
+
+/*
+ * Queue order of a VT-d descriptor (slot + 1; 0: not traced).  Descriptors
+ * are traced in the order their slots were taken, and the slots in use at
+ * once span less than a turn, so each one is the newest plus how far its
+ * slot is ahead.  A turn missed between two traced ones (descriptors the
+ * collector did not keep) shifts every later position by whole turns,
+ * which keeps their order among themselves.
+ */
+static uint64_t vtd_desc_qpos(struct esync_engine *e, uint16_t iommu, uint32_t slot)
+{
+	struct vtd_queue *q;
+	uint32_t ahead;
+
+	if (!slot)
+		return 0;
+	if (iommu >= e->nvq) {
+		size_t n = e->nvq ? e->nvq : 4;
+
+		while (n <= iommu)
+			n *= 2;
+		q = realloc(e->vq, n * sizeof(*q));
+		if (!q)
+			return 0;
+		memset(q + e->nvq, 0, (n - e->nvq) * sizeof(*q));
+		e->vq = q;
+		e->nvq = n;
+	}
+	q = &e->vq[iommu];
+	ahead = (slot - q->slot) % ESYNC_VTD_QI_SLOTS;
+	q->qpos = q->qpos ? q->qpos + (ahead ? ahead : ESYNC_VTD_QI_SLOTS) :
+			    ESYNC_VTD_QI_SLOTS + slot;
+	q->slot = slot;
+	return q->qpos;
+}
+
+/*
+ * Queue order of a wait descriptor in slot (+ 1), taken right after its
+ * batch and less than a turn before the newest descriptor traced: exact
+ * when its batch was traced.  That holds for the wait of a write whose own
+ * descriptors came with slots, and for every wait of an input that traced
+ * every descriptor (one that does not attribute commands: the live
+ * collectors, which do, drop the TLB invalidations of tasks in no write).
+ * 0: unknown.
+ */
+static uint64_t vtd_wait_qpos(const struct esync_engine *e, const struct esync_seq *s,
+			      bool named, uint32_t slot)
+{
+	const struct vtd_queue *q;
+	uint64_t qpos;
+
+	if (!slot || s->iommu >= e->nvq || !e->vq[s->iommu].qpos)
+		return 0;
+	if (named ? !s->own_qpos : (e->input & ESYNC_IN_ATTRIBUTED) != 0)
+		return 0;
+	q = &e->vq[s->iommu];
+	qpos = q->qpos + 1 - (q->slot + 1 - slot) % ESYNC_VTD_QI_SLOTS;
+	return qpos > s->own_qpos ? qpos : 0;
 }
 
 static struct esync_seq *iommu_first(const struct esync_engine *e, uint16_t iommu)
@@ -817,7 +882,7 @@ static void on_store(struct esync_engine *e, const union esync_event *ev)
 	if (!s || !checking(s))
 		return;
 	if (q >= s->nq) {
-		s->incomplete = "a store to a quanta beyond the entry";
+		s->incomplete = "a store to a quantum beyond the entry";
 		return;
 	}
 	s->store_old[0] = st->old_lo;
@@ -962,11 +1027,17 @@ static void deliver(struct esync_engine *e, struct esync_seq *s,
 	s->nr_cmds++;
 	if (s->ended)
 		s->cmds_after_end++;
+	if (named && inv->qpos)
+		s->own_qpos = inv->qpos;
 	if (!checking(s))
 		return;
 	covers = esync_inv_covers(s, inv);
-	if (covers)
+	if (covers && !s->covered) {
 		s->covered = !s->did_field || dids_flushed(s, inv);
+		s->cover_qpos = inv->qpos;
+	} else if (covers && s->did_field) {
+		dids_flushed(s, inv);
+	}
 	FOR_CHECKERS(e, c, command)
 		c->command(s, inv, covers, named);
 }
@@ -977,13 +1048,15 @@ static void complete_only(struct esync_engine *e, struct esync_seq *s,
 {
 	const struct esync_checker *c;
 	bool done = false, ok = !status;
+	uint64_t wait_qpos = vtd_wait_qpos(e, s, named, inv->slot);
 
 	s->completion_status = status;
 	if (!ok && named)
 		s->sync_failed = true;
 
 	if (checking(s)) {
-		done = ok && s->covered;
+		/* A command queued behind the wait is not covered by it */
+		done = ok && s->covered && !(wait_qpos && s->cover_qpos > wait_qpos);
 		if (done || (!ok && named))
 			s->covered = false;
 		if (done) {
@@ -1051,6 +1124,8 @@ static void on_command(struct esync_engine *e, const union esync_event *ev)
 	unsigned int nopen = 0;
 
 	esync_inv_decode(ev, &inv);
+	if (ev->hdr.kind == ESYNC_EV_VTD_DESC)
+		inv.qpos = vtd_desc_qpos(e, ev->hdr.iommu, inv.slot);
 	completion = is_completion(e, ev, &inv);
 	amd_wait = ev->hdr.kind == ESYNC_EV_AMD_CMD && inv.kind == ESYNC_INV_COMPLETION;
 	command = inv.kind != ESYNC_INV_COMPLETION && ev->hdr.kind != ESYNC_EV_COMPLETION;
@@ -1360,6 +1435,7 @@ void esync_engine_free(struct esync_engine *e)
 	free(e->by_seq.b);
 	free(e->by_tid.b);
 	free(e->iommu);
+	free(e->vq);
 	free(e->topo.sets);
 	free(e->lw);
 	free(e->lw_ix);

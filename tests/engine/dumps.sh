@@ -25,6 +25,8 @@ EXPECT=(
 	"clean-vtd-pasid|0|"
 	"clean-vtd-did-change|0|"
 	"f1-vtd-new-did-only|1|F1 0xffff888010203000 0000:00:02.0 pasid 0x3"
+	"clean-vtd-flush-queued-before-wait|0|"
+	"f1-vtd-flush-queued-after-wait|1|F1 0xffff888010203000 0000:00:02.0 pasid 0x3;H1 0xffff888010203000 0000:00:02.0 pasid 0x3"
 	"clean-amd-dte|0|"
 	"clean-amd-irte|0|"
 	"clean-amd-irte32|0|"

@@ -60,6 +60,16 @@ enum bug {
 					   failed, though none did */
 	BUG_NEW_DID_ONLY = 1 << 28,	/* VT-d: a DID change invalidates the PASID
 					   cache under the new DID only */
+	/*
+	 * VT-d, queue slots traced: at each sync another task (no write)
+	 * queues a PASID-cache invalidation of the entry, before the
+	 * writer's batch or right behind its wait descriptor (traced before
+	 * the wait ends, which covers only what was queued before it).
+	 */
+	OTHER_PC_BEFORE = 1 << 29,
+	OTHER_PC_AFTER = 1 << 30,
+	BUG_PIOTLB_ONLY = 1u << 31,	/* VT-d: the sync invalidates the IOTLB,
+					   not the PASID cache */
 };
 
 /* Events of one write kept aside, to interleave them with another's */
@@ -78,6 +88,8 @@ struct gen {
 	bool stop;		/* BUG_CUT: emit nothing more */
 	bool fail_done;		/* BUG_FAIL_SYNC happened */
 	bool fail_now;		/* ... in the write being generated */
+	bool slots;		/* VT-d descriptors and waits carry queue slots */
+	uint32_t qslot;		/* the next free slot */
 	struct capture *cap;	/* non-NULL: keep events here */
 };
 
@@ -222,6 +234,8 @@ static void vtd_desc(struct gen *g, const struct entry *e, uint64_t seq,
 	d.type = qw0 & 0xf;
 	d.did = (uint16_t)(qw0 >> 16);
 	d.pasid = (uint32_t)(qw0 >> 32) & 0xfffff;
+	if (g->slots)
+		d.slot = g->qslot++ % ESYNC_VTD_QI_SLOTS + 1;
 	emit(g, &d, ESYNC_EV_VTD_DESC, sizeof(d), seq, e->iommu);
 }
 
@@ -237,15 +251,41 @@ static void amd_cmd(struct gen *g, const struct entry *e, uint64_t seq,
 	emit(g, &c, ESYNC_EV_AMD_CMD, sizeof(c), seq, e->iommu);
 }
 
-static void completion(struct gen *g, const struct entry *e, uint64_t seq,
-		       uint8_t family, uint64_t raw0, int status)
+static void completion_slot(struct gen *g, const struct entry *e, uint64_t seq,
+			    uint8_t family, uint64_t raw0, int status, uint16_t slot)
 {
 	struct esync_ev_completion c = { 0 };
 
+	c.slot = slot;
 	c.raw[0] = raw0;
 	c.family = family;
 	c.status = status;
 	emit(g, &c, ESYNC_EV_COMPLETION, sizeof(c), seq, e->iommu);
+}
+
+static void completion(struct gen *g, const struct entry *e, uint64_t seq,
+		       uint8_t family, uint64_t raw0, int status)
+{
+	uint16_t slot = 0;
+
+	if (family == ESYNC_FAMILY_VTD && g->slots)
+		slot = g->qslot++ % ESYNC_VTD_QI_SLOTS + 1;
+	completion_slot(g, e, seq, family, raw0, status, slot);
+}
+
+/*
+ * Another task, in no write, invalidates the entry's PASID cache under
+ * the DID of its last synced value and under its current one.
+ */
+static void vtd_other_pc_inval(struct gen *g, const struct entry *e, uint32_t stale_did)
+{
+	uint32_t tid = g->tid, did = (uint32_t)(e->val[1] & 0xffff);
+
+	g->tid = 4242;
+	vtd_desc(g, e, 0, 7 | 1u << 4 | (uint64_t)stale_did << 16 | (uint64_t)e->sub << 32);
+	if (did != stale_did)
+		vtd_desc(g, e, 0, 7 | 1u << 4 | (uint64_t)did << 16 | (uint64_t)e->sub << 32);
+	g->tid = tid;
 }
 
 static uint32_t vtd_did(const struct entry *e)
@@ -299,7 +339,8 @@ static void vtd_pc_inval(struct gen *g, struct entry *e, uint64_t seq, unsigned 
 	if (!n)
 		dids[n++] = vtd_did(e);
 	for (unsigned int i = 0; i < n; i++)
-		vtd_desc(g, e, seq, 7 | 1u << 4 | (uint64_t)dids[i] << 16 | (uint64_t)pasid << 32);
+		vtd_desc(g, e, seq, (bugs & BUG_PIOTLB_ONLY ? 6 : 7 | 1u << 4) |
+			 (uint64_t)dids[i] << 16 | (uint64_t)pasid << 32);
 	e->win_present = e->val[0] & 1;
 	e->win_did = vtd_did(e);
 }
@@ -323,11 +364,22 @@ static void driver_sync(struct gen *g, struct entry *e, uint64_t seq,
 		smmu_cmd(g, e, seq, 0x05, dev, e->sub, ESYNC_SMMU_F_SYNC);
 		completion(g, e, seq, ESYNC_FAMILY_SMMU, 0x46, wait_status(g, bugs));
 		break;
-	case ESYNC_FMT_VTD_PASID:
+	case ESYNC_FMT_VTD_PASID: {
+		uint16_t wait_slot = 0;
+		uint32_t stale_did = e->win_present ? e->win_did : vtd_did(e);
+
 		/* PASID-selective PASID-cache invalidations, then the wait */
+		if (bugs & OTHER_PC_BEFORE)
+			vtd_other_pc_inval(g, e, stale_did);
 		vtd_pc_inval(g, e, seq, bugs);
-		completion(g, e, seq, ESYNC_FAMILY_VTD, 5 | 1u << 5, wait_status(g, bugs));
+		if (g->slots)
+			wait_slot = g->qslot++ % ESYNC_VTD_QI_SLOTS + 1;
+		if (bugs & OTHER_PC_AFTER)
+			vtd_other_pc_inval(g, e, stale_did);
+		completion_slot(g, e, seq, ESYNC_FAMILY_VTD, 5 | 1u << 5, wait_status(g, bugs),
+				wait_slot);
 		break;
+	}
 	case ESYNC_FMT_AMD_DTE:
 	case ESYNC_FMT_AMD_IRTE:
 	case ESYNC_FMT_AMD_IRTE32: {
@@ -861,6 +913,22 @@ static void vtd_did_change(struct gen *g, unsigned int bugs)
 	write_words(g, &e, bugs, e.val[0], 2, 0, 0);
 }
 
+/*
+ * A PASID entry set up by a driver that invalidates only the IOTLB at each sync while
+ * another task invalidates the PASID cache: in time, before the wait's
+ * slot, or behind it.  The queue slots say which.
+ */
+static void vtd_queue_order(struct gen *g, unsigned int bugs)
+{
+	g->slots = true;
+	g->qslot = 250;		/* the slots wrap around during the write */
+	struct entry e = vtd();
+
+	/* First-stage, set up in two steps: FSPTPTR, then P */
+	write_words(g, &e, bugs | BUG_PIOTLB_ONLY, 1 | 2u << 2 | 1u << 6, 1, 0x5000, 0);
+	g->slots = false;
+}
+
 static void irte_affinity(struct gen *g, unsigned int bugs)
 {
 	struct entry e = amd(&esync_fmt_amd_irte, 0xffff888020100050);
@@ -1212,6 +1280,11 @@ static const struct dump dumps[] = {
 	{ "f3-iotlb-other-did", vtd_pt_to_sl, BUG_IOTLB_OTHER_DID, false, ESYNC_MODE_PATCHED },
 	{ "clean-vtd-did-change", vtd_did_change, 0, false, ESYNC_MODE_PATCHED },
 	{ "f1-vtd-new-did-only", vtd_did_change, BUG_NEW_DID_ONLY, false, ESYNC_MODE_PATCHED },
+	/* VT-d: a wait covers what was queued before its slot, not behind it */
+	{ "clean-vtd-flush-queued-before-wait", vtd_queue_order, OTHER_PC_BEFORE, false,
+	  ESYNC_MODE_PATCHED },
+	{ "f1-vtd-flush-queued-after-wait", vtd_queue_order, OTHER_PC_AFTER, false,
+	  ESYNC_MODE_PATCHED },
 	{ "a1-alias-unwaited", irte_affinity, BUG_ALIAS_UNWAITED, true, ESYNC_MODE_PATCHED },
 	{ "clean-amd-alias-first", irte_affinity, ALIAS_FIRST, true, ESYNC_MODE_PATCHED },
 	/* The IRT flush waits by itself: its COMPLETION_WAIT has no result event */

@@ -57,6 +57,35 @@ if ! grep -q '^F1 ' <<< "$out" && grep -q '1 writes' <<< "$out"; then
 else
 	not_ok "check --perf: qi_wait status 0" "rc=$rc" "$out"
 fi
+# The series' queue slots: a wait covers the descriptors queued before its
+# slot, not one another task (77) queued behind it while the writer waited
+slots() {	# the other task's line, then the writer's, each with its slot
+	cat <<PERF
+ kworker/0:1   42 [000]   100.000001: entry_sync:entry_sync_write_begin: seq=7 entry=0xffff888010203000 format=3 iommu=0 dev=0x10 sub=0x3 quanta=4x128 vbit=0 cur={0x109,0x1,0x0,0x0,0x0,0x0,0x0,0x0} target={0x109,0x2,0x0,0x0,0x0,0x0,0x0,0x0}
+ kworker/0:1   42 [000]   100.000002: entry_sync:entry_sync_store: seq=7 entry=0xffff888010203000 index=0 old=0x00000000000000010000000000000109 new=0x00000000000000020000000000000109
+ kworker/0:1   42 [000]   100.000003: entry_sync:entry_sync_sync: seq=7 entry=0xffff888010203000 step=1
+$1
+$2
+ kworker/0:1   42 [000]   100.000006: intel_iommu:qi_wait: dmar0 inv_wait: 0x200000025 0x0 status 0 index $3
+ kworker/0:1   42 [000]   100.000007: entry_sync:entry_sync_write_end: seq=7 entry=0xffff888010203000 how=hitless critical=1 syncs=1 final={0x109,0x2,0x0,0x0,0x0,0x0,0x0,0x0}
+PERF
+}
+own=" kworker/0:1   42 [000]   100.000004: intel_iommu:qi_submit: dmar0 p_iotlb_inv: 0x300010016 0x0 0x0 0x0 index"
+other=" kworker/1:1   77 [001]   100.000005: intel_iommu:qi_submit: dmar0 pc_inv: 0x300010017 0x0 0x0 0x0 index"
+slots "$own 254" "$other 0" 255 > "$TMP/slots.txt"
+out=$("$ESYNC" check --perf "$TMP/slots.txt" 2>&1); rc=$?
+if [ $rc = 1 ] && grep -q '^F1 ' <<< "$out"; then
+	ok "check --perf: an invalidation queued behind the wait's slot does not fence the write"
+else
+	not_ok "check --perf: invalidation queued behind the wait" "rc=$rc" "$out"
+fi
+slots "$other 253" "$own 254" 255 > "$TMP/slots.txt"
+out=$("$ESYNC" check --perf "$TMP/slots.txt" 2>&1); rc=$?
+if ! grep -q '^F1 ' <<< "$out" && grep -q '1 writes' <<< "$out"; then
+	ok "check --perf: the same invalidation queued before the wait's slot fences it"
+else
+	not_ok "check --perf: invalidation queued before the wait" "rc=$rc" "$out"
+fi
 
 if ! "$ESYNC" --help 2>&1 | grep -q "^  live"; then
 	skip "esync live" "built without the BPF toolchain"
