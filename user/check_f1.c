@@ -28,6 +28,8 @@ static const char *expected_sync(const struct esync_seq *s)
 	case ESYNC_FMT_SMMU_CD:
 		return "CFGI_CD then CMD_SYNC";
 	case ESYNC_FMT_VTD_PASID:
+		if (s->covered && s->cover_behind_wait)
+			return "a PASID-cache invalidation queued before the wait descriptor: the one that came was queued behind it, which the wait does not cover";
 		d = esync_seq_unflushed_did(s);
 		if (d < 0)
 			return "a PASID-cache invalidation then a wait descriptor";

@@ -90,6 +90,7 @@ struct esync_seq {
 	 * completes only what was queued before its own slot.
 	 */
 	uint64_t cover_qpos, own_qpos;
+	bool cover_behind_wait;		/* ... and the last wait came before it */
 	/*
 	 * VT-d: the PASID cache is tagged by DID, so the IOMMU may hold a copy
 	 * under each DID the entry had in the window; the DIDs invalidated

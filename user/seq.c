@@ -1035,6 +1035,7 @@ static void deliver(struct esync_engine *e, struct esync_seq *s,
 	if (covers && !s->covered) {
 		s->covered = !s->did_field || dids_flushed(s, inv);
 		s->cover_qpos = inv->qpos;
+		s->cover_behind_wait = false;
 	} else if (covers && s->did_field) {
 		dids_flushed(s, inv);
 	}
@@ -1056,7 +1057,8 @@ static void complete_only(struct esync_engine *e, struct esync_seq *s,
 
 	if (checking(s)) {
 		/* A command queued behind the wait is not covered by it */
-		done = ok && s->covered && !(wait_qpos && s->cover_qpos > wait_qpos);
+		s->cover_behind_wait = ok && s->covered && wait_qpos && s->cover_qpos > wait_qpos;
+		done = ok && s->covered && !s->cover_behind_wait;
 		if (done || (!ok && named))
 			s->covered = false;
 		if (done) {
