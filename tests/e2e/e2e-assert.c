@@ -24,6 +24,8 @@
  *                                 ATC_INV, ...) in the dump
  *   aliases N                     a device with at least N DMA aliases in
  *                                 the dump's topology
+ *   queue-slots                   VT-d descriptors and waits were traced,
+ *                                 every one with its queue slot
  *   fault EVENT FORMAT            a fault EVENT (C_BAD_STE, IO_PAGE_FAULT,
  *                                 DMA_REMAP, ...) linked to a write of a
  *                                 FORMAT entry ("none": to no write)
@@ -50,7 +52,7 @@
 #define MAX_ENTRIES	512	/* distinct entries counted per format */
 
 enum expect_type { E_CLEAN, E_KIND, E_HITLESS, E_FINDING, E_FAULT, E_ENTRIES,
-		   E_COMMAND, E_ALIASES };
+		   E_COMMAND, E_ALIASES, E_SLOTS };
 
 struct expect {
 	enum expect_type type;
@@ -150,6 +152,8 @@ static int parse_case(struct ctx *c, const char *path)
 			e->type = E_COMMAND;
 		} else if (sscanf(line, " aliases %llu", &e->n) == 1) {
 			e->type = E_ALIASES;
+		} else if (!strcmp(a, "queue-slots")) {
+			e->type = E_SLOTS;
 		} else if (sscanf(line, " fault %63s %95s", e->event, e->text) == 2) {
 			e->type = E_FAULT;
 		} else if (sscanf(line, " finding %63s %95s", b, e->text) == 2) {
@@ -371,10 +375,15 @@ int main(int argc, char **argv)
 		if (ev.hdr.kind == ESYNC_EV_TOPOLOGY && ev.topo.nr > max_aliases)
 			max_aliases = ev.topo.nr;
 		if (esync_inv_decode(&ev, &inv))
-			for (unsigned int i = 0; i < c.nex; i++)
+			for (unsigned int i = 0; i < c.nex; i++) {
 				if (c.ex[i].type == E_COMMAND &&
 				    !strcmp(c.ex[i].text, esync_inv_name(&inv)))
 					c.ex[i].matched++;
+				if (c.ex[i].type == E_SLOTS && inv.family == ESYNC_FAMILY_VTD) {
+					c.ex[i].n++;
+					c.ex[i].matched += inv.slot != 0;
+				}
+			}
 		esync_engine_event(eng, &ev);
 	}
 	esync_engine_finish(eng);
@@ -433,6 +442,11 @@ int main(int argc, char **argv)
 		case E_ALIASES:
 			point(&c, max_aliases >= e->n, "a device with %u DMA aliases, %llu wanted",
 			      max_aliases, e->n);
+			break;
+		case E_SLOTS:
+			point(&c, e->n && e->matched == e->n,
+			      "VT-d queue slots: %" PRIu64 " of %llu descriptors and waits carry one",
+			      e->matched, e->n);
 			break;
 		case E_FAULT:
 			point(&c, e->matched, "fault %s linked to %s%s: %" PRIu64 " faults",
