@@ -69,7 +69,7 @@ fi
 # show the errors and stop.
 build() {
 	if ! make -s -C "$1" "${make_arch[@]}" -j"$jobs" > "$2" 2>&1; then
-		grep -E 'error|Error' "$2" | head -n 20 >&2
+		grep -E 'error|Error' "$2" | sed -n 1,20p >&2
 		echo "build-kernel: the $name build failed; see $2" >&2
 		exit 1
 	fi

@@ -18,7 +18,9 @@ bin=$dir/qemu-system-x86_64
 if [ ! -x "$bin" ]; then
 	rm -rf "$dir" && mkdir -p "$dir"
 	tmp=$(mktemp -d) && chmod 755 "$tmp"
-	ver=$(apt-cache madison qemu-system-x86 | awk '$3 ~ /^1:7\.2/ { print $3; exit }')
+	# awk reads all of apt-cache's output: quitting at the first match
+	# could kill apt-cache with SIGPIPE, and pipefail would end the script
+	ver=$(apt-cache madison qemu-system-x86 | awk '$3 ~ /^1:7\.2/ && !v { v = $3 } END { print v }')
 	if [ -z "$ver" ] || ! (cd "$tmp" && apt-get download -q "qemu-system-x86=$ver" \
 			"qemu-system-common=$ver" "qemu-system-data=${ver%+b*}" >&2); then
 		echo "qemu-7.2: bookworm's qemu-system-x86 7.2 cannot be downloaded (apt-get update?)" >&2
@@ -35,5 +37,7 @@ QEMU_MODULE_DIR=$dir/root/usr/lib/x86_64-linux-gnu/qemu exec $dir/root/usr/bin/q
 WRAP
 	chmod +x "$bin"
 fi
-"$bin" --version | head -n 1 >&2
+# sed, not head: head would quit after one line and QEMU, writing its
+# second, would die of SIGPIPE, failing the pipeline (pipefail)
+"$bin" --version | sed -n 1p >&2
 echo "$bin"

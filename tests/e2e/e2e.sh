@@ -83,7 +83,7 @@ run_case() {
 	1) say "$name: FAILED"; grep -E '^not ok' "$out/$name.tap" >&2 ;;
 	*) fail_case "$name" "e2e-assert could not run on $c" ;;
 	esac
-	grep -E '^# ' "$out/$name.tap" | head -n 12 >&2
+	grep -E "^# " "$out/$name.tap" | sed -n 1,12p >&2
 }
 declare -A running=()
 reap() {	# wait for one guest, then show what its case printed
