@@ -914,16 +914,16 @@ static void vtd_did_change(struct gen *g, unsigned int bugs)
 }
 
 /*
- * A PASID entry set up by a driver that invalidates only the IOTLB at each sync while
- * another task invalidates the PASID cache: in time, before the wait's
- * slot, or behind it.  The queue slots say which.
+ * A PASID entry set up by a driver that invalidates only the IOTLB at each
+ * sync, while another task invalidates the PASID cache: in time, before
+ * the wait's slot, or behind it.  The queue slots say which.
  */
 static void vtd_queue_order(struct gen *g, unsigned int bugs)
 {
-	g->slots = true;
-	g->qslot = 250;		/* the slots wrap around during the write */
 	struct entry e = vtd();
 
+	g->slots = true;
+	g->qslot = 250;		/* the slots wrap around during the write */
 	/* First-stage, set up in two steps: FSPTPTR, then P */
 	write_words(g, &e, bugs | BUG_PIOTLB_ONLY, 1 | 2u << 2 | 1u << 6, 1, 0x5000, 0);
 	g->slots = false;
