@@ -82,14 +82,14 @@ struct esync_engine {
 	struct esync_seq *open;		/* oldest first */
 	struct esync_seq *open_tail;
 	struct esync_seq *ended_head, *ended_tail;
-	struct esync_seq **iommu;	/* per IOMMU id: its open writes */
-	size_t niommu;
-	/* per IOMMU id: its VT-d queue's newest traced slot, unwrapped (0: none) */
-	struct vtd_queue {
+	/* per IOMMU id */
+	struct iommu_state {
+		struct esync_seq *open;	/* the writes open on it */
+		/* VT-d: the newest traced queue slot (+ 1), unwrapped (0: none) */
 		uint64_t qpos;
 		uint32_t slot;
-	} *vq;
-	size_t nvq;
+	} *iommu;
+	size_t niommu;
 	struct esync_seq *free;
 	void **chunks;
 	size_t nchunks;
@@ -200,12 +200,12 @@ static struct esync_seq *seq_alloc(struct esync_engine *e)
 	return s;
 }
 
-/* The head of the list of writes open on an IOMMU; NULL on ENOMEM. */
-static struct esync_seq **iommu_list(struct esync_engine *e, uint16_t iommu)
+/* What the engine keeps of an IOMMU; NULL on ENOMEM. */
+static struct iommu_state *iommu_state(struct esync_engine *e, uint16_t iommu)
 {
 	if (iommu >= e->niommu) {
 		size_t n = e->niommu ? e->niommu : 4;
-		struct esync_seq **p;
+		struct iommu_state *p;
 
 		while (n <= iommu)
 			n *= 2;
@@ -220,67 +220,52 @@ static struct esync_seq **iommu_list(struct esync_engine *e, uint16_t iommu)
 }
 
 /*
- * Queue order of a VT-d descriptor (slot + 1; 0: not traced).  Descriptors
- * are traced in the order their slots were taken, and the slots in use at
- * once span less than a turn, so each one is the newest plus how far its
- * slot is ahead.  A turn missed between two traced ones (descriptors the
- * collector did not keep) shifts every later position by whole turns,
- * which keeps their order among themselves.
+ * Queue order of a VT-d descriptor or wait (inv->slot: slot + 1; 0: not
+ * traced), once per event.  Descriptors are traced in the order their
+ * slots were taken, and the slots in use at once span less than a turn, so
+ * a descriptor is the newest plus how far its slot is ahead; a turn missed
+ * between two traced ones (descriptors the collector did not keep) shifts
+ * every later position by whole turns, which keeps their order.  A wait
+ * was taken right after its batch, less than a turn before the newest
+ * descriptor: exact when its batch was traced (wait_orders() says when).
  */
-static uint64_t vtd_desc_qpos(struct esync_engine *e, uint16_t iommu, uint32_t slot)
+static uint64_t vtd_qpos(struct esync_engine *e, const union esync_event *ev,
+			 const struct esync_inv *inv)
 {
-	struct vtd_queue *q;
+	struct iommu_state *st;
 	uint32_t ahead;
 
-	if (!slot)
+	if (!inv->slot || !(st = iommu_state(e, ev->hdr.iommu)))
 		return 0;
-	if (iommu >= e->nvq) {
-		size_t n = e->nvq ? e->nvq : 4;
-
-		while (n <= iommu)
-			n *= 2;
-		q = realloc(e->vq, n * sizeof(*q));
-		if (!q)
-			return 0;
-		memset(q + e->nvq, 0, (n - e->nvq) * sizeof(*q));
-		e->vq = q;
-		e->nvq = n;
-	}
-	q = &e->vq[iommu];
-	ahead = (slot - q->slot) % ESYNC_VTD_QI_SLOTS;
-	q->qpos = q->qpos ? q->qpos + (ahead ? ahead : ESYNC_VTD_QI_SLOTS) :
-			    ESYNC_VTD_QI_SLOTS + slot;
-	q->slot = slot;
-	return q->qpos;
+	if (ev->hdr.kind == ESYNC_EV_COMPLETION)
+		return st->qpos ? st->qpos + 1 - (st->slot + 1 - inv->slot) % ESYNC_VTD_QI_SLOTS : 0;
+	ahead = (inv->slot - st->slot) % ESYNC_VTD_QI_SLOTS;
+	st->qpos = st->qpos ? st->qpos + (ahead ? ahead : ESYNC_VTD_QI_SLOTS) :
+			      ESYNC_VTD_QI_SLOTS + inv->slot;
+	st->slot = inv->slot;
+	return st->qpos;
 }
 
 /*
- * Queue order of a wait descriptor in slot (+ 1), taken right after its
- * batch and less than a turn before the newest descriptor traced: exact
- * when its batch was traced.  That holds for the wait of a write whose own
- * descriptors came with slots, and for every wait of an input that traced
- * every descriptor (one that does not attribute commands: the live
- * collectors, which do, drop the TLB invalidations of tasks in no write).
- * 0: unknown.
+ * Whether the queue order of wait inv is exact for write s: for the wait
+ * of a write whose own descriptors came with slots, and for every wait of
+ * an input that traced every descriptor (one that does not attribute
+ * commands: the live collectors, which do, drop the TLB invalidations of
+ * tasks in no write).
  */
-static uint64_t vtd_wait_qpos(const struct esync_engine *e, const struct esync_seq *s,
-			      bool named, uint32_t slot)
+static bool wait_orders(const struct esync_engine *e, const struct esync_seq *s,
+			const struct esync_inv *inv, bool named)
 {
-	const struct vtd_queue *q;
-	uint64_t qpos;
-
-	if (!slot || s->iommu >= e->nvq || !e->vq[s->iommu].qpos)
-		return 0;
-	if (named ? !s->own_qpos : (e->input & ESYNC_IN_ATTRIBUTED) != 0)
-		return 0;
-	q = &e->vq[s->iommu];
-	qpos = q->qpos + 1 - (q->slot + 1 - slot) % ESYNC_VTD_QI_SLOTS;
-	return qpos > s->own_qpos ? qpos : 0;
+	if (!inv->qpos)
+		return false;
+	if (named)
+		return s->own_qpos && inv->qpos > s->own_qpos;
+	return !(e->input & ESYNC_IN_ATTRIBUTED);
 }
 
 static struct esync_seq *iommu_first(const struct esync_engine *e, uint16_t iommu)
 {
-	return iommu < e->niommu ? e->iommu[iommu] : NULL;
+	return iommu < e->niommu ? e->iommu[iommu].open : NULL;
 }
 
 
@@ -302,7 +287,7 @@ static void seq_unlink(struct esync_engine *e, struct esync_seq *s)
 	if (s->iprev)
 		s->iprev->inext = s->inext;
 	else
-		e->iommu[s->iommu] = s->inext;
+		e->iommu[s->iommu].open = s->inext;
 	if (s->inext)
 		s->inext->iprev = s->iprev;
 	if (s->ended) {
@@ -774,7 +759,8 @@ static void on_begin(struct esync_engine *e, const union esync_event *ev)
 {
 	const struct esync_ev_write_begin *b = &ev->begin;
 	const struct esync_checker *c;
-	struct esync_seq *s, **head;
+	struct esync_seq *s;
+	struct iommu_state *st;
 
 	s = lookup_entry(e, b->entry);
 	if (s) {
@@ -783,8 +769,8 @@ static void on_begin(struct esync_engine *e, const union esync_event *ev)
 		seq_finalize(e, s);
 	}
 	close_previous(e, &b->hdr);
-	head = iommu_list(e, b->hdr.iommu);
-	if (!head || make_room(e) < 0)
+	st = iommu_state(e, b->hdr.iommu);
+	if (!st || make_room(e) < 0)
 		return;
 	s = seq_alloc(e);
 	if (!s)
@@ -841,10 +827,10 @@ static void on_begin(struct esync_engine *e, const union esync_event *ev)
 		e->open = s;
 	e->open_tail = s;
 	s->iprev = NULL;
-	s->inext = *head;
-	if (*head)
-		(*head)->iprev = s;
-	*head = s;
+	s->inext = st->open;
+	if (st->open)
+		st->open->iprev = s;
+	st->open = s;
 	e->nopen++;
 	if (e->nopen > e->st.max_open)
 		e->st.max_open = e->nopen;
@@ -967,7 +953,6 @@ static void on_end(struct esync_engine *e, const union esync_event *ev)
 		c->end(s);
 }
 
-/* An invalidation command reaches write s. */
 int esync_seq_unflushed_did(const struct esync_seq *s)
 {
 	const struct esync_field *f = s->did_field;
@@ -1018,6 +1003,7 @@ static bool dids_flushed(struct esync_seq *s, const struct esync_inv *inv)
 	return esync_seq_unflushed_did(s) < 0;
 }
 
+/* An invalidation command reaches write s. */
 static void deliver(struct esync_engine *e, struct esync_seq *s,
 		    const struct esync_inv *inv, bool named)
 {
@@ -1032,12 +1018,14 @@ static void deliver(struct esync_engine *e, struct esync_seq *s,
 	if (!checking(s))
 		return;
 	covers = esync_inv_covers(s, inv);
-	if (covers && !s->covered) {
+	if (covers) {
+		bool was = s->covered;
+
 		s->covered = !s->did_field || dids_flushed(s, inv);
-		s->cover_qpos = inv->qpos;
-		s->cover_behind_wait = false;
-	} else if (covers && s->did_field) {
-		dids_flushed(s, inv);
+		if (s->covered && !was) {
+			s->cover_qpos = inv->qpos;
+			s->cover_behind_wait = false;
+		}
 	}
 	FOR_CHECKERS(e, c, command)
 		c->command(s, inv, covers, named);
@@ -1049,7 +1037,7 @@ static void complete_only(struct esync_engine *e, struct esync_seq *s,
 {
 	const struct esync_checker *c;
 	bool done = false, ok = !status;
-	uint64_t wait_qpos = vtd_wait_qpos(e, s, named, inv->slot);
+	uint64_t wait_qpos = wait_orders(e, s, inv, named) ? inv->qpos : 0;
 
 	s->completion_status = status;
 	if (!ok && named)
@@ -1126,8 +1114,7 @@ static void on_command(struct esync_engine *e, const union esync_event *ev)
 	unsigned int nopen = 0;
 
 	esync_inv_decode(ev, &inv);
-	if (ev->hdr.kind == ESYNC_EV_VTD_DESC)
-		inv.qpos = vtd_desc_qpos(e, ev->hdr.iommu, inv.slot);
+	inv.qpos = vtd_qpos(e, ev, &inv);
 	completion = is_completion(e, ev, &inv);
 	amd_wait = ev->hdr.kind == ESYNC_EV_AMD_CMD && inv.kind == ESYNC_INV_COMPLETION;
 	command = inv.kind != ESYNC_INV_COMPLETION && ev->hdr.kind != ESYNC_EV_COMPLETION;
@@ -1437,7 +1424,6 @@ void esync_engine_free(struct esync_engine *e)
 	free(e->by_seq.b);
 	free(e->by_tid.b);
 	free(e->iommu);
-	free(e->vq);
 	free(e->topo.sets);
 	free(e->lw);
 	free(e->lw_ix);
