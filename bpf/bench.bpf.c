@@ -62,11 +62,12 @@ static long body_cmd(__u32 i, void *ctx)
 {
 	struct esync_ev_smmu_cmd *ev;
 	bool keep;
-	__u64 seq = task_command_seq(ESYNC_CMD_TLB, &keep);
+	__u32 tid;
+	__u64 seq = task_command_seq(ESYNC_CMD_TLB, &keep, &tid);
 
 	if (!keep)
 		return 0;
-	ev = reserve(sizeof(*ev), ESYNC_EV_SMMU_CMD, seq, 0);
+	ev = reserve_by(sizeof(*ev), ESYNC_EV_SMMU_CMD, seq, 0, tid);
 	if (!ev) {
 		drops++;
 		return 0;

@@ -242,10 +242,13 @@ static __always_inline enum esync_cmd_class smmu_class(__u8 op)
 	return op == 0x46 ? ESYNC_CMD_WAIT : ESYNC_CMD_OTHER;
 }
 
-/* The seq a command names, or 0 with *keep false: drop it */
-static __always_inline __u64 command_seq(enum esync_cmd_class cls, bool *keep)
+/*
+ * The seq a command names, or 0 with *keep false: drop it.  *tid: the
+ * issuing task, when it was looked up (0: reserve() looks).
+ */
+static __always_inline __u64 command_seq(enum esync_cmd_class cls, bool *keep, __u32 *tid)
 {
-	__u64 seq = task_command_seq(cls, keep);
+	__u64 seq = task_command_seq(cls, keep, tid);
 
 	if (!*keep)
 		count(ESYNC_CNT_CMD_DROPPED);
@@ -257,11 +260,12 @@ static __always_inline void emit_smmu(__u16 smmu, __u64 c0, __u64 c1, bool sync)
 	struct esync_ev_smmu_cmd *ev;
 	__u8 op = c0 & 0xff;
 	bool keep;
-	__u64 seq = command_seq(smmu_class(op), &keep);
+	__u32 tid;
+	__u64 seq = command_seq(smmu_class(op), &keep, &tid);
 
 	if (!keep)
 		return;
-	ev = reserve(sizeof(*ev), ESYNC_EV_SMMU_CMD, seq, smmu);
+	ev = reserve_by(sizeof(*ev), ESYNC_EV_SMMU_CMD, seq, smmu, tid);
 	if (!ev)
 		return;
 	ev->cmd[0] = c0;
@@ -306,11 +310,12 @@ static __always_inline void emit_amd(__u16 iommu, const __u32 *d)
 	struct esync_ev_amd_cmd *ev;
 	__u8 type = d[1] >> 28;
 	bool keep;
-	__u64 seq = command_seq(amd_class(type), &keep);
+	__u32 tid;
+	__u64 seq = command_seq(amd_class(type), &keep, &tid);
 
 	if (!keep)
 		return;
-	ev = reserve(sizeof(*ev), ESYNC_EV_AMD_CMD, seq, iommu);
+	ev = reserve_by(sizeof(*ev), ESYNC_EV_AMD_CMD, seq, iommu, tid);
 	if (!ev)
 		return;
 	ev->data[0] = d[0];
@@ -370,11 +375,12 @@ int BPF_PROG(vtd_qi_submit, void *iommu, __u64 qw0, __u64 qw1, __u64 qw2, __u64 
 	struct esync_ev_vtd_desc *ev;
 	__u8 type = (qw0 & 0xf) | ((qw0 >> 9) & 0x7) << 4;
 	bool keep;
-	__u64 seq = command_seq(vtd_class(type), &keep);
+	__u32 tid;
+	__u64 seq = command_seq(vtd_class(type), &keep, &tid);
 
 	if (!keep)
 		return 0;
-	ev = reserve(sizeof(*ev), ESYNC_EV_VTD_DESC, seq, vtd_index(iommu));
+	ev = reserve_by(sizeof(*ev), ESYNC_EV_VTD_DESC, seq, vtd_index(iommu), tid);
 	if (!ev)
 		return 0;
 	ev->qw[0] = qw0;
@@ -398,11 +404,12 @@ static __always_inline void emit_completion(__u16 iommu, __u8 family, int status
 {
 	struct esync_ev_completion *ev;
 	bool keep;
-	__u64 seq = command_seq(ESYNC_CMD_WAIT, &keep);
+	__u32 tid;
+	__u64 seq = command_seq(ESYNC_CMD_WAIT, &keep, &tid);
 
 	if (!keep)
 		return;
-	ev = reserve(sizeof(*ev), ESYNC_EV_COMPLETION, seq, iommu);
+	ev = reserve_by(sizeof(*ev), ESYNC_EV_COMPLETION, seq, iommu, tid);
 	if (!ev)
 		return;
 	__builtin_memset(&ev->raw, 0, sizeof(*ev) - sizeof(ev->hdr));

@@ -21,6 +21,24 @@ enum esync_counter {
 	ESYNC_CNT_NR
 };
 
+/*
+ * The collectors' wake_mask (esync_emit.h) for a ring of rb_bytes on ncpu
+ * online CPUs: each CPU wakes the reader every wake_mask + 1 of its
+ * events, so that together they hold back at most an eighth of the ring
+ * even when every event is of the largest size.
+ */
+static inline unsigned long long esync_wake_mask(unsigned long long rb_bytes,
+						 unsigned int ncpu)
+{
+	unsigned long long per_cpu = rb_bytes / 8 / (ncpu ? ncpu : 1) /
+				     (ESYNC_EV_MAX_SIZE + 8);
+	unsigned long long n = 1;
+
+	while (n * 2 <= per_cpu)
+		n *= 2;
+	return n - 1;
+}
+
 /* ESYNC_LEGACY_ENTRY and ESYNC_LEGACY_SEQ: see esync_events.h */
 #define ESYNC_LEGACY_FMT_SMMU_STE	1	/* = ESYNC_FMT_SMMU_STE */
 #define ESYNC_LEGACY_FMT_SMMU_CD	2	/* = ESYNC_FMT_SMMU_CD */

@@ -4,12 +4,14 @@
  * (esync.bpf.c) and their benchmark (bench.bpf.c), which so measures the
  * collectors' own code.
  *
- * The reader is woken when the data waiting grows past wake_bytes, once
- * per crossing; it also polls every 100 ms, so that a quiet stretch (or a
- * crossing two CPUs made at once, which neither sees) is not held back
- * for longer.  A wake-up per event (the ring buffer's default when the
- * reader has caught up, or every event past a threshold) costs an
- * irq_work per store.
+ * Each CPU wakes the reader once every wake_mask + 1 of its events
+ * (userspace sets it so that all CPUs together hold back at most an eighth
+ * of the ring: ESYNC_WAKE_MASK); the reader also polls every 100 ms, so
+ * that a quiet stretch is not held back for longer.  A wake-up per event
+ * (the ring buffer's default when the reader has caught up) costs an
+ * irq_work per store, and asking the ring how much waits costs a read of
+ * the reader's position, a cache line another CPU writes: counting in
+ * the per-CPU counter that is looked up anyway costs neither.
  */
 #ifndef ESYNC_EMIT_H
 #define ESYNC_EMIT_H
@@ -27,8 +29,8 @@ struct {
 	__type(value, __u64);
 } counters SEC(".maps");
 
-/* Set by userspace before load: a fraction of the ring's size */
-const volatile __u64 wake_bytes = 1 << 18;
+/* Set by userspace before load (ESYNC_WAKE_MASK) */
+const volatile __u64 wake_mask = 1023;
 
 static __always_inline void count(__u32 which)
 {
@@ -38,8 +40,9 @@ static __always_inline void count(__u32 which)
 		(*c)++;
 }
 
-static __always_inline void *reserve(__u32 size, __u16 kind, __u64 seq,
-				     __u16 iommu)
+/* tid: the current task's, if the caller has it (0: looked up here) */
+static __always_inline void *reserve_by(__u32 size, __u16 kind, __u64 seq,
+					__u16 iommu, __u32 tid)
 {
 	struct esync_ev_hdr *h = bpf_ringbuf_reserve(&events, size, 0);
 
@@ -54,19 +57,25 @@ static __always_inline void *reserve(__u32 size, __u16 kind, __u64 seq,
 	h->kind = kind;
 	h->size = size;
 	h->flags = 0;
-	h->tid = (__u32)bpf_get_current_pid_tgid();
+	h->tid = tid ? tid : (__u32)bpf_get_current_pid_tgid();
 	return h;
+}
+
+static __always_inline void *reserve(__u32 size, __u16 kind, __u64 seq,
+				     __u16 iommu)
+{
+	return reserve_by(size, kind, seq, iommu, 0);
 }
 
 static __always_inline void submit(void *ev)
 {
-	__u64 size = ((struct esync_ev_hdr *)ev)->size;
-	__u64 avail = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
+	__u32 k = ESYNC_CNT_EVENTS;
+	__u64 *n = bpf_map_lookup_elem(&counters, &k);
+	__u64 flags = BPF_RB_NO_WAKEUP;
 
-	/* (avail counts this record, and its 8-byte header) */
-	bpf_ringbuf_submit(ev, avail >= wake_bytes && avail < wake_bytes + size + 8 ?
-			   BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
-	count(ESYNC_CNT_EVENTS);
+	if (n && (++*n & wake_mask) == 0)
+		flags = BPF_RB_FORCE_WAKEUP;
+	bpf_ringbuf_submit(ev, flags);
 }
 
 /* One quantum of an entry stored (entry_sync_store, or a legacy snapshot) */

@@ -115,7 +115,8 @@ static __always_inline void task_write_end(__u64 seq)
  * The seq of the write the current task is in (0: none); *keep says
  * whether the command is worth an event.
  */
-static __always_inline __u64 task_command_seq(enum esync_cmd_class cls, bool *keep)
+static __always_inline __u64 task_command_seq(enum esync_cmd_class cls, bool *keep,
+						__u32 *tid_out)
 {
 	struct esync_cpu_task *c;
 	struct esync_task_write *w;
@@ -123,10 +124,12 @@ static __always_inline __u64 task_command_seq(enum esync_cmd_class cls, bool *ke
 	__u32 tid;
 
 	*keep = false;
+	*tid_out = 0;
 	/* The common case, an unmap's flush with no write anywhere: no lookup */
 	if (tasks_in_write <= 0 && (cls == ESYNC_CMD_TLB || cls == ESYNC_CMD_OTHER))
 		return 0;
 	tid = (__u32)bpf_get_current_pid_tgid();
+	*tid_out = tid;
 	c = this_cpu_task();
 	if (!c)
 		return 0;

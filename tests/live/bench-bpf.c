@@ -16,6 +16,8 @@
 
 #include "bench.skel.h"
 #include "engine.h"
+#include "esync_bpf.h"
+#include "ring.h"
 
 static atomic_ullong consumed;
 static atomic_bool done;
@@ -29,22 +31,23 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static int on_ev(void *ctx, void *data, size_t size)
+static void on_ev(void *ctx, const void *data, size_t size)
 {
 	if (!esync_event_check(data, size) && eng)
 		esync_engine_event(eng, data);
 	atomic_fetch_add_explicit(&consumed, 1, memory_order_relaxed);
-	return 0;
 }
 
 static void *consumer(void *arg)
 {
-	struct ring_buffer *rb = arg;
+	struct esync_ring *rb = arg;
 
-	while (!atomic_load(&done))
-		if (ring_buffer__consume(rb) <= 0)
-			sched_yield();
-	ring_buffer__consume(rb);
+	/* As esync live reads: when woken, or every 100 ms */
+	while (!atomic_load(&done)) {
+		esync_ring_wait(rb, 100);
+		esync_ring_consume(rb, on_ev, NULL);
+	}
+	esync_ring_consume(rb, on_ev, NULL);
 	return NULL;
 }
 
@@ -63,7 +66,7 @@ int main(int argc, char **argv)
 	const unsigned int n = 1u << 20, batch = 1u << 18;
 	unsigned long long total = argc > 1 ? strtoull(argv[1], NULL, 0) : 20000000ULL;
 	struct bench_bpf *s;
-	struct ring_buffer *rb;
+	struct esync_ring rb;
 	pthread_t th;
 	double empty_ns, store_ns, t0, t1;
 
@@ -74,16 +77,17 @@ int main(int argc, char **argv)
 	s = bench_bpf__open();
 	if (s) {
 		bpf_map__set_max_entries(s->maps.events, 1u << 26);
-		s->rodata->wake_bytes = (1u << 26) / 8;	/* as esync live sets it */
+		/* as esync live sets it */
+		s->rodata->wake_mask = esync_wake_mask(1u << 26,
+						       (unsigned int)sysconf(_SC_NPROCESSORS_ONLN));
 	}
 	if (!s || bench_bpf__load(s)) {
 		fprintf(stderr, "bench-bpf: cannot load the benchmark programs\n");
 		return 1;
 	}
-	rb = ring_buffer__new(bpf_map__fd(s->maps.events), on_ev, NULL, NULL);
-	if (!rb)
+	if (esync_ring_open(&rb, bpf_map__fd(s->maps.events), bpf_map__max_entries(s->maps.events)))
 		return 1;
-	pthread_create(&th, NULL, consumer, rb);
+	pthread_create(&th, NULL, consumer, &rb);
 
 	/* 1. BPF cost per event */
 	s->data->loops = n;
@@ -151,7 +155,7 @@ int main(int argc, char **argv)
 	       (double)s->bss->produced / (t1 - t0) / 1e6, (unsigned long long)s->bss->drops);
 	esync_engine_finish(eng);
 	esync_engine_free(eng);
-	ring_buffer__free(rb);
+	esync_ring_close(&rb);
 	bench_bpf__destroy(s);
 	return 0;
 }

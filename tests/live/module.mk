@@ -22,10 +22,10 @@ $(LIVE_T)/verifier-check: tests/live/verifier-check.c $(BPF_OUT)/esync.skel.h
 TEST_BINS += $(LIVE_T)/verifier-check
 
 # BPF cost per event and ring-buffer ingestion (root)
-$(LIVE_T)/bench-bpf: tests/live/bench-bpf.c $(BPF_OUT)/bench.skel.h $(ENGINE_LIB_OBJS)
+$(LIVE_T)/bench-bpf: tests/live/bench-bpf.c $(BPF_OUT)/bench.skel.h $(ENGINE_LIB_OBJS) $(O)/user/live/ring.o
 	$(call msg,CC,$@)
-	$(Q)mkdir -p $(@D) && $(CC) $(ESYNC_CFLAGS) $(ESYNC_LDFLAGS) $(ESYNC_INC) -I$(BPF_OUT) \
-		-o $@ tests/live/bench-bpf.c $(ENGINE_LIB_OBJS) $(ESYNC_LIBS) -lpthread
+	$(Q)mkdir -p $(@D) && $(CC) $(ESYNC_CFLAGS) $(ESYNC_LDFLAGS) $(ESYNC_INC) -Iuser/live -I$(BPF_OUT) \
+		-o $@ tests/live/bench-bpf.c $(ENGINE_LIB_OBJS) $(O)/user/live/ring.o $(ESYNC_LIBS) -lpthread
 
 bench-bpf: $(LIVE_T)/bench-bpf
 	$(Q)$<

@@ -22,6 +22,7 @@
 #include "collect.h"
 #include "dump.h"
 #include "finding.h"
+#include "ring.h"
 #include "esync.skel.h"
 
 #define TRACEFS "/sys/kernel/tracing"
@@ -35,7 +36,7 @@
 
 struct esync_collect {
 	struct esync_bpf *skel;
-	struct ring_buffer *rb;
+	struct esync_ring rb;
 	struct esync_collect_opts o;
 	struct esync_probe_result probe;
 	uint64_t drops_seen;
@@ -113,7 +114,7 @@ static bool btf_lookup(void *ctx, unsigned int kind, const char *name)
 	return btf__find_by_name_kind(ctx, name, kind) >= 0;
 }
 
-static int on_ring(void *ctx, void *data, size_t size)
+static void on_ring(void *ctx, const void *data, size_t size)
 {
 	struct esync_collect *c = ctx;
 	const char *bad = esync_event_check(data, size);
@@ -121,10 +122,9 @@ static int on_ring(void *ctx, void *data, size_t size)
 	if (bad) {
 		if (c->o.verbose)
 			fprintf(stderr, "esync: dropped a malformed event: %s\n", bad);
-		return 0;
+		return;
 	}
 	c->o.on_event(c->o.ctx, data);
-	return 0;
 }
 
 static struct bpf_program *prog_by_name(struct esync_bpf *s, const char *name)
@@ -169,8 +169,9 @@ struct esync_collect *esync_collect_open(const struct esync_collect_opts *o,
 	c->skel->rodata->amd_synth_irt = c->probe.amd_synth_irt;
 	rbsize = o->ringbuf_bytes ? o->ringbuf_bytes : ESYNC_RINGBUF_DEFAULT;
 	bpf_map__set_max_entries(c->skel->maps.events, (uint32_t)rbsize);
-	/* The reader is woken when an eighth of the ring waits (esync_emit.h) */
-	c->skel->rodata->wake_bytes = rbsize / 8;
+	/* At most an eighth of the ring waits unannounced (esync_emit.h) */
+	c->skel->rodata->wake_mask = esync_wake_mask(rbsize,
+						     (unsigned int)sysconf(_SC_NPROCESSORS_ONLN));
 
 	/* Every program of the object is in the hook table */
 	for (unsigned int i = 0; i < esync_nr_hooks; i++) {
@@ -206,9 +207,10 @@ struct esync_collect *esync_collect_open(const struct esync_collect_opts *o,
 		c->probe.checks = esync_probe_legacy_checks(&c->probe);
 	esync_seq_names_legacy(c->probe.mode == ESYNC_MODE_LEGACY);
 	c->probe.input_flags = esync_probe_input_flags(&c->probe);
-	c->rb = ring_buffer__new(bpf_map__fd(c->skel->maps.events), on_ring, c, NULL);
-	if (!c->rb) {
-		snprintf(err, len, "cannot map the ring buffer: %s", strerror(errno));
+	rc = esync_ring_open(&c->rb, bpf_map__fd(c->skel->maps.events),
+			     bpf_map__max_entries(c->skel->maps.events));
+	if (rc) {
+		snprintf(err, len, "cannot map the ring buffer: %s", strerror(-rc));
 		goto fail;
 	}
 	return c;
@@ -260,15 +262,14 @@ static void report_drops(struct esync_collect *c)
 
 int esync_collect_poll(struct esync_collect *c, int timeout_ms)
 {
-	int n = ring_buffer__poll(c->rb, timeout_ms);
+	int n = esync_ring_wait(&c->rb, timeout_ms);
 
 	/*
-	 * The collectors wake the reader only once wake_bytes wait
+	 * The collectors wake the reader only every so many events
 	 * (esync_emit.h): what is less is read when the wait times out.
 	 */
-	if (n == 0)
-		n = ring_buffer__consume(c->rb);
-
+	if (n >= 0)
+		n = (int)esync_ring_consume(&c->rb, on_ring, c);
 	report_drops(c);
 	return n;
 }
@@ -277,7 +278,7 @@ void esync_collect_close(struct esync_collect *c)
 {
 	if (!c)
 		return;
-	ring_buffer__free(c->rb);
+	esync_ring_close(&c->rb);
 	for (unsigned int i = 0; i < ESYNC_MAX_HOOKS; i++)
 		bpf_link__destroy(c->links[i]);
 	esync_bpf__destroy(c->skel);
