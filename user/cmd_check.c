@@ -19,6 +19,7 @@
 
 #include "cmd.h"
 #include "dump.h"
+#include "dump_ahead.h"
 #include "engine.h"
 #include "perf_import.h"
 #include "probe.h"
@@ -555,7 +556,10 @@ static int check_file(struct check_ctx *c, const char *path, const char *label,
 	const struct esync_stats *st;
 	struct esync_dump_reader r;
 	struct esync_engine *e;
-	union esync_event ev;
+	struct esync_dump_ahead *ahead;
+	union esync_event evbuf;
+	const union esync_event *ev = &evbuf;
+	const char *warn;
 	uint64_t nfind = 0;
 	struct timespec t0;
 	uint32_t allowed;
@@ -582,14 +586,26 @@ static int check_file(struct check_ctx *c, const char *path, const char *label,
 	esync_engine_set_input(e, r.info.flags);
 	esync_engine_set_max_open(e, c->max_open);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	while ((rc = esync_dump_next(&r, &ev)) > 0) {
-		if (r.warn[0]) {
-			esync_err("warning: %s", r.warn);
-			json_error(c, label, r.warn);
-			r.warn[0] = 0;
+	/* Frames are read and checked on a second thread, if one starts */
+	ahead = esync_dump_ahead_start(&r);
+	for (;;) {
+		if (ahead) {
+			rc = esync_dump_ahead_next(ahead, &ev, &warn);
+		} else {
+			rc = esync_dump_next(&r, &evbuf);
+			warn = r.warn[0] ? r.warn : NULL;
 		}
-		esync_engine_event(e, &ev);
+		if (rc <= 0)
+			break;
+		if (warn) {
+			esync_err("warning: %s", warn);
+			json_error(c, label, warn);
+			if (!ahead)
+				r.warn[0] = 0;
+		}
+		esync_engine_event(e, ev);
 	}
+	esync_dump_ahead_end(ahead);
 	if (rc < 0) {
 		esync_err("warning: %s", r.err);
 		json_error(c, label, r.err);

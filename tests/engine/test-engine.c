@@ -12,6 +12,7 @@
 
 #include "crc32c.h"
 #include "dump.h"
+#include "dump_ahead.h"
 #include "engine.h"
 #include "tap.h"
 
@@ -246,19 +247,48 @@ static void read_all(struct esync_dump_reader *r, struct read_trace *t)
 	EXPECT_EQ(t->rc, esync_dump_next(r, &ev));
 }
 
+/* As read_all, through the read-ahead thread */
+static void read_all_ahead(struct esync_dump_reader *r, struct read_trace *t)
+{
+	struct esync_dump_ahead *a = esync_dump_ahead_start(r);
+	const union esync_event *ev;
+	const char *warn;
+
+	memset(t, 0, sizeof(*t));
+	ASSERT_TRUE(a != NULL);
+	while ((t->rc = esync_dump_ahead_next(a, &ev, &warn)) > 0) {
+		t->events++;
+		t->digest = mix(t->digest, ev, ev->hdr.size);
+		if (warn) {
+			const char *w = strchr(warn, ':') ? strchr(warn, ':') : warn;
+
+			t->warns++;
+			t->warn_digest = mix(t->warn_digest ^ t->events, w, strlen(w));
+		}
+	}
+	/* The end stays the end */
+	EXPECT_EQ(t->rc, esync_dump_ahead_next(a, &ev, &warn));
+	esync_dump_ahead_end(a);
+	t->records = r->records;
+	t->gaps = r->gaps;
+	t->gap_bytes = r->gap_bytes;
+	memcpy(t->err, r->err, sizeof(t->err));
+}
+
 /*
  * A dump several times the reader's window, with damaged stretches at a
  * window edge and in the middle, and cut inside its last record: read from
- * the file and from a pipe (which reads in other pieces), it gives the
- * same events, warnings at the same events, the same counts and the same
- * error, as many as the damage allows.
+ * the file, from a pipe (which reads in other pieces) and ahead on a
+ * thread of its own (handed over in batches), it gives the same events,
+ * warnings at the same events, the same counts and the same error, as many
+ * as the damage allows.
  */
 static void test_dump_window(void)
 {
 	static struct esync_dump_writer w;
 	struct esync_dump_info info = { .mode = ESYNC_MODE_PATCHED };
 	struct esync_dump_reader r;
-	struct read_trace plain, piped;
+	struct read_trace plain, piped, ahead;
 	char path[256], cmd[600];
 	const uint64_t n = 60000;
 	struct stat st;
@@ -325,6 +355,20 @@ static void test_dump_window(void)
 	/* the same error, but for the name */
 	ASSERT_TRUE(strchr(plain.err, ':') && strchr(piped.err, ':'));
 	EXPECT_STREQ(strchr(plain.err, ':'), strchr(piped.err, ':'));
+
+	/* Read ahead, in batches far smaller than the dump */
+	ASSERT_EQ(0, esync_dump_open(&r, path));
+	read_all_ahead(&r, &ahead);
+	esync_dump_close(&r);
+	EXPECT_EQ(plain.events, ahead.events);
+	EXPECT_EQ(plain.digest, ahead.digest);
+	EXPECT_EQ(plain.warns, ahead.warns);
+	EXPECT_EQ(plain.warn_digest, ahead.warn_digest);
+	EXPECT_EQ(plain.rc, ahead.rc);
+	EXPECT_EQ(plain.records, ahead.records);
+	EXPECT_EQ(plain.gaps, ahead.gaps);
+	EXPECT_EQ(plain.gap_bytes, ahead.gap_bytes);
+	EXPECT_STREQ(plain.err, ahead.err);
 	unlink(path);
 }
 

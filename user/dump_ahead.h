@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Reading a dump ahead, on a thread of its own: the frames are read,
+ * checksummed and validated while the caller checks the events before
+ * them.  The events come out in file order, each with the warning the
+ * reader gave for it (a gap skipped), exactly as esync_dump_next() would
+ * hand them out.
+ */
+#ifndef ESYNC_DUMP_AHEAD_H
+#define ESYNC_DUMP_AHEAD_H
+
+#include "dump.h"
+
+struct esync_dump_ahead;
+
+/*
+ * Starts reading r (opened, header read) ahead.  r belongs to the reading
+ * thread until esync_dump_ahead_end().  NULL if no thread could start:
+ * then read r directly.
+ */
+struct esync_dump_ahead *esync_dump_ahead_start(struct esync_dump_reader *r);
+
+/*
+ * The next event, valid until the next call.  Returns 1, 0 at the end or
+ * -1 where reading stopped, as esync_dump_next().  *warn: the reader's
+ * warning for this event (a gap it skipped), or NULL.
+ */
+int esync_dump_ahead_next(struct esync_dump_ahead *a, const union esync_event **ev,
+			  const char **warn);
+
+/* Stops the thread and waits for it: r's counters and err are final. */
+void esync_dump_ahead_end(struct esync_dump_ahead *a);
+
+#endif /* ESYNC_DUMP_AHEAD_H */
