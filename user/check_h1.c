@@ -58,7 +58,7 @@ static void report_view(struct esync_seq *s, const uint64_t *view,
 		     torn == 1 ? "" : "s", s->win_step, s->step);
 }
 
-/* The first torn view of a window, and how many there are */
+/* The first torn view of a window (set when torn becomes 1), and how many */
 struct h1_ctx {
 	unsigned long torn;
 	uint64_t view[ESYNC_EV_MAX_WORDS], used[ESYNC_EV_MAX_WORDS];
@@ -85,11 +85,18 @@ static bool h1_view(struct esync_seq *s, const uint64_t *view,
 
 static void h1_window(struct esync_seq *s)
 {
-	struct h1_ctx c = { 0 };
+	struct h1_ctx c;
 	unsigned long total;
 
 	if (s->reported & (1u << ESYNC_CHK_H1))
 		return;
+	/* A window of one view is the entry as it stands, not a tear */
+	total = 1;
+	for (unsigned int q = 0; q < s->nq; q++)
+		total *= s->nwin[q];
+	if (total == 1 && !s->win_overflow)
+		return;
+	c.torn = 0;
 	total = esync_for_each_view(s, H1_MAX_VIEWS, h1_view, &c);
 	if (!total) {
 		esync_report(s, ESYNC_CHK_INCOMPLETE, s->step,
@@ -97,8 +104,7 @@ static void h1_window(struct esync_seq *s)
 			     s->win_step, s->step);
 		return;
 	}
-	/* A window of one view is the entry as it stands, not a tear */
-	if (total > 1 && c.torn)
+	if (c.torn)
 		report_view(s, c.view, c.used, c.idx, c.torn);
 }
 

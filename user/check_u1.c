@@ -16,21 +16,24 @@ static bool differs(const struct esync_seq *s, const uint64_t *entry,
 		    const uint64_t *driver, char *buf, size_t len, unsigned int *word,
 		    uint64_t *bits)
 {
-	uint64_t model[ESYNC_EV_MAX_WORDS] = { 0 }, zero[ESYNC_EV_MAX_WORDS] = { 0 };
-	uint64_t x[ESYNC_EV_MAX_WORDS] = { 0 };
+	uint64_t model[ESYNC_EV_MAX_WORDS] = { 0 };
 	bool any = false;
 
 	s->fmt->get_used(entry, model);
 	for (unsigned int w = 0; w < s->words; w++) {
-		x[w] = model[w] ^ driver[w];
-		if (x[w] && !any) {
+		if ((model[w] ^ driver[w]) && !any) {
 			*word = w;
-			*bits = x[w];
+			*bits = model[w] ^ driver[w];
 			any = true;
 		}
 	}
-	if (any)
+	if (any) {
+		uint64_t zero[ESYNC_EV_MAX_WORDS] = { 0 }, x[ESYNC_EV_MAX_WORDS] = { 0 };
+
+		for (unsigned int w = 0; w < s->words; w++)
+			x[w] = model[w] ^ driver[w];
 		esync_format_diff(s->fmt, x, zero, x, buf, len);
+	}
 	return any;
 }
 

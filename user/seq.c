@@ -537,28 +537,39 @@ unsigned long esync_for_each_view(struct esync_seq *s, unsigned long limit,
 				  void *ctx)
 {
 	unsigned int idx[ESYNC_MAX_QUANTA] = { 0 };
+	unsigned int vary[ESYNC_MAX_QUANTA], nvary = 0;
 	uint64_t view[ESYNC_EV_MAX_WORDS];
 	unsigned long total = 1;
 
-	for (unsigned int q = 0; q < s->nq; q++)
+	for (unsigned int q = 0; q < s->nq; q++) {
 		total *= s->nwin[q];
+		if (s->nwin[q] > 1)
+			vary[nvary++] = q;
+	}
 	if (s->win_overflow || total > limit)
 		return 0;
 	memcpy(view, s->now, sizeof(view));
+	for (unsigned int q = 0; q < s->nq; q++)
+		esync_quanta_put(s, view, q, s->win[q][0]);
 	for (;;) {
-		unsigned int q;
+		unsigned int k;
 
-		for (q = 0; q < s->nq; q++)
-			esync_quanta_put(s, view, q, s->win[q][idx[q]]);
 		if (!fn(s, view, idx, ctx))
 			break;
-		/* Next view: an odometer over the per-quanta value sets */
-		for (q = 0; q < s->nq; q++) {
-			if (++idx[q] < s->nwin[q])
+		/*
+		 * Next view: an odometer over the quanta that took more than
+		 * one value; only the quanta it turns are rewritten.
+		 */
+		for (k = 0; k < nvary; k++) {
+			unsigned int q = vary[k];
+
+			if (++idx[q] == s->nwin[q])
+				idx[q] = 0;
+			esync_quanta_put(s, view, q, s->win[q][idx[q]]);
+			if (idx[q])
 				break;
-			idx[q] = 0;
 		}
-		if (q == s->nq)
+		if (k == nvary)
 			break;
 	}
 	return total;
