@@ -544,6 +544,13 @@ static int unreadable(struct check_ctx *c, const char *label, const char *msg)
 	return ESYNC_EXIT_INCOMPLETE;
 }
 
+/* The reader skipped a damaged stretch before this event */
+static void gap_warning(struct check_ctx *c, const char *label, const char *warn)
+{
+	esync_err("warning: %s", warn);
+	json_error(c, label, warn);
+}
+
 static int check_file(struct check_ctx *c, const char *path, const char *label,
 		      uint32_t mask, bool quiet)
 {
@@ -557,9 +564,7 @@ static int check_file(struct check_ctx *c, const char *path, const char *label,
 	struct esync_dump_reader r;
 	struct esync_engine *e;
 	struct esync_dump_ahead *ahead;
-	union esync_event evbuf;
-	const union esync_event *ev = &evbuf;
-	const char *warn;
+	union esync_event ev;
 	uint64_t nfind = 0;
 	struct timespec t0;
 	uint32_t allowed;
@@ -588,24 +593,28 @@ static int check_file(struct check_ctx *c, const char *path, const char *label,
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	/* Frames are read and checked on a second thread, if one starts */
 	ahead = esync_dump_ahead_start(&r);
-	for (;;) {
-		if (ahead) {
-			rc = esync_dump_ahead_next(ahead, &ev, &warn);
-		} else {
-			rc = esync_dump_next(&r, &evbuf);
-			warn = r.warn[0] ? r.warn : NULL;
+	if (ahead) {
+		const uint8_t *p, *end;
+		const char *warn;
+
+		while ((rc = esync_dump_ahead_batch(ahead, &p, &end, &warn)) > 0) {
+			for (const union esync_event *x; p < end; p += x->hdr.size) {
+				x = (const union esync_event *)p;
+				if (warn && p + x->hdr.size == end)
+					gap_warning(c, label, warn);
+				esync_engine_event(e, x);
+			}
 		}
-		if (rc <= 0)
-			break;
-		if (warn) {
-			esync_err("warning: %s", warn);
-			json_error(c, label, warn);
-			if (!ahead)
+		esync_dump_ahead_end(ahead);
+	} else {
+		while ((rc = esync_dump_next(&r, &ev)) > 0) {
+			if (r.warn[0]) {
+				gap_warning(c, label, r.warn);
 				r.warn[0] = 0;
+			}
+			esync_engine_event(e, &ev);
 		}
-		esync_engine_event(e, ev);
 	}
-	esync_dump_ahead_end(ahead);
 	if (rc < 0) {
 		esync_err("warning: %s", r.err);
 		json_error(c, label, r.err);

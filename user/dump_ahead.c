@@ -7,14 +7,18 @@
  * a warning, so each batch needs room for one warning only.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dump_ahead.h"
 
-#define BATCH_BYTES	(256u << 10)
-#define NR_BATCHES	4
+/* Small batches stay in the caches the two threads pass them through */
+#define BATCH_BYTES	(64u << 10)
+#define NR_BATCHES	16
+/* Polls before a side waits asleep (a batch takes some 50 us to check) */
+#define SPIN		4000
 
 struct batch {
 	size_t used;		/* bytes of events */
@@ -27,15 +31,19 @@ struct batch {
 struct esync_dump_ahead {
 	struct esync_dump_reader *r;
 	pthread_t thread;
+	/*
+	 * Batches filled and taken back, counted from the start: batch i
+	 * lives in batches[i % NR_BATCHES].  Each side polls the other's
+	 * count for a while before it sleeps (a thread that sleeps on every
+	 * batch hands the scheduler reasons to run both on one CPU).
+	 */
+	_Atomic unsigned long filled, taken;
+	_Atomic bool stop;	/* the consumer is going: reading stops */
+	_Atomic int sleepers;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
-	unsigned int head;	/* next batch the reader fills */
-	unsigned int tail;	/* next batch the consumer takes */
-	unsigned int full;	/* batches filled, not yet taken back */
-	bool stop;		/* the consumer is going: reading stops */
 	/* The consumer's side */
 	struct batch *cur;
-	size_t pos;
 	bool ended;
 	int end_rc;
 	struct batch batches[NR_BATCHES];
@@ -66,33 +74,63 @@ static void fill(struct esync_dump_ahead *a, struct batch *b)
 	}
 }
 
+static bool can_fill(struct esync_dump_ahead *a)
+{
+	return atomic_load(&a->filled) - atomic_load(&a->taken) < NR_BATCHES ||
+	       atomic_load(&a->stop);
+}
+
+static bool can_take(struct esync_dump_ahead *a)
+{
+	return atomic_load(&a->filled) != atomic_load(&a->taken);
+}
+
+static void wait_for(struct esync_dump_ahead *a, bool (*ready)(struct esync_dump_ahead *))
+{
+	for (int i = 0; i < SPIN; i++) {
+		if (ready(a))
+			return;
+#if defined(__x86_64__) || defined(__i386__)
+		__builtin_ia32_pause();
+#endif
+	}
+	pthread_mutex_lock(&a->lock);
+	atomic_fetch_add(&a->sleepers, 1);
+	while (!ready(a))
+		pthread_cond_wait(&a->cond, &a->lock);
+	atomic_fetch_sub(&a->sleepers, 1);
+	pthread_mutex_unlock(&a->lock);
+}
+
+/*
+ * After a count moved: wakes a sleeper.  A side that goes to sleep counts
+ * itself in sleepers before it looks at the counts, so one of the two
+ * sees the other.
+ */
+static void wake(struct esync_dump_ahead *a)
+{
+	if (!atomic_load(&a->sleepers))
+		return;
+	pthread_mutex_lock(&a->lock);
+	pthread_cond_broadcast(&a->cond);
+	pthread_mutex_unlock(&a->lock);
+}
+
 static void *reader(void *arg)
 {
 	struct esync_dump_ahead *a = arg;
 
 	for (;;) {
 		struct batch *b;
-		bool last;
 
-		pthread_mutex_lock(&a->lock);
-		while (a->full == NR_BATCHES && !a->stop)
-			pthread_cond_wait(&a->cond, &a->lock);
-		if (a->stop) {
-			pthread_mutex_unlock(&a->lock);
+		wait_for(a, can_fill);
+		if (atomic_load(&a->stop))
 			return NULL;
-		}
-		b = &a->batches[a->head];
-		pthread_mutex_unlock(&a->lock);
-
+		b = &a->batches[atomic_load(&a->filled) % NR_BATCHES];
 		fill(a, b);
-		last = b->rc <= 0;
-
-		pthread_mutex_lock(&a->lock);
-		a->head = (a->head + 1) % NR_BATCHES;
-		a->full++;
-		pthread_cond_broadcast(&a->cond);
-		pthread_mutex_unlock(&a->lock);
-		if (last)
+		atomic_fetch_add(&a->filled, 1);
+		wake(a);
+		if (b->rc <= 0)
 			return NULL;
 	}
 }
@@ -118,40 +156,32 @@ struct esync_dump_ahead *esync_dump_ahead_start(struct esync_dump_reader *r)
 /* Gives the current batch back and waits for the next */
 static void next_batch(struct esync_dump_ahead *a)
 {
-	pthread_mutex_lock(&a->lock);
 	if (a->cur) {
-		a->tail = (a->tail + 1) % NR_BATCHES;
-		a->full--;
-		pthread_cond_broadcast(&a->cond);
+		atomic_fetch_add(&a->taken, 1);
+		wake(a);
 	}
-	while (!a->full)
-		pthread_cond_wait(&a->cond, &a->lock);
-	a->cur = &a->batches[a->tail];
-	pthread_mutex_unlock(&a->lock);
-	a->pos = 0;
+	wait_for(a, can_take);
+	a->cur = &a->batches[atomic_load(&a->taken) % NR_BATCHES];
 }
 
-int esync_dump_ahead_next(struct esync_dump_ahead *a, const union esync_event **ev,
-			  const char **warn)
+int esync_dump_ahead_batch(struct esync_dump_ahead *a, const uint8_t **begin,
+			   const uint8_t **end, const char **warn)
 {
-	const union esync_event *e;
-
 	*warn = NULL;
-	while (!a->cur || a->pos == a->cur->used) {
-		if (a->ended)
-			return a->end_rc;
-		if (a->cur && a->cur->rc <= 0) {
-			a->ended = true;
-			a->end_rc = a->cur->rc;
-			return a->end_rc;
-		}
-		next_batch(a);
+	if (a->ended)
+		return a->end_rc;
+	if (a->cur && a->cur->rc <= 0) {
+		a->ended = true;
+		a->end_rc = a->cur->rc;
+		return a->end_rc;
 	}
-	e = (const union esync_event *)((const uint8_t *)a->cur->buf + a->pos);
-	a->pos += e->hdr.size;
-	if (a->pos == a->cur->used && a->cur->warned)
+	next_batch(a);
+	if (!a->cur->used)
+		return esync_dump_ahead_batch(a, begin, end, warn);
+	*begin = (const uint8_t *)a->cur->buf;
+	*end = *begin + a->cur->used;
+	if (a->cur->warned)
 		*warn = a->cur->warn;
-	*ev = e;
 	return 1;
 }
 
@@ -159,8 +189,8 @@ void esync_dump_ahead_end(struct esync_dump_ahead *a)
 {
 	if (!a)
 		return;
+	atomic_store(&a->stop, true);
 	pthread_mutex_lock(&a->lock);
-	a->stop = true;
 	pthread_cond_broadcast(&a->cond);
 	pthread_mutex_unlock(&a->lock);
 	pthread_join(a->thread, NULL);

@@ -2,9 +2,9 @@
 /*
  * Reading a dump ahead, on a thread of its own: the frames are read,
  * checksummed and validated while the caller checks the events before
- * them.  The events come out in file order, each with the warning the
- * reader gave for it (a gap skipped), exactly as esync_dump_next() would
- * hand them out.
+ * them.  The events come out in file order, in batches, with the warning
+ * the reader gave for each (a gap skipped), exactly as esync_dump_next()
+ * would hand them out.
  */
 #ifndef ESYNC_DUMP_AHEAD_H
 #define ESYNC_DUMP_AHEAD_H
@@ -21,12 +21,13 @@ struct esync_dump_ahead;
 struct esync_dump_ahead *esync_dump_ahead_start(struct esync_dump_reader *r);
 
 /*
- * The next event, valid until the next call.  Returns 1, 0 at the end or
+ * The next batch of events, packed from *begin to *end (each event's size
+ * in its header), valid until the next call.  Returns 1, 0 at the end or
  * -1 where reading stopped, as esync_dump_next().  *warn: the reader's
- * warning for this event (a gap it skipped), or NULL.
+ * warning (a gap it skipped) for the batch's last event, or NULL.
  */
-int esync_dump_ahead_next(struct esync_dump_ahead *a, const union esync_event **ev,
-			  const char **warn);
+int esync_dump_ahead_batch(struct esync_dump_ahead *a, const uint8_t **begin,
+			   const uint8_t **end, const char **warn);
 
 /* Stops the thread and waits for it: r's counters and err are final. */
 void esync_dump_ahead_end(struct esync_dump_ahead *a);

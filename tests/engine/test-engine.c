@@ -251,23 +251,28 @@ static void read_all(struct esync_dump_reader *r, struct read_trace *t)
 static void read_all_ahead(struct esync_dump_reader *r, struct read_trace *t)
 {
 	struct esync_dump_ahead *a = esync_dump_ahead_start(r);
-	const union esync_event *ev;
+	const uint8_t *p, *end;
 	const char *warn;
 
 	memset(t, 0, sizeof(*t));
 	ASSERT_TRUE(a != NULL);
-	while ((t->rc = esync_dump_ahead_next(a, &ev, &warn)) > 0) {
-		t->events++;
-		t->digest = mix(t->digest, ev, ev->hdr.size);
-		if (warn) {
-			const char *w = strchr(warn, ':') ? strchr(warn, ':') : warn;
+	while ((t->rc = esync_dump_ahead_batch(a, &p, &end, &warn)) > 0) {
+		EXPECT_TRUE(p < end);
+		for (const union esync_event *ev; p < end; p += ev->hdr.size) {
+			ev = (const union esync_event *)p;
+			t->events++;
+			t->digest = mix(t->digest, ev, ev->hdr.size);
+			/* a batch's warning is its last event's */
+			if (warn && p + ev->hdr.size == end) {
+				const char *w = strchr(warn, ':') ? strchr(warn, ':') : warn;
 
-			t->warns++;
-			t->warn_digest = mix(t->warn_digest ^ t->events, w, strlen(w));
+				t->warns++;
+				t->warn_digest = mix(t->warn_digest ^ t->events, w, strlen(w));
+			}
 		}
 	}
 	/* The end stays the end */
-	EXPECT_EQ(t->rc, esync_dump_ahead_next(a, &ev, &warn));
+	EXPECT_EQ(t->rc, esync_dump_ahead_batch(a, &p, &end, &warn));
 	esync_dump_ahead_end(a);
 	t->records = r->records;
 	t->gaps = r->gaps;
