@@ -109,18 +109,28 @@ static size_t hash64(uint64_t k, size_t n)
 	return (size_t)((k ^ k >> 29) * 0x9e3779b97f4a7c15ull >> 20) & (n - 1);
 }
 
-/* The three indexes differ only in key and link */
-#define INDEX_OPS(name, key, link)						\
+/*
+ * Write seqs count up: consecutive ones go to consecutive buckets, so
+ * that a table grown large by writes that never end still costs the
+ * writes of the moment no cache miss (the high bits are folded in).
+ */
+static size_t hash_seq(uint64_t k, size_t n)
+{
+	return (size_t)(k ^ (k >> 32) * 0x9e3779b9u) & (n - 1);
+}
+
+/* The three indexes differ only in key, link and hash */
+#define INDEX_OPS(name, key, link, hash)					\
 static void name##_add(struct index *ix, struct esync_seq *s)			\
 {										\
-	size_t h = hash64(s->key, ix->n);					\
+	size_t h = hash(s->key, ix->n);						\
 										\
 	s->link = ix->b[h];							\
 	ix->b[h] = s;								\
 }										\
 static void name##_del(struct index *ix, struct esync_seq *s)			\
 {										\
-	struct esync_seq **pp = &ix->b[hash64(s->key, ix->n)];			\
+	struct esync_seq **pp = &ix->b[hash(s->key, ix->n)];			\
 										\
 	while (*pp && *pp != s)							\
 		pp = &(*pp)->link;						\
@@ -138,7 +148,7 @@ static int name##_grow(struct index *ix)					\
 		struct esync_seq *s = ix->b[i], *next;				\
 										\
 		for (; s; s = next) {						\
-			size_t h = hash64(s->key, n);				\
+			size_t h = hash(s->key, n);				\
 										\
 			next = s->link;						\
 			s->link = b[h];						\
@@ -151,9 +161,9 @@ static int name##_grow(struct index *ix)					\
 	return 0;								\
 }
 
-INDEX_OPS(ientry, entry, hnext)
-INDEX_OPS(iseq, id, snext)
-INDEX_OPS(itid, tid, tnext)
+INDEX_OPS(ientry, entry, hnext, hash64)
+INDEX_OPS(iseq, id, snext, hash_seq)
+INDEX_OPS(itid, tid, tnext, hash64)
 
 static struct esync_seq *lookup_entry(const struct esync_engine *e, uint64_t entry)
 {
@@ -167,7 +177,7 @@ static struct esync_seq *lookup_entry(const struct esync_engine *e, uint64_t ent
 static struct esync_seq *lookup_seq(const struct esync_engine *e, uint64_t id,
 				    uint16_t iommu)
 {
-	struct esync_seq *s = e->by_seq.b[hash64(id, e->by_seq.n)];
+	struct esync_seq *s = e->by_seq.b[hash_seq(id, e->by_seq.n)];
 
 	while (s && (s->id != id || s->iommu != iommu))
 		s = s->snext;
