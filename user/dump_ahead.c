@@ -2,11 +2,13 @@
 /*
  * Dump read-ahead (see dump_ahead.h).  The reading thread fills batches:
  * events packed one after the other (each an 8-byte multiple, its size in
- * its header), handed over whole under a lock, so that the lock is taken
- * once per thousands of events.  A batch ends after an event that carries
+ * its header), handed over whole by a count, so that the two threads meet
+ * once per hundreds of events.  A batch ends after an event that carries
  * a warning, so each batch needs room for one warning only.
  */
+#define _GNU_SOURCE
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -137,8 +139,13 @@ static void *reader(void *arg)
 
 struct esync_dump_ahead *esync_dump_ahead_start(struct esync_dump_reader *r)
 {
-	struct esync_dump_ahead *a = calloc(1, sizeof(*a));
+	struct esync_dump_ahead *a;
+	cpu_set_t cpus;
 
+	/* On one CPU the two sides would only take turns (and poll in vain) */
+	if (sched_getaffinity(0, sizeof(cpus), &cpus) == 0 && CPU_COUNT(&cpus) < 2)
+		return NULL;
+	a = calloc(1, sizeof(*a));
 	if (!a)
 		return NULL;
 	a->r = r;

@@ -15,8 +15,8 @@ struct esync_dump_ahead;
 
 /*
  * Starts reading r (opened, header read) ahead.  r belongs to the reading
- * thread until esync_dump_ahead_end().  NULL if no thread could start:
- * then read r directly.
+ * thread until esync_dump_ahead_end().  NULL if no thread could start, or
+ * this process may run on one CPU only: then read r directly.
  */
 struct esync_dump_ahead *esync_dump_ahead_start(struct esync_dump_reader *r);
 

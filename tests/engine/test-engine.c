@@ -247,15 +247,16 @@ static void read_all(struct esync_dump_reader *r, struct read_trace *t)
 	EXPECT_EQ(t->rc, esync_dump_next(r, &ev));
 }
 
-/* As read_all, through the read-ahead thread */
-static void read_all_ahead(struct esync_dump_reader *r, struct read_trace *t)
+/* As read_all, through the read-ahead thread; false if none starts */
+static bool read_all_ahead(struct esync_dump_reader *r, struct read_trace *t)
 {
 	struct esync_dump_ahead *a = esync_dump_ahead_start(r);
 	const uint8_t *p, *end;
 	const char *warn;
 
 	memset(t, 0, sizeof(*t));
-	ASSERT_TRUE(a != NULL);
+	if (!a)
+		return false;
 	while ((t->rc = esync_dump_ahead_batch(a, &p, &end, &warn)) > 0) {
 		EXPECT_TRUE(p < end);
 		for (const union esync_event *ev; p < end; p += ev->hdr.size) {
@@ -278,6 +279,7 @@ static void read_all_ahead(struct esync_dump_reader *r, struct read_trace *t)
 	t->gaps = r->gaps;
 	t->gap_bytes = r->gap_bytes;
 	memcpy(t->err, r->err, sizeof(t->err));
+	return true;
 }
 
 /*
@@ -361,9 +363,13 @@ static void test_dump_window(void)
 	ASSERT_TRUE(strchr(plain.err, ':') && strchr(piped.err, ':'));
 	EXPECT_STREQ(strchr(plain.err, ':'), strchr(piped.err, ':'));
 
-	/* Read ahead, in batches far smaller than the dump */
+	/* Read ahead, in batches far smaller than the dump (needs two CPUs) */
 	ASSERT_EQ(0, esync_dump_open(&r, path));
-	read_all_ahead(&r, &ahead);
+	if (!read_all_ahead(&r, &ahead)) {
+		esync_dump_close(&r);
+		unlink(path);
+		tap_skip("this process may run on one CPU only: no read-ahead thread");
+	}
 	esync_dump_close(&r);
 	EXPECT_EQ(plain.events, ahead.events);
 	EXPECT_EQ(plain.digest, ahead.digest);
