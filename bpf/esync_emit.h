@@ -6,7 +6,7 @@
  *
  * Each CPU wakes the reader once every wake_mask + 1 of its events
  * (userspace sets it so that all CPUs together hold back at most an eighth
- * of the ring: ESYNC_WAKE_MASK); the reader also polls every 100 ms, so
+ * of the ring: esync_wake_mask()); the reader also polls every 100 ms, so
  * that a quiet stretch is not held back for longer.  A wake-up per event
  * (the ring buffer's default when the reader has caught up) costs an
  * irq_work per store, and asking the ring how much waits costs a read of
@@ -29,7 +29,7 @@ struct {
 	__type(value, __u64);
 } counters SEC(".maps");
 
-/* Set by userspace before load (ESYNC_WAKE_MASK) */
+/* Set by userspace before load (esync_wake_mask()) */
 const volatile __u64 wake_mask = 1023;
 
 static __always_inline void count(__u32 which)

@@ -113,7 +113,8 @@ static __always_inline void task_write_end(__u64 seq)
 
 /*
  * The seq of the write the current task is in (0: none); *keep says
- * whether the command is worth an event.
+ * whether the command is worth an event, *tid_out which task issued it
+ * (0 when it was not looked up).
  */
 static __always_inline __u64 task_command_seq(enum esync_cmd_class cls, bool *keep,
 						__u32 *tid_out)
