@@ -222,22 +222,29 @@ static uint64_t mix(uint64_t h, const void *p, size_t n)
 	return h;
 }
 
+/* One event handed out, with the reader's warning for it (or NULL) */
+static void trace_event(struct read_trace *t, const union esync_event *ev,
+			const char *warn)
+{
+	t->events++;
+	t->digest = mix(t->digest, ev, ev->hdr.size);
+	if (warn) {
+		/* what it says, after the input's name */
+		const char *w = strchr(warn, ':') ? strchr(warn, ':') : warn;
+
+		t->warns++;
+		t->warn_digest = mix(t->warn_digest ^ t->events, w, strlen(w));
+	}
+}
+
 static void read_all(struct esync_dump_reader *r, struct read_trace *t)
 {
 	union esync_event ev;
 
 	memset(t, 0, sizeof(*t));
 	while ((t->rc = esync_dump_next(r, &ev)) > 0) {
-		t->events++;
-		t->digest = mix(t->digest, &ev, ev.hdr.size);
-		if (r->warn[0]) {
-			/* what it says, after the input's name */
-			const char *w = strchr(r->warn, ':') ? strchr(r->warn, ':') : r->warn;
-
-			t->warns++;
-			t->warn_digest = mix(t->warn_digest ^ t->events, w, strlen(w));
-			r->warn[0] = 0;
-		}
+		trace_event(t, &ev, r->warn[0] ? r->warn : NULL);
+		r->warn[0] = 0;
 	}
 	t->records = r->records;
 	t->gaps = r->gaps;
@@ -261,15 +268,8 @@ static bool read_all_ahead(struct esync_dump_reader *r, struct read_trace *t)
 		EXPECT_TRUE(p < end);
 		for (const union esync_event *ev; p < end; p += ev->hdr.size) {
 			ev = (const union esync_event *)p;
-			t->events++;
-			t->digest = mix(t->digest, ev, ev->hdr.size);
 			/* a batch's warning is its last event's */
-			if (warn && p + ev->hdr.size == end) {
-				const char *w = strchr(warn, ':') ? strchr(warn, ':') : warn;
-
-				t->warns++;
-				t->warn_digest = mix(t->warn_digest ^ t->events, w, strlen(w));
-			}
+			trace_event(t, ev, p + ev->hdr.size == end ? warn : NULL);
 		}
 	}
 	/* The end stays the end */
@@ -280,6 +280,22 @@ static bool read_all_ahead(struct esync_dump_reader *r, struct read_trace *t)
 	t->gap_bytes = r->gap_bytes;
 	memcpy(t->err, r->err, sizeof(t->err));
 	return true;
+}
+
+/* Two readings of one dump handed out the same */
+static void expect_same_reading(const struct read_trace *a, const struct read_trace *b)
+{
+	EXPECT_EQ(a->events, b->events);
+	EXPECT_EQ(a->digest, b->digest);
+	EXPECT_EQ(a->warns, b->warns);
+	EXPECT_EQ(a->warn_digest, b->warn_digest);
+	EXPECT_EQ(a->rc, b->rc);
+	EXPECT_EQ(a->records, b->records);
+	EXPECT_EQ(a->gaps, b->gaps);
+	EXPECT_EQ(a->gap_bytes, b->gap_bytes);
+	/* the same error, but for the input's name */
+	ASSERT_TRUE(strchr(a->err, ':') && strchr(b->err, ':'));
+	EXPECT_STREQ(strchr(a->err, ':'), strchr(b->err, ':'));
 }
 
 /*
@@ -352,16 +368,7 @@ static void test_dump_window(void)
 	read_all(&r, &piped);
 	esync_dump_close(&r);
 	pclose(f);
-	EXPECT_EQ(plain.events, piped.events);
-	EXPECT_EQ(plain.digest, piped.digest);
-	EXPECT_EQ(plain.warn_digest, piped.warn_digest);
-	EXPECT_EQ(plain.rc, piped.rc);
-	EXPECT_EQ(plain.records, piped.records);
-	EXPECT_EQ(plain.gaps, piped.gaps);
-	EXPECT_EQ(plain.gap_bytes, piped.gap_bytes);
-	/* the same error, but for the name */
-	ASSERT_TRUE(strchr(plain.err, ':') && strchr(piped.err, ':'));
-	EXPECT_STREQ(strchr(plain.err, ':'), strchr(piped.err, ':'));
+	expect_same_reading(&plain, &piped);
 
 	/* Read ahead, in batches far smaller than the dump (needs two CPUs) */
 	ASSERT_EQ(0, esync_dump_open(&r, path));
@@ -371,15 +378,7 @@ static void test_dump_window(void)
 		tap_skip("this process may run on one CPU only: no read-ahead thread");
 	}
 	esync_dump_close(&r);
-	EXPECT_EQ(plain.events, ahead.events);
-	EXPECT_EQ(plain.digest, ahead.digest);
-	EXPECT_EQ(plain.warns, ahead.warns);
-	EXPECT_EQ(plain.warn_digest, ahead.warn_digest);
-	EXPECT_EQ(plain.rc, ahead.rc);
-	EXPECT_EQ(plain.records, ahead.records);
-	EXPECT_EQ(plain.gaps, ahead.gaps);
-	EXPECT_EQ(plain.gap_bytes, ahead.gap_bytes);
-	EXPECT_STREQ(plain.err, ahead.err);
+	expect_same_reading(&plain, &ahead);
 	unlink(path);
 }
 
