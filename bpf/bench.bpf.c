@@ -57,13 +57,16 @@ int bench_store(void *ctx)
 	return 0;
 }
 
-/* What emit_smmu does with a CFGI_STE: decide, then reserve, fill, submit */
+/*
+ * What emit_smmu does with a TLB invalidation: decide (and count a drop),
+ * then reserve, fill, submit
+ */
 static long body_cmd(__u32 i, void *ctx)
 {
 	struct esync_ev_smmu_cmd *ev;
 	bool keep;
 	__u32 tid;
-	__u64 seq = task_command_seq(ESYNC_CMD_TLB, &keep, &tid);
+	__u64 seq = command_seq(ESYNC_CMD_TLB, &keep, &tid);
 
 	if (!keep)
 		return 0;

@@ -242,19 +242,6 @@ static __always_inline enum esync_cmd_class smmu_class(__u8 op)
 	return op == 0x46 ? ESYNC_CMD_WAIT : ESYNC_CMD_OTHER;
 }
 
-/*
- * The seq a command names, or 0 with *keep false: drop it.  *tid: the
- * issuing task, when it was looked up (0: reserve() looks).
- */
-static __always_inline __u64 command_seq(enum esync_cmd_class cls, bool *keep, __u32 *tid)
-{
-	__u64 seq = task_command_seq(cls, keep, tid);
-
-	if (!*keep)
-		count(ESYNC_CNT_CMD_DROPPED);
-	return seq;
-}
-
 static __always_inline void emit_smmu(__u16 smmu, __u64 c0, __u64 c1, bool sync)
 {
 	struct esync_ev_smmu_cmd *ev;

@@ -171,4 +171,18 @@ static __always_inline __u64 task_command_seq(enum esync_cmd_class cls, bool *ke
 	return 0;
 }
 
+/*
+ * As task_command_seq(), counting what it drops (ESYNC_CNT_CMD_DROPPED):
+ * what every command collector runs first.  *tid: the issuing task, when
+ * it was looked up (0: reserve() looks).
+ */
+static __always_inline __u64 command_seq(enum esync_cmd_class cls, bool *keep, __u32 *tid)
+{
+	__u64 seq = task_command_seq(cls, keep, tid);
+
+	if (!*keep)
+		count(ESYNC_CNT_CMD_DROPPED);
+	return seq;
+}
+
 #endif /* ESYNC_TASK_H */
