@@ -91,10 +91,7 @@ static void h1_window(struct esync_seq *s)
 	if (s->reported & (1u << ESYNC_CHK_H1))
 		return;
 	/* A window of one view is the entry as it stands, not a tear */
-	total = 1;
-	for (unsigned int q = 0; q < s->nq; q++)
-		total *= s->nwin[q];
-	if (total == 1 && !s->win_overflow)
+	if (esync_window_views(s) == 1)
 		return;
 	c.torn = 0;
 	total = esync_for_each_view(s, H1_MAX_VIEWS, h1_view, &c);

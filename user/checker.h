@@ -232,6 +232,16 @@ static inline bool esync_same_under(const struct esync_seq *s, const uint64_t *a
 	return true;
 }
 
+/* How many torn views the current window holds (the product of nwin). */
+static inline unsigned long esync_window_views(const struct esync_seq *s)
+{
+	unsigned long total = 1;
+
+	for (unsigned int q = 0; q < s->nq; q++)
+		total *= s->nwin[q];
+	return total;
+}
+
 /*
  * Calls fn on every reachable torn view of the current window (the
  * cartesian product of each quanta's values); idx[q] is the index of the

@@ -544,13 +544,6 @@ static int unreadable(struct check_ctx *c, const char *label, const char *msg)
 	return ESYNC_EXIT_INCOMPLETE;
 }
 
-/* The reader skipped a damaged stretch before this event */
-static void gap_warning(struct check_ctx *c, const char *label, const char *warn)
-{
-	esync_err("warning: %s", warn);
-	json_error(c, label, warn);
-}
-
 static int check_file(struct check_ctx *c, const char *path, const char *label,
 		      uint32_t mask, bool quiet)
 {
@@ -564,7 +557,8 @@ static int check_file(struct check_ctx *c, const char *path, const char *label,
 	struct esync_dump_reader r;
 	struct esync_engine *e;
 	struct esync_dump_ahead *ahead;
-	union esync_event ev;
+	const uint8_t *p, *end;
+	const char *warn;
 	uint64_t nfind = 0;
 	struct timespec t0;
 	uint32_t allowed;
@@ -583,38 +577,29 @@ static int check_file(struct check_ctx *c, const char *path, const char *label,
 	/* What the recording could see: from the dump, else from its mode */
 	allowed = esync_dump_checks(&r.info);
 	e = esync_engine_new(&sink, &r.info.topo, mask & allowed);
-	if (!e) {
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	/* Frames are read and checked on a second thread, where one can run */
+	ahead = e ? esync_dump_ahead_start(&r) : NULL;
+	if (!ahead) {
+		esync_engine_free(e);
 		esync_err("%s: out of memory", label);
 		esync_dump_close(&r);
 		return ESYNC_EXIT_INCOMPLETE;
 	}
 	esync_engine_set_input(e, r.info.flags);
 	esync_engine_set_max_open(e, c->max_open);
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	/* Frames are read and checked on a second thread, if one starts */
-	ahead = esync_dump_ahead_start(&r);
-	if (ahead) {
-		const uint8_t *p, *end;
-		const char *warn;
-
-		while ((rc = esync_dump_ahead_batch(ahead, &p, &end, &warn)) > 0) {
-			for (const union esync_event *x; p < end; p += x->hdr.size) {
-				x = (const union esync_event *)p;
-				if (warn && p + x->hdr.size == end)
-					gap_warning(c, label, warn);
-				esync_engine_event(e, x);
+	while ((rc = esync_dump_ahead_batch(ahead, &p, &end, &warn)) > 0) {
+		for (const union esync_event *x; p < end; p += x->hdr.size) {
+			x = (const union esync_event *)p;
+			/* The reader skipped a damaged stretch before the last event */
+			if (warn && p + x->hdr.size == end) {
+				esync_err("warning: %s", warn);
+				json_error(c, label, warn);
 			}
-		}
-		esync_dump_ahead_end(ahead);
-	} else {
-		while ((rc = esync_dump_next(&r, &ev)) > 0) {
-			if (r.warn[0]) {
-				gap_warning(c, label, r.warn);
-				r.warn[0] = 0;
-			}
-			esync_engine_event(e, &ev);
+			esync_engine_event(e, x);
 		}
 	}
+	esync_dump_ahead_end(ahead);
 	if (rc < 0) {
 		esync_err("warning: %s", r.err);
 		json_error(c, label, r.err);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Dump read-ahead (see dump_ahead.h).  The reading thread fills batches:
+ * Dump read-ahead (see dump_ahead.h).  The reading thread (or, without
+ * one, the caller's) fills batches:
  * events packed one after the other (each an 8-byte multiple, its size in
  * its header), handed over whole by a count, so that the two threads meet
  * once per hundreds of events.  A batch ends after an event that carries
@@ -42,12 +43,11 @@ struct esync_dump_ahead {
 	_Atomic unsigned long filled, taken;
 	_Atomic bool stop;	/* the consumer is going: reading stops */
 	_Atomic int sleepers;
+	bool threaded;		/* false: the caller's thread fills batches[0] */
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	/* The consumer's side */
 	struct batch *cur;
-	bool ended;
-	int end_rc;
 	struct batch batches[NR_BATCHES];
 };
 
@@ -139,30 +139,29 @@ static void *reader(void *arg)
 
 struct esync_dump_ahead *esync_dump_ahead_start(struct esync_dump_reader *r)
 {
-	struct esync_dump_ahead *a;
+	struct esync_dump_ahead *a = calloc(1, sizeof(*a));
 	cpu_set_t cpus;
 
-	/* On one CPU the two sides would only take turns (and poll in vain) */
-	if (sched_getaffinity(0, sizeof(cpus), &cpus) == 0 && CPU_COUNT(&cpus) < 2)
-		return NULL;
-	a = calloc(1, sizeof(*a));
 	if (!a)
 		return NULL;
 	a->r = r;
 	pthread_mutex_init(&a->lock, NULL);
 	pthread_cond_init(&a->cond, NULL);
-	if (pthread_create(&a->thread, NULL, reader, a)) {
-		pthread_cond_destroy(&a->cond);
-		pthread_mutex_destroy(&a->lock);
-		free(a);
-		return NULL;
-	}
+	/* On one CPU the two sides would only take turns (and poll in vain) */
+	if (sched_getaffinity(0, sizeof(cpus), &cpus) == 0 && CPU_COUNT(&cpus) < 2)
+		return a;
+	a->threaded = !pthread_create(&a->thread, NULL, reader, a);
 	return a;
 }
 
-/* Gives the current batch back and waits for the next */
+/* Gives the current batch back and takes the next, filled */
 static void next_batch(struct esync_dump_ahead *a)
 {
+	if (!a->threaded) {
+		a->cur = &a->batches[0];
+		fill(a, a->cur);
+		return;
+	}
 	if (a->cur) {
 		atomic_fetch_add(&a->taken, 1);
 		wake(a);
@@ -175,16 +174,13 @@ int esync_dump_ahead_batch(struct esync_dump_ahead *a, const uint8_t **begin,
 			   const uint8_t **end, const char **warn)
 {
 	*warn = NULL;
-	if (a->ended)
-		return a->end_rc;
-	if (a->cur && a->cur->rc <= 0) {
-		a->ended = true;
-		a->end_rc = a->cur->rc;
-		return a->end_rc;
-	}
+	/* Reading ended with the batch handed out last: the end stays */
+	if (a->cur && a->cur->rc <= 0)
+		return a->cur->rc;
 	next_batch(a);
+	/* A batch holds at least one event unless reading ended with it */
 	if (!a->cur->used)
-		return esync_dump_ahead_batch(a, begin, end, warn);
+		return a->cur->rc;
 	*begin = (const uint8_t *)a->cur->buf;
 	*end = *begin + a->cur->used;
 	if (a->cur->warned)
@@ -196,11 +192,13 @@ void esync_dump_ahead_end(struct esync_dump_ahead *a)
 {
 	if (!a)
 		return;
-	atomic_store(&a->stop, true);
-	pthread_mutex_lock(&a->lock);
-	pthread_cond_broadcast(&a->cond);
-	pthread_mutex_unlock(&a->lock);
-	pthread_join(a->thread, NULL);
+	if (a->threaded) {
+		atomic_store(&a->stop, true);
+		pthread_mutex_lock(&a->lock);
+		pthread_cond_broadcast(&a->cond);
+		pthread_mutex_unlock(&a->lock);
+		pthread_join(a->thread, NULL);
+	}
 	pthread_cond_destroy(&a->cond);
 	pthread_mutex_destroy(&a->lock);
 	free(a);

@@ -14,9 +14,11 @@
 struct esync_dump_ahead;
 
 /*
- * Starts reading r (opened, header read) ahead.  r belongs to the reading
- * thread until esync_dump_ahead_end().  NULL if no thread could start, or
- * this process may run on one CPU only: then read r directly.
+ * Starts reading r (opened, header read) ahead.  r belongs to the reader
+ * until esync_dump_ahead_end().  Where this process may run on one CPU
+ * only, or no thread can start, the batches are read on the caller's
+ * thread as it asks for them: the same events in the same batches.  NULL
+ * only when out of memory.
  */
 struct esync_dump_ahead *esync_dump_ahead_start(struct esync_dump_reader *r);
 
@@ -29,7 +31,7 @@ struct esync_dump_ahead *esync_dump_ahead_start(struct esync_dump_reader *r);
 int esync_dump_ahead_batch(struct esync_dump_ahead *a, const uint8_t **begin,
 			   const uint8_t **end, const char **warn);
 
-/* Stops the thread and waits for it: r's counters and err are final. */
+/* Stops the reader and waits for it: r's counters and err are final. */
 void esync_dump_ahead_end(struct esync_dump_ahead *a);
 
 #endif /* ESYNC_DUMP_AHEAD_H */

@@ -549,15 +549,13 @@ unsigned long esync_for_each_view(struct esync_seq *s, unsigned long limit,
 	unsigned int idx[ESYNC_MAX_QUANTA] = { 0 };
 	unsigned int vary[ESYNC_MAX_QUANTA], nvary = 0;
 	uint64_t view[ESYNC_EV_MAX_WORDS];
-	unsigned long total = 1;
+	unsigned long total = esync_window_views(s);
 
-	for (unsigned int q = 0; q < s->nq; q++) {
-		total *= s->nwin[q];
-		if (s->nwin[q] > 1)
-			vary[nvary++] = q;
-	}
 	if (s->win_overflow || total > limit)
 		return 0;
+	for (unsigned int q = 0; q < s->nq; q++)
+		if (s->nwin[q] > 1)
+			vary[nvary++] = q;
 	memcpy(view, s->now, sizeof(view));
 	for (unsigned int q = 0; q < s->nq; q++)
 		esync_quanta_put(s, view, q, s->win[q][0]);
