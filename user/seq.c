@@ -2,8 +2,8 @@
 /*
  * Sequence reconstruction.  Open writes are indexed three ways: by entry
  * address (stores, syncs, write-end), by sequence id (commands and
- * completions that name their write) and by task (a task's next write
- * closes its previous one); each is also on a list of the writes open on
+ * completions that name their write) and, once ended, by task (a task's
+ * next write closes its ended ones); each is also on a list of the writes open on
  * its IOMMU (commands that name no write) and on one list in begin order
  * (eviction, end of input).  Finished writes go back to a free list, so
  * memory follows the number of writes open at once, which max_open bounds.
@@ -123,14 +123,14 @@ static size_t hash_seq(uint64_t k, size_t n)
 #define INDEX_OPS(name, key, link, hash)					\
 static void name##_add(struct index *ix, struct esync_seq *s)			\
 {										\
-	size_t h = hash(s->key, ix->n);						\
+	size_t h = hash(key(s), ix->n);						\
 										\
 	s->link = ix->b[h];							\
 	ix->b[h] = s;								\
 }										\
 static void name##_del(struct index *ix, struct esync_seq *s)			\
 {										\
-	struct esync_seq **pp = &ix->b[hash(s->key, ix->n)];			\
+	struct esync_seq **pp = &ix->b[hash(key(s), ix->n)];			\
 										\
 	while (*pp && *pp != s)							\
 		pp = &(*pp)->link;						\
@@ -148,7 +148,7 @@ static int name##_grow(struct index *ix)					\
 		struct esync_seq *s = ix->b[i], *next;				\
 										\
 		for (; s; s = next) {						\
-			size_t h = hash(s->key, n);				\
+			size_t h = hash(key(s), n);				\
 										\
 			next = s->link;						\
 			s->link = b[h];						\
@@ -161,9 +161,22 @@ static int name##_grow(struct index *ix)					\
 	return 0;								\
 }
 
-INDEX_OPS(ientry, entry, hnext, hash64)
-INDEX_OPS(iseq, id, snext, hash_seq)
-INDEX_OPS(itid, tid, tnext, hash64)
+/*
+ * The key ended writes are indexed under by task: the task, or for inputs
+ * that do not say which task wrote, the IOMMU (its writes stand for one).
+ */
+static uint64_t task_key(uint32_t tid, uint16_t iommu)
+{
+	return tid ? tid : 1ull << 32 | iommu;
+}
+
+#define ENTRY_KEY(s) ((s)->entry)
+#define SEQ_KEY(s) ((s)->id)
+#define TASK_KEY(s) task_key((s)->tid, (s)->iommu)
+
+INDEX_OPS(ientry, ENTRY_KEY, hnext, hash64)
+INDEX_OPS(iseq, SEQ_KEY, snext, hash_seq)
+INDEX_OPS(itid, TASK_KEY, tnext, hash64)
 
 static struct esync_seq *lookup_entry(const struct esync_engine *e, uint64_t entry)
 {
@@ -284,7 +297,7 @@ static void seq_unlink(struct esync_engine *e, struct esync_seq *s)
 	ientry_del(&e->by_entry, s);
 	if (s->id)
 		iseq_del(&e->by_seq, s);
-	if (s->tid)
+	if (s->ended)
 		itid_del(&e->by_tid, s);
 	if (s->oprev)
 		s->oprev->onext = s->onext;
@@ -755,21 +768,12 @@ static int make_room(struct esync_engine *e)
 /* Writes that ended and get no more commands before this write-begin. */
 static void close_previous(struct esync_engine *e, const struct esync_ev_hdr *h)
 {
+	uint64_t key = task_key(h->tid, h->iommu);
 	struct esync_seq *s, *n;
 
-	if (h->tid) {
-		size_t b = hash64(h->tid, e->by_tid.n);
-
-		for (s = e->by_tid.b[b]; s; s = n) {
-			n = s->tnext;
-			if (s->tid == h->tid && s->ended && !s->hold)
-				seq_finalize(e, s);
-		}
-		return;
-	}
-	for (s = iommu_first(e, h->iommu); s; s = n) {
-		n = s->inext;
-		if (s->ended && !s->tid && !s->hold)
+	for (s = e->by_tid.b[hash64(key, e->by_tid.n)]; s; s = n) {
+		n = s->tnext;
+		if (TASK_KEY(s) == key && !s->hold)
 			seq_finalize(e, s);
 	}
 }
@@ -836,8 +840,6 @@ static void on_begin(struct esync_engine *e, const union esync_event *ev)
 	ientry_add(&e->by_entry, s);
 	if (s->id)
 		iseq_add(&e->by_seq, s);
-	if (s->tid)
-		itid_add(&e->by_tid, s);
 	s->onext = NULL;
 	s->oprev = e->open_tail;
 	if (e->open_tail)
@@ -951,6 +953,7 @@ static void on_end(struct esync_engine *e, const union esync_event *ev)
 	if (!s)
 		return;
 	s->ended = true;
+	itid_add(&e->by_tid, s);
 	s->ts_end = end->hdr.ts_ns;
 	s->how = end->how;
 	s->enext = NULL;

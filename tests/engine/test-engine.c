@@ -401,12 +401,16 @@ static void collect_done(void *ctx, const struct esync_seq *s)
 
 static uint64_t now_ts;
 
+/* The task the events hdr() makes say they come from (0: inputs without tasks) */
+static uint32_t now_tid;
+
 static void hdr(union esync_event *ev, unsigned int kind, uint64_t seq, uint16_t iommu)
 {
 	ev->hdr.kind = (uint16_t)kind;
 	ev->hdr.size = (uint16_t)esync_event_size(kind);
 	ev->hdr.seq = seq;
 	ev->hdr.iommu = iommu;
+	ev->hdr.tid = now_tid;
 	ev->hdr.ts_ns = ++now_ts;
 }
 
@@ -646,6 +650,76 @@ static void test_bounded(void)
 	esync_engine_free(e);
 }
 
+/*
+ * Thousands of writes open at once, some of no task, and writes leaving
+ * the indexes from the middle of their runs: every write-end and command
+ * still reaches its own write, and a task's next write closes its ended one.
+ */
+static void test_index_churn(void)
+{
+	enum { N = 3000 };
+	const struct esync_format *f = &esync_fmt_test;
+	uint64_t v[4] = { 1 | 1u << 1, 0x11 << 16 };
+	static unsigned int order[N];
+	uint32_t r = 12345;
+	struct collect c;
+	struct esync_engine *e = engine(&c);
+	const struct esync_stats *st = esync_engine_stats(e);
+
+	for (unsigned int i = 0; i < N; i++)
+		order[i] = i;
+	for (unsigned int i = N - 1; i > 0; i--) {
+		unsigned int j, t;
+
+		r = r * 1103515245 + 12345;
+		j = (r >> 8) % (i + 1);
+		t = order[i];
+		order[i] = order[j];
+		order[j] = t;
+	}
+#define CHURN_TID(i) ((i) % 5 ? 1000 + (uint32_t)(i) : 0)
+#define CHURN_ENTRY(i) (0x100000 + (uint64_t)(i) * 64)
+	for (unsigned int i = 0; i < N; i++) {
+		now_tid = CHURN_TID(i);
+		begin(e, i + 1, CHURN_ENTRY(i), f, 0x20, v, v, 0);
+	}
+	/* Half of them end, and their tasks write again elsewhere */
+	for (unsigned int k = 0; k < N / 2; k++) {
+		unsigned int i = order[k];
+
+		now_tid = CHURN_TID(i);
+		smmu(e, i + 1, 0x46, 0);
+		end(e, i + 1, CHURN_ENTRY(i), v, 4, 0);
+	}
+	for (unsigned int k = 0; k < N / 2; k++) {
+		unsigned int i = order[k];
+
+		now_tid = CHURN_TID(i);
+		begin(e, N + i + 1, CHURN_ENTRY(N + i), f, 0x20, v, v, 0);
+	}
+	/* Every write still open is found by its seq and by its entry */
+	for (unsigned int k = 0; k < N; k++) {
+		unsigned int i = order[k];
+		uint64_t seq = k < N / 2 ? N + i + 1 : i + 1;
+		uint64_t entry = CHURN_ENTRY(k < N / 2 ? N + i : i);
+
+		now_tid = CHURN_TID(i);
+		smmu(e, seq, 0x46, 0);
+		end(e, seq, entry, v, 4, 0);
+	}
+	now_tid = 0;
+#undef CHURN_TID
+#undef CHURN_ENTRY
+	esync_engine_finish(e);
+	EXPECT_EQ(0, c.n);
+	EXPECT_EQ(N + N / 2, c.done);
+	EXPECT_EQ(0, st->orphans);
+	EXPECT_EQ(0, st->late_cmds);
+	/* Each task's next write closed its ended one: never more than N open */
+	EXPECT_EQ(N, st->max_open);
+	esync_engine_free(e);
+}
+
 static void test_lost_and_unknown(void)
 {
 	const struct esync_format *f = &esync_fmt_test;
@@ -801,5 +875,6 @@ TAP_MAIN(TAP_CASE(setup), TAP_CASE(test_crc32c), TAP_CASE(test_crc32c_lengths),
 	 TAP_CASE(test_dump_window),
 	 TAP_CASE(test_alias_from_record), TAP_CASE(test_command_write_id),
 	 TAP_CASE(test_torn_128), TAP_CASE(test_bounded),
+	 TAP_CASE(test_index_churn),
 	 TAP_CASE(test_lost_and_unknown), TAP_CASE(test_fault_decode),
 	 TAP_CASE(cleanup))
