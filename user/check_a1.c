@@ -49,6 +49,9 @@ static void a1_command(struct esync_seq *s, const struct esync_inv *inv,
 		s->a1_all = true;
 		return;
 	}
+	/* Only D and its aliases matter (the table holds them all) */
+	if ((inv->dev & 0xffff) != (s->dev & 0xffff) && !esync_seq_is_alias(s, inv->dev))
+		return;
 	/* Once completed after the last store, an alias stays covered */
 	if (find(s, inv->dev) < 0 && s->a1_nr < ESYNC_A1_MAX)
 		s->a1_dev[s->a1_nr++] = inv->dev & 0xffff;
@@ -59,13 +62,14 @@ static void a1_completion(struct esync_seq *s, const struct esync_inv *inv,
 {
 	if (!applies(s))
 		return;
+	/*
+	 * A failed wait completes nothing, but the flushes stay queued: the
+	 * next wait that succeeds completes them
+	 */
 	if (ok) {
 		s->a1_done_nr = s->a1_nr;
 		s->a1_all_done |= s->a1_all;
 	} else if (named) {
-		/* What this wait covered is not known to have happened */
-		s->a1_nr = s->a1_done_nr;
-		s->a1_all = s->a1_all_done;
 		s->a1_failed = true;
 	}
 }

@@ -76,8 +76,16 @@ static const char *errno_name(int status)
 static void f1_completion(struct esync_seq *s, const struct esync_inv *inv,
 			  bool ok, bool completed, bool named)
 {
-	if (ok || !named || !s->win_stores || !s->completion_status)
+	if (ok || !named || !s->completion_status)
 		return;
+	if (!s->win_stores) {
+		/* Its window is closed, but what it waited for (an alias flush) is not known done */
+		esync_report(s, ESYNC_CHK_F1, s->step,
+			     "%s of this write failed with status %d (%s): the invalidations queued before it are not known to have completed",
+			     esync_inv_name(inv), s->completion_status,
+			     errno_name(s->completion_status));
+		return;
+	}
 	esync_report(s, ESYNC_CHK_F1, s->step,
 		     "%s for the %u store%s since step %u failed with status %d (%s): the invalidation is not known to have completed, the torn-view window stays open",
 		     esync_inv_name(inv), s->win_stores, s->win_stores == 1 ? "" : "s",

@@ -60,7 +60,8 @@ struct esync_seq {
 	unsigned int how;		/* from write-end */
 	unsigned int store_step;	/* step of the last store */
 	bool ended;			/* write-end seen */
-	unsigned int cmds_after_end;
+	unsigned int cmds_after_end;	/* commands that reached it after write-end */
+	unsigned int own_after_end;	/* ... of them, those that named it */
 	const char *incomplete;		/* why this write's data is not whole */
 	bool used_seen;			/* an entry_sync_used event came */
 	bool target_at_end;		/* ESYNC_EVF_TARGET_AT_END: target follows now */

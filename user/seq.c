@@ -1033,8 +1033,10 @@ static void deliver(struct esync_engine *e, struct esync_seq *s,
 	bool covers;
 
 	s->nr_cmds++;
-	if (s->ended)
+	if (s->ended) {
 		s->cmds_after_end++;
+		s->own_after_end += named;
+	}
 	if (named && inv->qpos)
 		s->own_qpos = inv->qpos;
 	if (!checking(s))
@@ -1069,7 +1071,11 @@ static void complete_only(struct esync_engine *e, struct esync_seq *s,
 		/* A command queued behind the wait is not covered by it */
 		s->cover_behind_wait = ok && s->covered && wait_qpos && s->cover_qpos > wait_qpos;
 		done = ok && s->covered && !s->cover_behind_wait;
-		if (done || (!ok && named))
+		/*
+		 * A failed wait leaves the invalidation queued: the next wait
+		 * that succeeds completes it (the queue runs in order)
+		 */
+		if (done)
 			s->covered = false;
 		if (done) {
 			s->nr_completed++;
@@ -1149,7 +1155,7 @@ static void on_command(struct esync_engine *e, const union esync_event *ev)
 		/* It names its write: that write only */
 		s = lookup_seq(e, ev->hdr.seq, ev->hdr.iommu);
 		if (!s || (s->ended && s->tid && !s->hold &&
-			   s->cmds_after_end >= ESYNC_AFTER_CMDS)) {
+			   s->own_after_end >= ESYNC_AFTER_CMDS)) {
 			if (s)
 				seq_finalize(e, s);
 			e->st.late_cmds++;

@@ -72,6 +72,16 @@ enum bug {
 					   not the PASID cache */
 };
 
+/* Beyond the 32 bits of the enum */
+#define BUSY_OTHERS	(1ull << 32)	/* AMD: after the write-end, another task
+					   (no write) invalidates 64 other devices */
+#define ALIAS_AFTER_END	(1ull << 33)	/* AMD: the writer flushes and waits for the
+					   aliases after its write-end */
+#define RETRY_WAIT	(1ull << 34)	/* with BUG_FAIL_SYNC: the driver waits again,
+					   and that wait succeeds */
+#define LATE_WAIT_FAILS	(1ull << 35)	/* with ALIAS_AFTER_END: the alias flush's
+					   wait times out */
+
 /* Events of one write kept aside, to interleave them with another's */
 struct capture {
 	union esync_event *ev;
@@ -294,7 +304,7 @@ static uint32_t vtd_did(const struct entry *e)
 }
 
 /* The status of the wait the driver is about to report. */
-static int wait_status(struct gen *g, unsigned int bugs)
+static int wait_status(struct gen *g, uint64_t bugs)
 {
 	if (!(bugs & BUG_FAIL_SYNC) || g->fail_done)
 		return 0;
@@ -303,7 +313,7 @@ static int wait_status(struct gen *g, unsigned int bugs)
 }
 
 static void amd_flush(struct gen *g, const struct entry *e, uint64_t seq,
-		      uint8_t type, uint32_t dev, bool aliases, unsigned int bugs)
+		      uint8_t type, uint32_t dev, bool aliases, uint64_t bugs)
 {
 	amd_cmd(g, e, seq, type, dev);
 	if (aliases)
@@ -325,7 +335,7 @@ static void amd_flush(struct gen *g, const struct entry *e, uint64_t seq,
  * one (both when the DID changed), as the series' writer does; under the
  * DID field alone when it was present at no time (caching mode).
  */
-static void vtd_pc_inval(struct gen *g, struct entry *e, uint64_t seq, unsigned int bugs)
+static void vtd_pc_inval(struct gen *g, struct entry *e, uint64_t seq, uint64_t bugs)
 {
 	uint32_t dids[2], pasid = e->sub + (bugs & BUG_WRONG_DEV ? 1 : 0);
 	unsigned int n = 0;
@@ -345,10 +355,33 @@ static void vtd_pc_inval(struct gen *g, struct entry *e, uint64_t seq, unsigned 
 	e->win_did = vtd_did(e);
 }
 
+/*
+ * After a wait that failed, another wait with no new invalidation: the
+ * invalidations stay queued, and this one completes them.
+ */
+static void retry_wait(struct gen *g, struct entry *e, uint64_t seq)
+{
+	switch (e->f->id) {
+	case ESYNC_FMT_SMMU_STE:
+	case ESYNC_FMT_SMMU_CD:
+	case ESYNC_FMT_TEST:
+		smmu_cmd(g, e, seq, 0x46, 0, 0, 0);
+		completion(g, e, seq, ESYNC_FAMILY_SMMU, 0x46, 0);
+		break;
+	case ESYNC_FMT_VTD_PASID:
+		completion(g, e, seq, ESYNC_FAMILY_VTD, 5 | 1u << 5, 0);
+		break;
+	default:
+		amd_cmd(g, e, seq, 0x01, 0);
+		completion(g, e, seq, ESYNC_FAMILY_AMD, 1ull << 60, 0);
+	}
+}
+
 static void driver_sync(struct gen *g, struct entry *e, uint64_t seq,
-			unsigned int bugs, bool skip)
+			uint64_t bugs, bool skip)
 {
 	uint32_t dev = e->dev + (bugs & BUG_WRONG_DEV ? 1 : 0);
+	bool failed_before = g->fail_done;
 
 	if (skip)
 		return;
@@ -400,13 +433,15 @@ static void driver_sync(struct gen *g, struct entry *e, uint64_t seq,
 		break;
 	}
 	}
+	if (bugs & RETRY_WAIT && !failed_before && g->fail_done)
+		retry_wait(g, e, seq);
 }
 
 struct writer {
 	struct gen *g;
 	struct entry *e;
 	uint64_t seq;
-	unsigned int bugs;
+	uint64_t bugs;
 	unsigned int nr_syncs;
 	unsigned int nq;
 	unsigned int qw;
@@ -505,7 +540,7 @@ static void set(struct writer *w, const uint64_t *vals, unsigned int start,
 
 /* One update of e to target, as the entry_sync writer does it. */
 static void write_entry(struct gen *g, struct entry *e, const uint64_t *target_in,
-			unsigned int bugs)
+			uint64_t bugs)
 {
 	const struct esync_format *f = e->f;
 	struct writer w = { .g = g, .e = e, .bugs = bugs, .nq = f->num_quanta,
@@ -634,7 +669,7 @@ static void write_entry(struct gen *g, struct entry *e, const uint64_t *target_i
 	}
 }
 
-static void write_words(struct gen *g, struct entry *e, unsigned int bugs,
+static void write_words(struct gen *g, struct entry *e, uint64_t bugs,
 			uint64_t w0, uint64_t w1, uint64_t w2, uint64_t w3)
 {
 	uint64_t t[ESYNC_EV_MAX_WORDS] = { w0, w1, w2, w3 };
@@ -719,7 +754,7 @@ static struct entry ste(void)
 			       .dev = 0x10 };
 }
 
-static void clean_ste(struct gen *g, unsigned int bugs)
+static void clean_ste(struct gen *g, uint64_t bugs)
 {
 	struct entry e = ste();
 
@@ -734,7 +769,7 @@ static void clean_ste(struct gen *g, unsigned int bugs)
 	write_words(g, &e, bugs, 0, 0, 0, 0);			/* hitless */
 }
 
-static void clean_cd(struct gen *g, unsigned int bugs)
+static void clean_cd(struct gen *g, uint64_t bugs)
 {
 	struct entry e = { .f = &esync_fmt_smmu_cd, .addr = 0xffff000040102000,
 			   .dev = 0x10, .sub = 1 };
@@ -751,7 +786,7 @@ static struct entry vtd(void)
 			       .dev = 0x0010, .sub = 3, .ats = true };
 }
 
-static void clean_vtd(struct gen *g, unsigned int bugs)
+static void clean_vtd(struct gen *g, uint64_t bugs)
 {
 	struct entry e = vtd();
 	uint64_t pt = 1 | 2u << 2 | 4u << 6, sl = 1 | 2u << 2 | 2u << 6 | 0x7000;
@@ -771,7 +806,7 @@ static struct entry amd(const struct esync_format *f, uint64_t addr)
 			       .sub = 5, .nr_alias = 1, .alias = { 0x0200 } };
 }
 
-static void clean_dte(struct gen *g, unsigned int bugs)
+static void clean_dte(struct gen *g, uint64_t bugs)
 {
 	struct entry e = amd(&esync_fmt_amd_dte, 0xffff888020004100);
 	uint64_t d0 = 1 | 1u << 1 | 4u << 9 | 0x123000ull | 1ull << 61 | 1ull << 62;
@@ -781,7 +816,7 @@ static void clean_dte(struct gen *g, unsigned int bugs)
 	write_words(g, &e, bugs, d0 & ~0x123000ull, 9, 0, 0);
 }
 
-static void clean_irte(struct gen *g, unsigned int bugs)
+static void clean_irte(struct gen *g, uint64_t bugs)
 {
 	struct entry e = amd(&esync_fmt_amd_irte, 0xffff888020100050);
 
@@ -790,7 +825,7 @@ static void clean_irte(struct gen *g, unsigned int bugs)
 	write_words(g, &e, bugs, 1 | 0x2u << 8, 0x42, 0, 0);	/* vector */
 }
 
-static void clean_irte32(struct gen *g, unsigned int bugs)
+static void clean_irte32(struct gen *g, uint64_t bugs)
 {
 	struct entry e = amd(&esync_fmt_amd_irte32, 0xffff888020200014);
 
@@ -803,7 +838,7 @@ static void clean_irte32(struct gen *g, unsigned int bugs)
 	(1 | (uint64_t)(mode) << 1 | (uint64_t)(p0) << 16), (uint64_t)(p1) << 16, \
 	(uint64_t)(p2) << 16, (uint64_t)(p3) << 16
 
-static void clean_test(struct gen *g, unsigned int bugs)
+static void clean_test(struct gen *g, uint64_t bugs)
 {
 	struct entry e = { .f = &esync_fmt_test, .addr = 0xffffc90000001000,
 			   .dev = 0x20 };
@@ -813,14 +848,14 @@ static void clean_test(struct gen *g, unsigned int bugs)
 	write_words(g, &e, bugs, TEST_W(3, 0, 0, 0x33, 0x44));	/* disruptive */
 }
 
-typedef void (*scenario_fn)(struct gen *g, unsigned int bugs);
+typedef void (*scenario_fn)(struct gen *g, uint64_t bugs);
 
 /*
  * Faults after correct writes: a translation fault after the STE's last
  * write, the same through iommu:io_page_fault (device name, no IOMMU), and
  * a VT-d fault of a device esync saw no write for.
  */
-static void faults_after_clean(struct gen *g, unsigned int bugs)
+static void faults_after_clean(struct gen *g, uint64_t bugs)
 {
 	struct entry e = ste(), v = vtd();
 
@@ -833,7 +868,7 @@ static void faults_after_clean(struct gen *g, unsigned int bugs)
 }
 
 /* An AMD DTE write, then a fault that names the device's DMA alias */
-static void fault_amd_alias(struct gen *g, unsigned int bugs)
+static void fault_amd_alias(struct gen *g, uint64_t bugs)
 {
 	struct entry e = amd(&esync_fmt_amd_dte, 0xffff888020004100);
 	uint64_t d0 = 1 | 1u << 1 | 4u << 9 | 0x123000ull | 1ull << 61 | 1ull << 62;
@@ -842,7 +877,7 @@ static void fault_amd_alias(struct gen *g, unsigned int bugs)
 	fault(g, &e, 0x0200, false);
 }
 
-static void ste_hitless(struct gen *g, unsigned int bugs)
+static void ste_hitless(struct gen *g, uint64_t bugs)
 {
 	struct entry e = ste();
 
@@ -850,7 +885,7 @@ static void ste_hitless(struct gen *g, unsigned int bugs)
 	write_words(g, &e, bugs, STE_S1(0x2000), 0, 0, 0);
 }
 
-static void ste_to_s2(struct gen *g, unsigned int bugs)
+static void ste_to_s2(struct gen *g, uint64_t bugs)
 {
 	struct entry e = ste();
 
@@ -859,7 +894,7 @@ static void ste_to_s2(struct gen *g, unsigned int bugs)
 }
 
 /* A torn STE update, then the translation fault it causes */
-static void ste_to_s2_fault(struct gen *g, unsigned int bugs)
+static void ste_to_s2_fault(struct gen *g, uint64_t bugs)
 {
 	struct entry e = ste();
 
@@ -867,7 +902,7 @@ static void ste_to_s2_fault(struct gen *g, unsigned int bugs)
 	fault(g, &e, 0, true);
 }
 
-static void ste_bypass(struct gen *g, unsigned int bugs)
+static void ste_bypass(struct gen *g, uint64_t bugs)
 {
 	struct entry e = ste();
 
@@ -875,7 +910,7 @@ static void ste_bypass(struct gen *g, unsigned int bugs)
 	write_words(g, &e, bugs, STE_BYPASS, 1ull << 44, 0, 0);
 }
 
-static void ste_bypass_to_s1(struct gen *g, unsigned int bugs)
+static void ste_bypass_to_s1(struct gen *g, uint64_t bugs)
 {
 	struct entry e = ste();
 
@@ -884,7 +919,7 @@ static void ste_bypass_to_s1(struct gen *g, unsigned int bugs)
 	write_words(g, &e, bugs, STE_S1(0x1000), 0, 0, 0);
 }
 
-static void ste_stray_bits(struct gen *g, unsigned int bugs)
+static void ste_stray_bits(struct gen *g, uint64_t bugs)
 {
 	struct entry e = ste();
 	uint64_t t[ESYNC_EV_MAX_WORDS] = { STE_BYPASS, 1ull << 44, 0x77, 0 };
@@ -894,7 +929,7 @@ static void ste_stray_bits(struct gen *g, unsigned int bugs)
 	write_entry(g, &e, t, bugs);
 }
 
-static void vtd_pt_to_sl(struct gen *g, unsigned int bugs)
+static void vtd_pt_to_sl(struct gen *g, uint64_t bugs)
 {
 	struct entry e = vtd();
 
@@ -904,7 +939,7 @@ static void vtd_pt_to_sl(struct gen *g, unsigned int bugs)
 }
 
 /* A second-stage entry moves to another domain: only its DID changes */
-static void vtd_did_change(struct gen *g, unsigned int bugs)
+static void vtd_did_change(struct gen *g, uint64_t bugs)
 {
 	struct entry e = vtd();
 
@@ -918,7 +953,7 @@ static void vtd_did_change(struct gen *g, unsigned int bugs)
  * sync, while another task invalidates the PASID cache: in time, before
  * the wait's slot, or behind it.  The queue slots say which.
  */
-static void vtd_queue_order(struct gen *g, unsigned int bugs)
+static void vtd_queue_order(struct gen *g, uint64_t bugs)
 {
 	struct entry e = vtd();
 
@@ -929,14 +964,32 @@ static void vtd_queue_order(struct gen *g, unsigned int bugs)
 	g->slots = false;
 }
 
-static void irte_affinity(struct gen *g, unsigned int bugs)
+static void irte_affinity(struct gen *g, uint64_t bugs)
 {
 	struct entry e = amd(&esync_fmt_amd_irte, 0xffff888020100050);
 	uint64_t t[ESYNC_EV_MAX_WORDS] = { 1 | 0x2u << 8, 0x41 };
+	uint32_t tid = g->tid;
 
 	e.val[0] = 1 | 0x1u << 8;
 	e.val[1] = 0x41;
 	write_entry(g, &e, t, bugs);
+	/* A busy IOMMU: invalidations of other devices by a task in no write */
+	if (bugs & BUSY_OTHERS) {
+		g->tid = 4343;
+		for (uint32_t i = 0; i < 32; i++) {
+			amd_cmd(g, &e, 0, 0x05, 0x0400 + i);
+			amd_cmd(g, &e, 0, 0x02, 0x0500 + i);
+		}
+		g->tid = tid;
+	}
+	/* ... then the writer's own alias flushes, after its write-end */
+	if (bugs & ALIAS_AFTER_END) {
+		for (unsigned int i = 0; i < e.nr_alias; i++)
+			amd_cmd(g, &e, g->seq, 0x05, e.alias[i]);
+		amd_cmd(g, &e, g->seq, 0x01, 0);
+		completion(g, &e, g->seq, ESYNC_FAMILY_AMD, 1ull << 60,
+			   bugs & LATE_WAIT_FAILS ? -110 : 0);
+	}
 }
 
 /* Writes events kept aside, with timestamps in the order written. */
@@ -959,7 +1012,7 @@ static void replay(struct gen *g, union esync_event *ev)
  * interleave one by one.  bugs apply to the first write only.
  */
 static void interleaved(struct gen *g, struct entry *a, const uint64_t *ta,
-			unsigned int bugs, struct entry *b, const uint64_t *tb)
+			uint64_t bugs, struct entry *b, const uint64_t *tb)
 {
 	struct capture ca = { 0 }, cb = { 0 };
 	size_t i = 0, j = 0;
@@ -981,7 +1034,7 @@ static void interleaved(struct gen *g, struct entry *a, const uint64_t *ta,
 	free(cb.ev);
 }
 
-static void smmu_two_tasks(struct gen *g, unsigned int bugs)
+static void smmu_two_tasks(struct gen *g, uint64_t bugs)
 {
 	struct entry a = ste(), b = ste();
 	uint64_t ta[ESYNC_EV_MAX_WORDS] = { STE_S1(0x2000) };
@@ -994,7 +1047,7 @@ static void smmu_two_tasks(struct gen *g, unsigned int bugs)
 	interleaved(g, &a, ta, bugs, &b, tb);
 }
 
-static void amd_two_tasks(struct gen *g, unsigned int bugs)
+static void amd_two_tasks(struct gen *g, uint64_t bugs)
 {
 	struct entry a = amd(&esync_fmt_amd_irte, 0xffff888020100050);
 	struct entry b = amd(&esync_fmt_amd_irte, 0xffff888020300070);
@@ -1015,7 +1068,7 @@ static void amd_two_tasks(struct gen *g, unsigned int bugs)
  * A DTE whose translation (quanta 0) and interrupt table (quanta 1)
  * change together: two critical quanta, a disruptive update.
  */
-static void dte_disruptive(struct gen *g, unsigned int bugs)
+static void dte_disruptive(struct gen *g, uint64_t bugs)
 {
 	struct entry e = amd(&esync_fmt_amd_dte, 0xffff888020004100);
 	uint64_t d0 = 1 | 1u << 1 | 4u << 9 | 1ull << 61 | 1ull << 62;
@@ -1032,7 +1085,7 @@ static void dte_disruptive(struct gen *g, unsigned int bugs)
  * writes it: the device's own DTE, flushed under its own ID, then the
  * alias's DTE cloned to the same translation by a write of its own.
  */
-static void dte_clone(struct gen *g, unsigned int bugs)
+static void dte_clone(struct gen *g, uint64_t bugs)
 {
 	struct entry e = amd(&esync_fmt_amd_dte, 0xffff888020004100);
 	struct entry a = amd(&esync_fmt_amd_dte, 0xffff888020004000);
@@ -1096,7 +1149,7 @@ static void stock_set_dte(struct gen *g, struct entry *e, uint64_t d0, uint64_t 
  * translated DTE straight to another domain does not: (old table, new
  * DomainID) is reachable and is neither entry.
  */
-static void stock_dte(struct gen *g, unsigned int bugs)
+static void stock_dte(struct gen *g, uint64_t bugs)
 {
 	struct entry e = amd(&esync_fmt_amd_dte, 0xffff888020004100);
 	uint64_t blocked = 1 | 1u << 1;
@@ -1205,7 +1258,7 @@ static void stock_vtd_attach(struct gen *g, struct entry *e, const uint64_t *set
  * page-table pointer in quantum 1) and, as its correct counterpart, a
  * blocking attach, which tears the entry down for good.
  */
-static void stock_vtd(struct gen *g, unsigned int bugs)
+static void stock_vtd(struct gen *g, uint64_t bugs)
 {
 	struct entry e = vtd();
 	const uint64_t first[ESYNC_EV_MAX_WORDS] = { 1 | 2u << 2 | 1u << 6, 2, 0x1b7f000 };
@@ -1218,7 +1271,7 @@ static void stock_vtd(struct gen *g, unsigned int bugs)
 }
 
 /* Many clean updates, then a torn view: damage in the middle must not hide it. */
-static void long_smmu(struct gen *g, unsigned int bugs)
+static void long_smmu(struct gen *g, uint64_t bugs)
 {
 	for (int i = 0; i < 200; i++)
 		clean_ste(g, 0);
@@ -1228,7 +1281,7 @@ static void long_smmu(struct gen *g, unsigned int bugs)
 struct dump {
 	const char *name;
 	scenario_fn fn;
-	unsigned int bugs;
+	uint64_t bugs;
 	bool amd_topology;
 	uint32_t mode;		/* enum esync_mode */
 };
@@ -1263,6 +1316,13 @@ static const struct dump dumps[] = {
 	{ "f1-smmu-sync-timeout", ste_bypass, BUG_FAIL_SYNC, false, ESYNC_MODE_PATCHED },
 	{ "f1-vtd-wait-timeout", vtd_pt_to_sl, BUG_FAIL_SYNC, false, ESYNC_MODE_PATCHED },
 	{ "f1-amd-wait-timeout", irte_affinity, BUG_FAIL_SYNC, true, ESYNC_MODE_PATCHED },
+	/* ... but the next wait that succeeds completes what was queued before it */
+	{ "f1-smmu-fail-then-ok", ste_bypass, BUG_FAIL_SYNC | RETRY_WAIT, false,
+	  ESYNC_MODE_PATCHED },
+	{ "f1-vtd-fail-then-ok", vtd_pt_to_sl, BUG_FAIL_SYNC | RETRY_WAIT, false,
+	  ESYNC_MODE_PATCHED },
+	{ "f1-amd-fail-then-ok", irte_affinity, BUG_FAIL_SYNC | RETRY_WAIT, true,
+	  ESYNC_MODE_PATCHED },
 	/* The series' writers stop at a failed sync and return its error */
 	{ "f1-smmu-sync-fails-stop", ste_bypass, BUG_FAIL_SYNC | FAIL_STOPS, false,
 	  ESYNC_MODE_PATCHED },
@@ -1286,6 +1346,13 @@ static const struct dump dumps[] = {
 	{ "f1-vtd-flush-queued-after-wait", vtd_queue_order, OTHER_PC_AFTER, false,
 	  ESYNC_MODE_PATCHED },
 	{ "a1-alias-unwaited", irte_affinity, BUG_ALIAS_UNWAITED, true, ESYNC_MODE_PATCHED },
+	/* The aliases flushed after the write-end, behind other tasks' commands */
+	{ "clean-amd-alias-after-busy-end", irte_affinity,
+	  BUG_NO_ALIAS | BUSY_OTHERS | ALIAS_AFTER_END, true, ESYNC_MODE_PATCHED },
+	{ "a1-alias-busy-never-flushed", irte_affinity, BUG_NO_ALIAS | BUSY_OTHERS, true,
+	  ESYNC_MODE_PATCHED },
+	{ "f1-amd-alias-wait-fails-after-end", irte_affinity,
+	  BUG_NO_ALIAS | ALIAS_AFTER_END | LATE_WAIT_FAILS, true, ESYNC_MODE_PATCHED },
 	{ "clean-amd-alias-first", irte_affinity, ALIAS_FIRST, true, ESYNC_MODE_PATCHED },
 	/* The IRT flush waits by itself: its COMPLETION_WAIT has no result event */
 	{ "clean-amd-irte-untraced-wait", irte_affinity, UNTRACED_WAIT, true, ESYNC_MODE_PATCHED },
