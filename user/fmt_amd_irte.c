@@ -140,7 +140,8 @@ static const struct esync_field irte32_fields[] = {
 const struct esync_format esync_fmt_amd_irte32 = {
 	.name = "amd-irte32",
 	.id = ESYNC_FMT_AMD_IRTE32,
-	.quanta_bits = 32,
+	/* The series reports it as one 64-bit quantum, zero-extended */
+	.quanta_bits = 64,
 	.num_quanta = 1,
 	.vbit_quanta = 0,
 	.words = 1,

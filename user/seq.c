@@ -747,6 +747,15 @@ static const struct esync_format *model_for(const struct esync_ev_write_begin *b
 	return f;
 }
 
+/*
+ * A 32-bit IRTE travels as one 64-bit quantum holding it zero-extended;
+ * dumps of the generator of esync 1.x said 32 bits for the same word.
+ */
+static bool quanta_bits_fit(const struct esync_format *f, unsigned int bits)
+{
+	return bits == f->quanta_bits || (f->id == ESYNC_FMT_AMD_IRTE32 && bits == 32);
+}
+
 static int make_room(struct esync_engine *e)
 {
 	while (e->nopen >= e->max_open && e->open) {
@@ -821,7 +830,7 @@ static void on_begin(struct esync_engine *e, const union esync_event *ev)
 	else if (b->words > ESYNC_EV_MAX_WORDS || b->num_quanta > ESYNC_MAX_QUANTA)
 		s->incomplete = "entry larger than the event ABI carries (512 bits)";
 	else if (s->fmt->num_quanta != b->num_quanta ||
-		 s->fmt->quanta_bits != b->quanta_bits ||
+		 !quanta_bits_fit(s->fmt, b->quanta_bits) ||
 		 s->fmt->vbit_quanta != b->vbit_quanta ||
 		 s->fmt->words != b->words)
 		s->incomplete = "quanta geometry differs from the format model";

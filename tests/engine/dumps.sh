@@ -92,6 +92,8 @@ EXPECT=(
 	# events, so U1 is skipped and they are not clean (3)
 	"v1/clean-smmu-ste|3|"
 	"v1/clean-amd-irte|3|"
+	# ... a 32-bit IRTE as one 32-bit quantum (the series says 64, zero-extended)
+	"v1/clean-amd-irte32|3|"
 	# ... but the generator of that time tore the PASID entry down with a
 	# PASID-cache invalidation under the cleared DID only, not the DID it
 	# was cached under: a real missed invalidation, F1 now
