@@ -4,7 +4,9 @@
  * the values each quanta held in that window (the cartesian product of the
  * per-quanta value sets the engine keeps).  A mix that is valid (and not
  * the format's DMA-blocking state) must behave
- * like the old entry or like the target over its own used bits.  Checked
+ * like the old entry or like the target over its own used bits; a
+ * disrupted mix, over the bits its format still uses in that state (AMD
+ * DTE: the interrupt fields).  Checked
  * when a window closes: a window's set of views contains every view of its
  * earlier moments.
  */
@@ -26,7 +28,7 @@ static int put_quanta(char *buf, size_t len, const struct esync_seq *s,
 
 static void report_view(struct esync_seq *s, const uint64_t *view,
 			const uint64_t *used, const unsigned int *idx,
-			unsigned long torn)
+			bool disrupted, unsigned long torn)
 {
 	char hex[ESYNC_MAX_QUANTA * 40], d_old[160], d_tgt[160];
 	size_t pos = 0;
@@ -53,8 +55,9 @@ static void report_view(struct esync_seq *s, const uint64_t *view,
 	esync_format_diff(s->fmt, view, s->cur, used, d_old, sizeof(d_old));
 	esync_format_diff(s->fmt, view, s->target, used, d_tgt, sizeof(d_tgt));
 	esync_report(s, ESYNC_CHK_H1, s->step,
-		     "reachable view %s is valid but behaves neither like the old entry (differs in %s) nor like the target (differs in %s); %lu torn view%s in the window of steps %u-%u",
-		     hex, d_old[0] ? d_old : "-", d_tgt[0] ? d_tgt : "-", torn,
+		     "reachable view %s %s neither like the old entry (differs in %s) nor like the target (differs in %s); %lu torn view%s in the window of steps %u-%u",
+		     hex, disrupted ? "blocks DMA, but the fields the hardware still uses of it behave" :
+		     "is valid but behaves", d_old[0] ? d_old : "-", d_tgt[0] ? d_tgt : "-", torn,
 		     torn == 1 ? "" : "s", s->win_step, s->step);
 }
 
@@ -63,6 +66,7 @@ struct h1_ctx {
 	unsigned long torn;
 	uint64_t view[ESYNC_EV_MAX_WORDS], used[ESYNC_EV_MAX_WORDS];
 	unsigned int idx[ESYNC_MAX_QUANTA];
+	bool disrupted;		/* ... blocks DMA: only its live bits compared */
 };
 
 static bool h1_view(struct esync_seq *s, const uint64_t *view,
@@ -70,16 +74,23 @@ static bool h1_view(struct esync_seq *s, const uint64_t *view,
 {
 	struct h1_ctx *c = ctx;
 	uint64_t used[ESYNC_EV_MAX_WORDS] = { 0 };
+	const uint64_t *live = s->fmt->live_when_disrupted;
+	bool disrupted = esync_format_disrupted(s->fmt, view);
 
-	if (esync_format_disrupted(s->fmt, view))
+	if (disrupted && !live)
 		return true;
 	s->fmt->get_used(view, used);
+	/* A disrupted view only tears what the hardware still uses of it */
+	if (disrupted)
+		for (unsigned int w = 0; w < s->words; w++)
+			used[w] &= live[w];
 	if (esync_same_under(s, view, s->cur, used) ||
 	    esync_same_under(s, view, s->target, used) || c->torn++)
 		return true;
 	memcpy(c->view, view, sizeof(c->view));
 	memcpy(c->used, used, sizeof(c->used));
 	memcpy(c->idx, idx, sizeof(c->idx));
+	c->disrupted = disrupted;
 	return true;
 }
 
@@ -102,7 +113,7 @@ static void h1_window(struct esync_seq *s)
 		return;
 	}
 	if (c.torn)
-		report_view(s, c.view, c.used, c.idx, c.torn);
+		report_view(s, c.view, c.used, c.idx, c.disrupted, c.torn);
 }
 
 const struct esync_checker esync_check_h1 = {

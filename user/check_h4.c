@@ -38,24 +38,55 @@ static bool h4_view(struct esync_seq *s, const uint64_t *view,
 	return false;
 }
 
+static bool h4_applies(const struct esync_seq *s)
+{
+	return s->fmt->nonvalid_passes_dma && !(s->reported & (1u << ESYNC_CHK_H4)) &&
+	       !passes(s, s->cur) && !passes(s, s->target);
+}
+
+static void h4_report(struct esync_seq *s, const uint64_t *view, const char *why,
+		      const char *when)
+{
+	char dev[64];
+
+	esync_entry_dev_str(s->format, s->dev, s->sub, dev, sizeof(dev));
+	esync_report(s, ESYNC_CHK_H4, s->step,
+		     "%s the IOMMU could fetch a non-valid entry for %s (word 0 0x%016" PRIx64 "): %s, although neither the old entry nor the target lets DMA through; a disruptive update must pass through an entry that blocks DMA",
+		     when, dev, view[0], why);
+}
+
+/*
+ * The entry as a store leaves it can be fetched at once, whatever the
+ * window holds later (a window with more values than it keeps included).
+ * A write whose target is only known at its end is judged at its windows.
+ */
+static void h4_after_store(struct esync_seq *s, unsigned int q)
+{
+	char when[64];
+
+	if (s->target_at_end || !h4_applies(s) || !passes(s, s->now))
+		return;
+	snprintf(when, sizeof(when), "after the store to quantum %u in step %u", q, s->step);
+	h4_report(s, s->now, s->fmt->nonvalid_passes_dma(s->now), when);
+}
+
+/* ... and each torn view of a window */
 static void h4_window(struct esync_seq *s)
 {
 	struct h4_ctx c = { 0 };
-	char dev[64];
+	char when[64];
 
-	if (!s->fmt->nonvalid_passes_dma || (s->reported & (1u << ESYNC_CHK_H4)) ||
-	    passes(s, s->cur) || passes(s, s->target))
+	if (!h4_applies(s))
 		return;
 	esync_for_each_view(s, H4_MAX_VIEWS, h4_view, &c);
 	if (!c.why)
 		return;
-	esync_entry_dev_str(s->format, s->dev, s->sub, dev, sizeof(dev));
-	esync_report(s, ESYNC_CHK_H4, s->step,
-		     "between steps %u and %u the IOMMU could fetch a non-valid entry for %s (word 0 0x%016" PRIx64 "): %s, although neither the old entry nor the target lets DMA through; a disruptive update must pass through an entry that blocks DMA",
-		     s->win_step, s->step, dev, c.view[0], c.why);
+	snprintf(when, sizeof(when), "between steps %u and %u", s->win_step, s->step);
+	h4_report(s, c.view, c.why, when);
 }
 
 const struct esync_checker esync_check_h4 = {
 	.id = ESYNC_CHK_H4,
+	.after_store = h4_after_store,
 	.window = h4_window,
 };

@@ -99,6 +99,9 @@ static const char *dte_nonvalid_passes_dma(const uint64_t *ent)
 	return ent[0] & DTE0_V ? NULL : "V=0 lets the device's DMA through untranslated";
 }
 
+/* Blocking DMA (V=0 or the blocking entry) leaves interrupt remapping on */
+static const uint64_t dte_live_when_disrupted[4] = { 0, 0, DTE2_IV | DTE2_INTR, 0 };
+
 static const struct esync_field dte_fields[] = {
 	ESYNC_FIELD("V", 0, 0, 0),
 	ESYNC_FIELD("TV", 0, 1, 1),
@@ -148,6 +151,7 @@ const struct esync_format esync_fmt_amd_dte = {
 	.is_valid = dte_is_valid,
 	.nonvalid_passes_dma = dte_nonvalid_passes_dma,
 	.blocks_dma = dte_blocks_dma,
+	.live_when_disrupted = dte_live_when_disrupted,
 	.fields = dte_fields,
 	.nr_fields = sizeof(dte_fields) / sizeof(dte_fields[0]),
 };

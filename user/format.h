@@ -71,6 +71,12 @@ struct esync_format {
 	 * view.
 	 */
 	bool (*blocks_dma)(const uint64_t *entry);
+	/*
+	 * Optional: the bits the hardware still uses of a disrupted entry
+	 * ('words' long; AMD DTE: the interrupt fields, which do not depend
+	 * on V).  A torn view of them matters in that state too.
+	 */
+	const uint64_t *live_when_disrupted;
 	const struct esync_field *fields;
 	unsigned int nr_fields;
 	/*

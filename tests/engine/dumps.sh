@@ -57,11 +57,17 @@ EXPECT=(
 	"f1-smmu-sync-fails-stop|1|F1 0xffff000040001000 sid 0x10"
 	"f1-vtd-wait-fails-stop|1|F1 0xffff888010203000 0000:00:02.0 pasid 0x3"
 	"h3-fake-stop|1|H3 0xffff000040001000 sid 0x10"
-	"h5-foreign-store|1|H5 0xffff888020004100 0000:02:01.0"
+	# The foreign IRT root could be fetched with the blocking entry: its
+	# interrupts remap through a table neither the old entry nor the target names
+	"h5-foreign-store|1|H5 0xffff888020004100 0000:02:01.0;H1 0xffff888020004100 0000:02:01.0"
 	"h5-wrong-final|1|H5 0xffff000040001000 sid 0x10"
 	"u1-used-mismatch|1|U1 0xffff000040001000 sid 0x10"
 	"clean-amd-dte-disruptive|0|"
 	"h4-amd-dte-v0|1|H4 0xffff888020004100 0000:02:01.0"
+	# V=0 among more values than a window keeps: the store itself is judged
+	"h4-amd-dte-v0-among-many|1|H4 0xffff888020004100 0000:02:01.0;incomplete 0xffff888020004100 0000:02:01.0"
+	"clean-amd-dte-blocked-irq|0|"
+	"h1-amd-dte-blocked-irq-detour|1|H1 0xffff888020004100 0000:02:01.0"
 	"f3-iotlb-other-did|1|F3 0xffff888010203000 0000:00:02.0 pasid 0x3"
 	"a1-alias-unwaited|1|A1 0xffff888020100050 0000:02:01.0 irte 5"
 	"clean-amd-alias-after-busy-end|0|"

@@ -81,6 +81,10 @@ enum bug {
 					   and that wait succeeds */
 #define LATE_WAIT_FAILS	(1ull << 35)	/* with ALIAS_AFTER_END: the alias flush's
 					   wait times out */
+#define BUG_DETOUR	(1ull << 36)	/* hitless: the critical quantum goes
+					   through a value of neither entry first */
+#define BUG_V0_AMONG_MANY (1ull << 37)	/* AMD DTE, disruptive: V=0 for a moment,
+					   among more values than a window keeps */
 
 /* Events of one write kept aside, to interleave them with another's */
 struct capture {
@@ -606,6 +610,13 @@ static void write_entry(struct gen *g, struct entry *e, const uint64_t *target_i
 	} else if (nr_crit == 1) {
 		memcpy(uu + crit * w.qw, e->val + crit * w.qw, w.qw * sizeof(uint64_t));
 		set(&w, uu, 0, w.nq);
+		if (bugs & BUG_DETOUR) {
+			uint64_t d[ESYNC_EV_MAX_WORDS];
+
+			memcpy(d, target, sizeof(d));
+			d[crit * w.qw] ^= 1ull << 40;
+			set(&w, d, crit, 1);
+		}
 		set(&w, target, crit, 1);
 		/* BUG_DROP_LAST_STORE: the step clearing what the target ignores */
 		if (!(bugs & BUG_DROP_LAST_STORE))
@@ -621,6 +632,18 @@ static void write_entry(struct gen *g, struct entry *e, const uint64_t *target_i
 			uu[1] = e->val[1];
 		}
 		set(&w, uu, v, 1);
+		if (bugs & BUG_V0_AMONG_MANY) {
+			uint64_t d[ESYNC_EV_MAX_WORDS];
+
+			memcpy(d, uu, sizeof(d));
+			d[0] = 0;
+			copy(&w, d, v, 1);
+			for (uint64_t i = 1; i <= 9; i++) {
+				d[0] = uu[0] | i << 12;
+				copy(&w, d, v, 1);
+			}
+			copy(&w, uu, v, 1);
+		}
 		if (bugs & BUG_V1_RANGE) {
 			/* The v1 bug: [0, vbit - 1] and [vbit, num - 1] as lengths */
 			changed = copy(&w, target, 0, w.nq - 1);
@@ -1081,6 +1104,20 @@ static void dte_disruptive(struct gen *g, uint64_t bugs)
 }
 
 /*
+ * A device whose DMA is blocked (V=1, TV=1, IR=IW=0) gets a new interrupt
+ * table: the IOMMU still remaps its interrupts through DTE[2].
+ */
+static void dte_blocked_irq(struct gen *g, uint64_t bugs)
+{
+	struct entry e = amd(&esync_fmt_amd_dte, 0xffff888020004100);
+	uint64_t irt = 1 | 0xbu << 1 | 1ull << 62;	/* IV, IntTabLen, IntCtl */
+
+	e.val[0] = 0x3;
+	e.val[2] = irt | 0x44000ull << 6;
+	write_words(g, &e, bugs, 0x3, 0, irt | 0x88000ull << 6, 0);
+}
+
+/*
  * A DTE change of a device behind a PCIe-to-PCI bridge, as the series
  * writes it: the device's own DTE, flushed under its own ID, then the
  * alias's DTE cloned to the same translation by a write of its own.
@@ -1336,6 +1373,12 @@ static const struct dump dumps[] = {
 	/* AMD DTE: disrupted through a blocking entry, or through V=0 */
 	{ "clean-amd-dte-disruptive", dte_disruptive, 0, true, ESYNC_MODE_PATCHED },
 	{ "h4-amd-dte-v0", dte_disruptive, BUG_DTE_V0, true, ESYNC_MODE_PATCHED },
+	{ "h4-amd-dte-v0-among-many", dte_disruptive, BUG_V0_AMONG_MANY, true,
+	  ESYNC_MODE_PATCHED },
+	/* ... whose interrupt fields stay in use */
+	{ "clean-amd-dte-blocked-irq", dte_blocked_irq, 0, true, ESYNC_MODE_PATCHED },
+	{ "h1-amd-dte-blocked-irq-detour", dte_blocked_irq, BUG_DETOUR, true,
+	  ESYNC_MODE_PATCHED },
 	/* F3 and A1 ask for the right domain and for completed flushes */
 	{ "f3-iotlb-other-did", vtd_pt_to_sl, BUG_IOTLB_OTHER_DID, false, ESYNC_MODE_PATCHED },
 	{ "clean-vtd-did-change", vtd_did_change, 0, false, ESYNC_MODE_PATCHED },
