@@ -77,9 +77,10 @@ static void a1_completion(struct esync_seq *s, const struct esync_inv *inv,
 /*
  * A DTE is cached under its own DeviceID only, and each alias has a DTE of
  * its own: after D's DTE changes, each alias's DTE must be cloned to the
- * same translation (a write of its own, which F1 judges) or, as older
- * drivers do, invalidated with D's.  The clones come after D's write, so
- * D's write is held open until they are all seen (or a second has passed).
+ * same translation (a write of its own, which F1 judges); invalidating
+ * the alias's ID alone leaves its old translation in force.  The clones
+ * come after D's write, so D's write is held open until they are all seen
+ * (or a second has passed).
  */
 static bool same_translation(const struct esync_seq *a, const struct esync_seq *b)
 {
@@ -119,6 +120,17 @@ static void a1_end(struct esync_seq *s)
 	s->hold = s->a1_clone_wait != 0;
 }
 
+/*
+ * An alias's own DTE keeps the old translation until it is cloned:
+ * invalidating it alone changes nothing.  The stock kernel clones by a
+ * copy the legacy collectors do not see, so there its invalidation is the
+ * evidence there is.
+ */
+static bool needs_clone(const struct esync_seq *s)
+{
+	return s->format == ESYNC_FMT_AMD_DTE && !s->legacy;
+}
+
 /* The alias's DTE was cloned to the new translation after the change */
 static bool cloned(const struct esync_seq *s, unsigned int i)
 {
@@ -144,7 +156,7 @@ static void a1_final(struct esync_seq *s)
 	for (unsigned int i = 0; i < set->nr; i++) {
 		bool issued = find(s, set->alias[i]) >= 0 || s->a1_all;
 
-		if (completed(s, set->alias[i]) || cloned(s, i))
+		if (cloned(s, i) || (completed(s, set->alias[i]) && !needs_clone(s)))
 			continue;
 		esync_devid_str(set->alias[i], id, sizeof(id));
 		if (issued && ppos < sizeof(pending)) {

@@ -45,6 +45,7 @@ struct esync_seq {
 	uint32_t dev;
 	uint32_t sub;
 	uint32_t tid;		/* writing task, 0 if the input does not say */
+	bool legacy;		/* seen by the legacy collectors (stock kernel) */
 	unsigned int nq;	/* quanta */
 	unsigned int qwords;	/* u64 words per quanta (1 for 32 and 64 bits) */
 	unsigned int words;

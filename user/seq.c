@@ -812,7 +812,8 @@ static void on_begin(struct esync_engine *e, const union esync_event *ev)
 	s->id = b->hdr.seq;
 	s->tid = b->hdr.tid;
 	s->target_at_end = b->hdr.flags & ESYNC_EVF_TARGET_AT_END;
-	s->off = e->input & ESYNC_IN_LEGACY ? ~esync_legacy_checks(b->format) : 0;
+	s->legacy = e->input & ESYNC_IN_LEGACY;
+	s->off = s->legacy ? ~esync_legacy_checks(b->format) : 0;
 	s->entry = b->entry;
 	s->ts_begin = s->ts_last = b->hdr.ts_ns;
 	s->format = b->format;

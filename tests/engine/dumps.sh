@@ -28,6 +28,8 @@ EXPECT=(
 	"clean-vtd-flush-queued-before-wait|0|"
 	"f1-vtd-flush-queued-after-wait|1|F1 0xffff888010203000 0000:00:02.0 pasid 0x3;H1 0xffff888010203000 0000:00:02.0 pasid 0x3"
 	"clean-amd-dte|0|"
+	# The alias's ID invalidated, but its own DTE never cloned: it keeps the old translation
+	"a1-amd-dte-alias-flushed-not-cloned|1|A1 0xffff888020004100 0000:02:01.0;A1 0xffff888020004100 0000:02:01.0;A1 0xffff888020004100 0000:02:01.0"
 	"clean-amd-irte|0|"
 	"clean-amd-irte32|0|"
 	"clean-test|0|"
@@ -136,7 +138,8 @@ FAULTS=(
 	"fault-smmu-after-torn|F_TRANSLATION after 1 H1"
 	"fault-after-clean|F_TRANSLATION after 7 -;io_page_fault after 7 -;F_TRANSLATION none - -;DMA_REMAP none - -"
 	"fault-vtd-during-write|DMA_REMAP during 1 -"
-	"fault-amd-alias|IO_PAGE_FAULT after 1 -"
+	# A fault under the alias's ID: the alias's own DTE, cloned by write 2
+	"fault-amd-alias|IO_PAGE_FAULT after 2 -"
 )
 fault_fields() {
 	local l ev rel seq fi

@@ -83,6 +83,8 @@ enum bug {
 					   wait times out */
 #define BUG_DETOUR	(1ull << 36)	/* hitless: the critical quantum goes
 					   through a value of neither entry first */
+#define OLD_ALIAS_FLUSH	(1ull << 38)	/* AMD DTE: the aliases' IDs invalidated
+					   with D's, their DTEs never cloned */
 #define BUG_V0_AMONG_MANY (1ull << 37)	/* AMD DTE, disruptive: V=0 for a moment,
 					   among more values than a window keeps */
 
@@ -829,14 +831,41 @@ static struct entry amd(const struct esync_format *f, uint64_t addr)
 			       .sub = 5, .nr_alias = 1, .alias = { 0x0200 } };
 }
 
+/*
+ * A DTE write of device D as the series does it: D's own DTE, invalidated
+ * under its own ID, then each alias's DTE (which held what D held) cloned
+ * to D's by a write of its own.
+ */
+static void dte_write(struct gen *g, struct entry *e, uint64_t bugs,
+		      uint64_t w0, uint64_t w1, uint64_t w2, uint64_t w3)
+{
+	uint64_t old[ESYNC_EV_MAX_WORDS];
+
+	if (bugs & OLD_ALIAS_FLUSH || !e->nr_alias) {
+		write_words(g, e, bugs, w0, w1, w2, w3);
+		return;
+	}
+	memcpy(old, e->val, sizeof(old));
+	write_words(g, e, bugs | DTE_CLONES, w0, w1, w2, w3);
+	for (unsigned int i = 0; i < e->nr_alias; i++) {
+		struct entry a = *e;
+
+		a.addr = e->addr - (uint64_t)(e->dev - e->alias[i]) * 32;
+		a.dev = e->alias[i];
+		a.nr_alias = 0;
+		memcpy(a.val, old, sizeof(a.val));
+		write_words(g, &a, DTE_CLONES, e->val[0], e->val[1], e->val[2], e->val[3]);
+	}
+}
+
 static void clean_dte(struct gen *g, uint64_t bugs)
 {
 	struct entry e = amd(&esync_fmt_amd_dte, 0xffff888020004100);
 	uint64_t d0 = 1 | 1u << 1 | 4u << 9 | 0x123000ull | 1ull << 61 | 1ull << 62;
 
-	write_words(g, &e, bugs, d0, 7, 0, 0);
-	write_words(g, &e, bugs, d0, 9, 0, 0);	/* domain change, hitless */
-	write_words(g, &e, bugs, d0 & ~0x123000ull, 9, 0, 0);
+	dte_write(g, &e, bugs, d0, 7, 0, 0);
+	dte_write(g, &e, bugs, d0, 9, 0, 0);	/* domain change, hitless */
+	dte_write(g, &e, bugs, d0 & ~0x123000ull, 9, 0, 0);
 }
 
 static void clean_irte(struct gen *g, uint64_t bugs)
@@ -896,7 +925,7 @@ static void fault_amd_alias(struct gen *g, uint64_t bugs)
 	struct entry e = amd(&esync_fmt_amd_dte, 0xffff888020004100);
 	uint64_t d0 = 1 | 1u << 1 | 4u << 9 | 0x123000ull | 1ull << 61 | 1ull << 62;
 
-	write_words(g, &e, bugs, d0, 7, 0, 0);
+	dte_write(g, &e, bugs, d0, 7, 0, 0);
 	fault(g, &e, 0x0200, false);
 }
 
@@ -1100,7 +1129,7 @@ static void dte_disruptive(struct gen *g, uint64_t bugs)
 	e.val[0] = d0 | 0x123000ull;
 	e.val[1] = 7;
 	e.val[2] = irt | 0x44000ull << 6;
-	write_words(g, &e, bugs, d0 | 0x456000ull, 7, irt | 0x88000ull << 6, 0);
+	dte_write(g, &e, bugs, d0 | 0x456000ull, 7, irt | 0x88000ull << 6, 0);
 }
 
 /*
@@ -1114,7 +1143,7 @@ static void dte_blocked_irq(struct gen *g, uint64_t bugs)
 
 	e.val[0] = 0x3;
 	e.val[2] = irt | 0x44000ull << 6;
-	write_words(g, &e, bugs, 0x3, 0, irt | 0x88000ull << 6, 0);
+	dte_write(g, &e, bugs, 0x3, 0, irt | 0x88000ull << 6, 0);
 }
 
 /*
@@ -1328,6 +1357,8 @@ static const struct dump dumps[] = {
 	{ "clean-smmu-cd", clean_cd, 0, false, ESYNC_MODE_PATCHED },
 	{ "clean-vtd-pasid", clean_vtd, 0, false, ESYNC_MODE_PATCHED },
 	{ "clean-amd-dte", clean_dte, 0, true, ESYNC_MODE_PATCHED },
+	{ "a1-amd-dte-alias-flushed-not-cloned", clean_dte, OLD_ALIAS_FLUSH, true,
+	  ESYNC_MODE_PATCHED },
 	{ "clean-amd-irte", clean_irte, 0, true, ESYNC_MODE_PATCHED },
 	{ "clean-amd-irte32", clean_irte32, 0, true, ESYNC_MODE_PATCHED },
 	{ "clean-test", clean_test, 0, false, ESYNC_MODE_PATCHED },
