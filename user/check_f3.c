@@ -2,8 +2,10 @@
 /*
  * F3 order: rules on the order of invalidations that the trace can decide.
  * A device TLB (SMMU ATC, VT-d device-TLB, AMD IOTLB) is invalidated once,
- * after the new entry is in place; on VT-d the IOTLB invalidation of the
- * entry's domain (and PASID) precedes the device-TLB one (spec 6.5.2.5).
+ * after the new entry is in place; on VT-d the PASID-cache invalidation
+ * precedes the IOTLB invalidation of the entry's domain (and PASID), which
+ * precedes the device-TLB one (spec 6.2.3.1, 6.5.2.5): an IOTLB flushed
+ * first is refilled from the stale cached entry.
  * Only this write's own device-TLB invalidations are judged; an IOTLB
  * invalidation counts if it targets a DID (and PASID) the entry held.
  */
@@ -34,6 +36,8 @@ static bool tlb_for_entry(const struct esync_seq *s, const struct esync_inv *inv
 static void f3_after_store(struct esync_seq *s, unsigned int q)
 {
 	s->tlb_since_store = false;
+	s->entry_inv_since_store = false;
+	s->tlb_before_entry_inv = false;
 	if (s->devtlb)
 		esync_report(s, ESYNC_CHK_F3, s->step,
 			     "the device TLB was invalidated at step %u, before the new entry was in place (a store to quantum %u followed at step %u)",
@@ -45,9 +49,24 @@ static void f3_command(struct esync_seq *s, const struct esync_inv *inv,
 {
 	char cmd[96];
 
+	if (covers) {
+		/* (With none of its own after it, F1 reports the missing one) */
+		if (s->tlb_before_entry_inv && named) {
+			esync_inv_describe(inv, cmd, sizeof(cmd));
+			esync_report(s, ESYNC_CHK_F3, s->step,
+				     "the IOTLB of the entry's domain was invalidated before %s since the last store: the IOTLB can be refilled from the stale cached entry in between; invalidate the PASID cache first",
+				     cmd);
+		}
+		s->entry_inv_since_store = true;
+		s->tlb_before_entry_inv = false;
+	}
 	if (inv->kind == ESYNC_INV_TLB) {
-		if (tlb_for_entry(s, inv))
-			s->tlb_since_store = true;
+		if (!tlb_for_entry(s, inv))
+			return;
+		if (inv->family == ESYNC_FAMILY_VTD && s->format == ESYNC_FMT_VTD_PASID &&
+		    named && s->nr_stores && !s->entry_inv_since_store)
+			s->tlb_before_entry_inv = true;
+		s->tlb_since_store = true;
 		return;
 	}
 	if (inv->kind != ESYNC_INV_DEVTLB || !named || !for_device(s, inv))

@@ -110,6 +110,8 @@ struct esync_seq {
 	bool was_valid, went_invalid;
 	unsigned int invalid_step;
 	bool tlb_since_store;			/* F3 */
+	bool entry_inv_since_store;
+	bool tlb_before_entry_inv;
 	unsigned int devtlb;
 	unsigned int devtlb_step;
 	uint32_t a1_dev[ESYNC_A1_MAX];		/* A1: invalidated since the last store */

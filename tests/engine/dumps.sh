@@ -71,6 +71,7 @@ EXPECT=(
 	"clean-amd-dte-blocked-irq|0|"
 	"h1-amd-dte-blocked-irq-detour|1|H1 0xffff888020004100 0000:02:01.0"
 	"f3-iotlb-other-did|1|F3 0xffff888010203000 0000:00:02.0 pasid 0x3"
+	"f3-vtd-iotlb-before-pasid-cache|1|F3 0xffff888010203000 0000:00:02.0 pasid 0x3"
 	"a1-alias-unwaited|1|A1 0xffff888020100050 0000:02:01.0 irte 5"
 	"clean-amd-alias-after-busy-end|0|"
 	"a1-alias-busy-never-flushed|1|A1 0xffff888020100050 0000:02:01.0 irte 5"

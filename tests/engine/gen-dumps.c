@@ -85,6 +85,8 @@ enum bug {
 					   through a value of neither entry first */
 #define OLD_ALIAS_FLUSH	(1ull << 38)	/* AMD DTE: the aliases' IDs invalidated
 					   with D's, their DTEs never cloned */
+#define BUG_IOTLB_FIRST	(1ull << 39)	/* VT-d: each sync invalidates the IOTLB
+					   of the entry's domain before the PASID cache */
 #define BUG_V0_AMONG_MANY (1ull << 37)	/* AMD DTE, disruptive: V=0 for a moment,
 					   among more values than a window keeps */
 
@@ -410,6 +412,9 @@ static void driver_sync(struct gen *g, struct entry *e, uint64_t seq,
 		/* PASID-selective PASID-cache invalidations, then the wait */
 		if (bugs & OTHER_PC_BEFORE)
 			vtd_other_pc_inval(g, e, stale_did);
+		if (bugs & BUG_IOTLB_FIRST)
+			vtd_desc(g, e, seq, 6 | 3u << 4 | (uint64_t)stale_did << 16 |
+				 (uint64_t)e->sub << 32);
 		vtd_pc_inval(g, e, seq, bugs);
 		if (g->slots)
 			wait_slot = g->qslot++ % ESYNC_VTD_QI_SLOTS + 1;
@@ -1412,6 +1417,8 @@ static const struct dump dumps[] = {
 	  ESYNC_MODE_PATCHED },
 	/* F3 and A1 ask for the right domain and for completed flushes */
 	{ "f3-iotlb-other-did", vtd_pt_to_sl, BUG_IOTLB_OTHER_DID, false, ESYNC_MODE_PATCHED },
+	{ "f3-vtd-iotlb-before-pasid-cache", vtd_pt_to_sl, BUG_IOTLB_FIRST, false,
+	  ESYNC_MODE_PATCHED },
 	{ "clean-vtd-did-change", vtd_did_change, 0, false, ESYNC_MODE_PATCHED },
 	{ "f1-vtd-new-did-only", vtd_did_change, BUG_NEW_DID_ONLY, false, ESYNC_MODE_PATCHED },
 	/* VT-d: a wait covers what was queued before its slot, not behind it */
