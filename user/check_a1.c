@@ -53,8 +53,10 @@ static void a1_command(struct esync_seq *s, const struct esync_inv *inv,
 	if ((inv->dev & 0xffff) != (s->dev & 0xffff) && !esync_seq_is_alias(s, inv->dev))
 		return;
 	/* Once completed after the last store, an alias stays covered */
-	if (find(s, inv->dev) < 0 && s->a1_nr < ESYNC_A1_MAX)
+	if (find(s, inv->dev) < 0 && s->a1_nr < ESYNC_A1_MAX) {
+		s->a1_order[s->a1_nr] = s->cmd_order;
 		s->a1_dev[s->a1_nr++] = inv->dev & 0xffff;
+	}
 }
 
 static void a1_completion(struct esync_seq *s, const struct esync_inv *inv,
@@ -67,7 +69,10 @@ static void a1_completion(struct esync_seq *s, const struct esync_inv *inv,
 	 * next wait that succeeds completes them
 	 */
 	if (ok) {
-		s->a1_done_nr = s->a1_nr;
+		/* A wait whose queue order is known completes what came before it */
+		while (s->a1_done_nr < s->a1_nr &&
+		       (!s->wait_order || s->a1_order[s->a1_done_nr] < s->wait_order))
+			s->a1_done_nr++;
 		s->a1_all_done |= s->a1_all;
 	} else if (named) {
 		s->a1_failed = true;

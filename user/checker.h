@@ -92,6 +92,13 @@ struct esync_seq {
 	 * completes only what was queued before its own slot.
 	 */
 	uint64_t cover_qpos, own_qpos;
+	/*
+	 * Queue order by event (the collectors trace AMD and SMMU commands
+	 * as they are queued): of the command that covered it, of the
+	 * command being delivered, and of the wait being delivered (0: not
+	 * known, the wait then completes all that came before its result).
+	 */
+	uint64_t cover_order, cmd_order, wait_order;
 	bool cover_behind_wait;		/* ... and the last wait came before it */
 	/*
 	 * VT-d: the PASID cache is tagged by DID, so the IOMMU may hold a copy
@@ -115,6 +122,7 @@ struct esync_seq {
 	unsigned int devtlb;
 	unsigned int devtlb_step;
 	uint32_t a1_dev[ESYNC_A1_MAX];		/* A1: invalidated since the last store */
+	uint64_t a1_order[ESYNC_A1_MAX];	/* ... the queue order (cmd_order) of each */
 	unsigned int a1_nr;
 	unsigned int a1_done_nr;		/* the first a1_done_nr of a1_dev completed */
 	bool a1_all, a1_all_done;

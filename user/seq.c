@@ -97,6 +97,21 @@ struct esync_engine {
 	size_t topo_cap;
 	struct last_write *lw;		/* records, lw_nr used */
 	size_t lw_nr, lw_cap;
+	uint64_t order;			/* command and completion events so far */
+	/*
+	 * Waits queued by tasks in no write whose result comes as an event
+	 * of its own (AMD COMPLETION_WAIT, SMMU CMD_SYNC): their result
+	 * completes only what was queued before them, and only if it
+	 * succeeded.  One whose task goes on without a result is settled as
+	 * done then.
+	 */
+	struct unnamed_wait {
+		uint64_t order;
+		uint32_t tid;
+		uint16_t iommu;
+		uint8_t family;
+	} uw[8];
+	unsigned int nuw;
 	uint32_t *lw_ix;		/* open addressing: record + 1, 0 free */
 	size_t lw_ix_n;			/* power of two, 0 before the first write */
 	struct esync_stats st;
@@ -1043,6 +1058,7 @@ static void deliver(struct esync_engine *e, struct esync_seq *s,
 	bool covers;
 
 	s->nr_cmds++;
+	s->cmd_order = e->order;
 	if (s->ended) {
 		s->cmds_after_end++;
 		s->own_after_end += named;
@@ -1057,6 +1073,7 @@ static void deliver(struct esync_engine *e, struct esync_seq *s,
 
 		s->covered = !s->did_field || dids_flushed(s, inv);
 		if (s->covered && !was) {
+			s->cover_order = e->order;
 			s->cover_qpos = inv->qpos;
 			s->cover_behind_wait = false;
 		}
@@ -1067,19 +1084,23 @@ static void deliver(struct esync_engine *e, struct esync_seq *s,
 
 /* A completion reaches write s; ok: status 0. */
 static void complete_only(struct esync_engine *e, struct esync_seq *s,
-			  const struct esync_inv *inv, int status, bool named)
+			  const struct esync_inv *inv, int status, bool named,
+			  uint64_t wait_order)
 {
 	const struct esync_checker *c;
 	bool done = false, ok = !status;
 	uint64_t wait_qpos = wait_orders(e, s, inv, named) ? inv->qpos : 0;
 
 	s->completion_status = status;
+	s->wait_order = wait_order;
 	if (!ok && named)
 		s->sync_failed = true;
 
 	if (checking(s)) {
 		/* A command queued behind the wait is not covered by it */
-		s->cover_behind_wait = ok && s->covered && wait_qpos && s->cover_qpos > wait_qpos;
+		s->cover_behind_wait = ok && s->covered &&
+				       ((wait_qpos && s->cover_qpos > wait_qpos) ||
+					(wait_order && s->cover_order > wait_order));
 		done = ok && s->covered && !s->cover_behind_wait;
 		/*
 		 * A failed wait leaves the invalidation queued: the next wait
@@ -1102,9 +1123,10 @@ static void complete_only(struct esync_engine *e, struct esync_seq *s,
 
 /* ... and an input without tasks finishes s at its first completion after its end */
 static void complete(struct esync_engine *e, struct esync_seq *s,
-		     const struct esync_inv *inv, int status, bool named)
+		     const struct esync_inv *inv, int status, bool named,
+		     uint64_t wait_order)
 {
-	complete_only(e, s, inv, status, named);
+	complete_only(e, s, inv, status, named, wait_order);
 	if (s->ended && s->cmds_after_end && !s->tid && !s->hold)
 		seq_finalize(e, s);
 }
@@ -1124,7 +1146,58 @@ static void settle_wait(struct esync_engine *e, struct esync_seq *s)
 	if (!s->amd_wait_pending)
 		return;
 	s->amd_wait_pending = false;
-	complete_only(e, s, &wait, 0, true);
+	complete_only(e, s, &wait, 0, true, 0);
+}
+
+/* Completes, with the result of unnamed wait w, the writes open on its IOMMU */
+static void unnamed_done(struct esync_engine *e, const struct unnamed_wait *w,
+			 const struct esync_inv *inv, int status)
+{
+	struct esync_seq *s, *n;
+
+	for (s = iommu_first(e, w->iommu); s; s = n) {
+		n = s->inext;
+		complete(e, s, inv, status, false, w->order);
+	}
+}
+
+/* Removes unnamed wait i, settling it as done when it had no result event */
+static void unnamed_settle(struct esync_engine *e, unsigned int i, bool done)
+{
+	struct unnamed_wait w = e->uw[i];
+	struct esync_inv inv = { .family = w.family, .kind = ESYNC_INV_COMPLETION };
+
+	e->uw[i] = e->uw[--e->nuw];
+	if (done)
+		unnamed_done(e, &w, &inv, 0);
+}
+
+/* A task with an unnamed wait went on without its result: the wait returned */
+static void unnamed_went_on(struct esync_engine *e, const union esync_event *ev)
+{
+	for (unsigned int i = 0; i < e->nuw; i++) {
+		if (e->uw[i].tid != ev->hdr.tid)
+			continue;
+		/* Its result: on_command takes it */
+		if (ev->hdr.kind == ESYNC_EV_COMPLETION && !ev->hdr.seq &&
+		    ev->hdr.iommu == e->uw[i].iommu && ev->completion.family == e->uw[i].family)
+			continue;
+		unnamed_settle(e, i--, true);
+	}
+}
+
+/* Waits queued by tasks in no write, whose results are events of their own */
+static bool unnamed_wait_traced(const struct esync_engine *e, const union esync_event *ev,
+				const struct esync_inv *inv)
+{
+	if (ev->hdr.seq || !ev->hdr.tid || ev->hdr.kind == ESYNC_EV_COMPLETION ||
+	    (inv->kind != ESYNC_INV_COMPLETION && !inv->sync_after))
+		return false;
+	if (inv->family == ESYNC_FAMILY_SMMU)
+		return e->input & ESYNC_IN_SMMU_DONE;
+	if (inv->family == ESYNC_FAMILY_AMD)
+		return e->input & ESYNC_IN_AMD_DONE;
+	return false;
 }
 
 /* What a completion-like command is, given what the input says. */
@@ -1148,9 +1221,11 @@ static void on_command(struct esync_engine *e, const union esync_event *ev)
 	struct esync_seq *s, *n, *sole = NULL;
 	struct esync_inv inv;
 	bool completion, command, amd_wait;
+	uint64_t wait_order = 0;
 	int status = 0;
 	unsigned int nopen = 0;
 
+	e->order++;
 	esync_inv_decode(ev, &inv);
 	inv.qpos = vtd_qpos(e, ev, &inv);
 	completion = is_completion(e, ev, &inv);
@@ -1188,12 +1263,32 @@ static void on_command(struct esync_engine *e, const union esync_event *ev)
 		if (command)
 			deliver(e, s, &inv, true);
 		if (completion)
-			complete(e, s, &inv, status, true);
+			complete(e, s, &inv, status, true, 0);
 		return;
 	}
-	/* A wait of no write: only helps, as soon as it is queued */
-	if (amd_wait)
+	if (unnamed_wait_traced(e, ev, &inv)) {
+		/* Completes what came before it when its result does */
+		if (e->nuw == sizeof(e->uw) / sizeof(e->uw[0]))
+			unnamed_settle(e, 0, true);
+		e->uw[e->nuw++] = (struct unnamed_wait){
+			.order = e->order, .tid = ev->hdr.tid, .iommu = ev->hdr.iommu,
+			.family = inv.family,
+		};
+		completion = false;
+	} else if (amd_wait) {
+		/* A wait of no write, with no result to come: helps as soon as queued */
 		completion = true;
+	}
+	if (ev->hdr.kind == ESYNC_EV_COMPLETION && ev->hdr.tid) {
+		for (unsigned int i = 0; i < e->nuw; i++) {
+			if (e->uw[i].tid == ev->hdr.tid && e->uw[i].iommu == ev->hdr.iommu &&
+			    e->uw[i].family == inv.family) {
+				wait_order = e->uw[i].order;
+				unnamed_settle(e, i, false);
+				break;
+			}
+		}
+	}
 	/*
 	 * It names no write.  An input that does not attribute commands
 	 * (older dumps) still names one when only one write is open on the
@@ -1211,7 +1306,7 @@ static void on_command(struct esync_engine *e, const union esync_event *ev)
 		if (command)
 			deliver(e, s, &inv, s == sole);
 		if (completion)
-			complete(e, s, &inv, status, s == sole);
+			complete(e, s, &inv, status, s == sole, wait_order);
 	}
 }
 
@@ -1334,6 +1429,8 @@ void esync_engine_event(struct esync_engine *e, const union esync_event *ev)
 		e->st.by_kind[ev->hdr.kind]++;
 	if (e->ended_head)
 		expire(e, ev->hdr.ts_ns);
+	if (e->nuw && ev->hdr.tid)
+		unnamed_went_on(e, ev);
 	switch (ev->hdr.kind) {
 	case ESYNC_EV_WRITE_BEGIN:
 		on_begin(e, ev);
@@ -1373,6 +1470,8 @@ void esync_engine_event(struct esync_engine *e, const union esync_event *ev)
 
 void esync_engine_finish(struct esync_engine *e)
 {
+	while (e->nuw)
+		unnamed_settle(e, 0, true);
 	while (e->open) {
 		struct esync_seq *s = e->open;
 

@@ -56,6 +56,13 @@ EXPECT=(
 	"f1-smmu-fail-then-ok|1|F1 0xffff000040001000 sid 0x10"
 	"f1-vtd-fail-then-ok|1|F1 0xffff888010203000 0000:00:02.0 pasid 0x3"
 	"f1-amd-fail-then-ok|1|F1 0xffff888020100050 0000:02:01.0 irte 5"
+	# Another task's wait completes only what was queued before it, if it succeeds
+	"clean-smmu-other-task-waits|0|"
+	"f1-smmu-other-task-sync-queued-before|1|F1 0xffff000040001000 sid 0x10;H1 0xffff000040001000 sid 0x10"
+	"f1-smmu-other-task-sync-fails|1|F1 0xffff000040001000 sid 0x10;H1 0xffff000040001000 sid 0x10"
+	"clean-amd-other-task-waits|0|"
+	"f1-amd-other-task-wait-queued-before|1|F1 0xffff888020100050 0000:02:01.0 irte 5;A1 0xffff888020100050 0000:02:01.0 irte 5"
+	"f1-amd-other-task-wait-fails|1|F1 0xffff888020100050 0000:02:01.0 irte 5;A1 0xffff888020100050 0000:02:01.0 irte 5"
 	"f1-smmu-sync-fails-stop|1|F1 0xffff000040001000 sid 0x10"
 	"f1-vtd-wait-fails-stop|1|F1 0xffff888010203000 0000:00:02.0 pasid 0x3"
 	"h3-fake-stop|1|H3 0xffff000040001000 sid 0x10"

@@ -87,6 +87,15 @@ enum bug {
 					   with D's, their DTEs never cloned */
 #define BUG_IOTLB_FIRST	(1ull << 39)	/* VT-d: each sync invalidates the IOTLB
 					   of the entry's domain before the PASID cache */
+/*
+ * SMMU and AMD: the writer issues its invalidations but does not wait;
+ * another task (no write) waits, after them (OTHER_WAIT) or queued before
+ * them with its result after them (BUG_OTHER_WAIT_BEFORE); with
+ * BUG_OTHER_WAIT_FAILS that wait times out.
+ */
+#define OTHER_WAIT		(1ull << 40)
+#define BUG_OTHER_WAIT_BEFORE	(1ull << 41)
+#define BUG_OTHER_WAIT_FAILS	(1ull << 42)
 #define BUG_V0_AMONG_MANY (1ull << 37)	/* AMD DTE, disruptive: V=0 for a moment,
 					   among more values than a window keeps */
 
@@ -363,6 +372,52 @@ static void vtd_pc_inval(struct gen *g, struct entry *e, uint64_t seq, uint64_t 
 	e->win_did = vtd_did(e);
 }
 
+/* Another task, in no write, queues a wait ... */
+static void other_wait_issue(struct gen *g, const struct entry *e)
+{
+	uint32_t tid = g->tid;
+
+	g->tid = 4444;
+	if (e->f->id == ESYNC_FMT_SMMU_STE || e->f->id == ESYNC_FMT_SMMU_CD)
+		smmu_cmd(g, e, 0, 0x46, 0, 0, 0);
+	else
+		amd_cmd(g, e, 0, 0x01, 0);
+	g->tid = tid;
+}
+
+/* ... and gets its result */
+static void other_wait_result(struct gen *g, const struct entry *e, uint64_t bugs)
+{
+	uint32_t tid = g->tid;
+	int status = bugs & BUG_OTHER_WAIT_FAILS ? -110 : 0;
+
+	g->tid = 4444;
+	if (e->f->id == ESYNC_FMT_SMMU_STE || e->f->id == ESYNC_FMT_SMMU_CD)
+		completion(g, e, 0, ESYNC_FAMILY_SMMU, 0x46, status);
+	else
+		completion(g, e, 0, ESYNC_FAMILY_AMD, 1ull << 60, status);
+	g->tid = tid;
+}
+
+/* The writer's invalidations, waited for by another task */
+static void sync_by_other(struct gen *g, struct entry *e, uint64_t seq, uint64_t bugs)
+{
+	if (bugs & BUG_OTHER_WAIT_BEFORE)
+		other_wait_issue(g, e);
+	if (e->f->id == ESYNC_FMT_SMMU_STE) {
+		smmu_cmd(g, e, seq, 0x03, e->dev, 0, 0);
+	} else {
+		uint8_t type = e->f->id == ESYNC_FMT_AMD_DTE ? 0x02 : 0x05;
+
+		amd_cmd(g, e, seq, type, e->dev);
+		for (unsigned int i = 0; i < e->nr_alias; i++)
+			amd_cmd(g, e, seq, type, e->alias[i]);
+	}
+	if (!(bugs & BUG_OTHER_WAIT_BEFORE))
+		other_wait_issue(g, e);
+	other_wait_result(g, e, bugs);
+}
+
 /*
  * After a wait that failed, another wait with no new invalidation: the
  * invalidations stay queued, and this one completes them.
@@ -393,6 +448,10 @@ static void driver_sync(struct gen *g, struct entry *e, uint64_t seq,
 
 	if (skip)
 		return;
+	if (bugs & (OTHER_WAIT | BUG_OTHER_WAIT_BEFORE)) {
+		sync_by_other(g, e, seq, bugs);
+		return;
+	}
 	switch (e->f->id) {
 	case ESYNC_FMT_SMMU_STE:
 	case ESYNC_FMT_TEST:
@@ -1395,6 +1454,17 @@ static const struct dump dumps[] = {
 	{ "f1-vtd-fail-then-ok", vtd_pt_to_sl, BUG_FAIL_SYNC | RETRY_WAIT, false,
 	  ESYNC_MODE_PATCHED },
 	{ "f1-amd-fail-then-ok", irte_affinity, BUG_FAIL_SYNC | RETRY_WAIT, true,
+	  ESYNC_MODE_PATCHED },
+	/* A write's invalidations waited for by another task (no write) */
+	{ "clean-smmu-other-task-waits", ste_bypass, OTHER_WAIT, false, ESYNC_MODE_PATCHED },
+	{ "f1-smmu-other-task-sync-queued-before", ste_bypass, BUG_OTHER_WAIT_BEFORE, false,
+	  ESYNC_MODE_PATCHED },
+	{ "f1-smmu-other-task-sync-fails", ste_bypass, OTHER_WAIT | BUG_OTHER_WAIT_FAILS, false,
+	  ESYNC_MODE_PATCHED },
+	{ "clean-amd-other-task-waits", irte_affinity, OTHER_WAIT, true, ESYNC_MODE_PATCHED },
+	{ "f1-amd-other-task-wait-queued-before", irte_affinity, BUG_OTHER_WAIT_BEFORE, true,
+	  ESYNC_MODE_PATCHED },
+	{ "f1-amd-other-task-wait-fails", irte_affinity, OTHER_WAIT | BUG_OTHER_WAIT_FAILS, true,
 	  ESYNC_MODE_PATCHED },
 	/* The series' writers stop at a failed sync and return its error */
 	{ "f1-smmu-sync-fails-stop", ste_bypass, BUG_FAIL_SYNC | FAIL_STOPS, false,
