@@ -82,6 +82,7 @@ struct esync_inv {
 	uint32_t dev_span;	/* dev covers [dev, dev + dev_span) */
 	uint32_t slot;		/* VT-d queue slot + 1; 0: not traced */
 	uint64_t qpos;		/* the engine's: slot unwrapped, in queue order (0: unknown) */
+	bool qpos_near;		/* ... of a wait: less than half a turn behind the newest descriptor */
 };
 
 /* Decodes a command event; false if ev is not one. */

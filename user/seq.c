@@ -268,15 +268,18 @@ static struct iommu_state *iommu_state(struct esync_engine *e, uint16_t iommu)
  * descriptor: exact when its batch was traced (wait_orders() says when).
  */
 static uint64_t vtd_qpos(struct esync_engine *e, const union esync_event *ev,
-			 const struct esync_inv *inv)
+			 struct esync_inv *inv)
 {
 	struct iommu_state *st;
-	uint32_t ahead;
+	uint32_t ahead, behind;
 
 	if (!inv->slot || !(st = iommu_state(e, ev->hdr.iommu)))
 		return 0;
-	if (ev->hdr.kind == ESYNC_EV_COMPLETION)
-		return st->qpos ? st->qpos + 1 - (st->slot + 1 - inv->slot) % ESYNC_VTD_QI_SLOTS : 0;
+	if (ev->hdr.kind == ESYNC_EV_COMPLETION) {
+		behind = (st->slot + 1 - inv->slot) % ESYNC_VTD_QI_SLOTS;
+		inv->qpos_near = behind < ESYNC_VTD_QI_SLOTS / 2;
+		return st->qpos ? st->qpos + 1 - behind : 0;
+	}
 	ahead = (inv->slot - st->slot) % ESYNC_VTD_QI_SLOTS;
 	st->qpos = st->qpos ? st->qpos + (ahead ? ahead : ESYNC_VTD_QI_SLOTS) :
 			      ESYNC_VTD_QI_SLOTS + inv->slot;
@@ -288,8 +291,11 @@ static uint64_t vtd_qpos(struct esync_engine *e, const union esync_event *ev,
  * Whether the queue order of wait inv is exact for write s: for the wait
  * of a write whose own descriptors came with slots, and for every wait of
  * an input that traced every descriptor (one that does not attribute
- * commands: the live collectors, which do, drop the TLB invalidations of
- * tasks in no write).
+ * commands).  The live collectors, which do, drop the TLB invalidations
+ * of tasks in no write, so a wait of no write whose batch went untraced
+ * may sit ahead of the newest traced descriptor, where its slot reads as
+ * almost a turn behind: only a wait less than half a turn behind is
+ * placed.
  */
 static bool wait_orders(const struct esync_engine *e, const struct esync_seq *s,
 			const struct esync_inv *inv, bool named)
@@ -298,7 +304,7 @@ static bool wait_orders(const struct esync_engine *e, const struct esync_seq *s,
 		return false;
 	if (named)
 		return s->own_qpos && inv->qpos > s->own_qpos;
-	return !(e->input & ESYNC_IN_ATTRIBUTED);
+	return !(e->input & ESYNC_IN_ATTRIBUTED) || inv->qpos_near;
 }
 
 static struct esync_seq *iommu_first(const struct esync_engine *e, uint16_t iommu)

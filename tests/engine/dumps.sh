@@ -63,6 +63,10 @@ EXPECT=(
 	"clean-amd-other-task-waits|0|"
 	"f1-amd-other-task-wait-queued-before|1|F1 0xffff888020100050 0000:02:01.0 irte 5;A1 0xffff888020100050 0000:02:01.0 irte 5"
 	"f1-amd-other-task-wait-fails|1|F1 0xffff888020100050 0000:02:01.0 irte 5;A1 0xffff888020100050 0000:02:01.0 irte 5"
+	# VT-d places such a wait by its slot, unless its batch went untraced
+	"clean-vtd-other-task-waits|0|"
+	"clean-vtd-other-task-waits-batch-untraced|0|"
+	"f1-vtd-other-task-wait-queued-before|1|F1 0xffff888010203000 0000:00:02.0 pasid 0x3;H1 0xffff888010203000 0000:00:02.0 pasid 0x3"
 	"f1-smmu-sync-fails-stop|1|F1 0xffff000040001000 sid 0x10"
 	"f1-vtd-wait-fails-stop|1|F1 0xffff888010203000 0000:00:02.0 pasid 0x3"
 	"h3-fake-stop|1|H3 0xffff000040001000 sid 0x10"

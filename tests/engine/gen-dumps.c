@@ -96,6 +96,8 @@ enum bug {
 #define OTHER_WAIT		(1ull << 40)
 #define BUG_OTHER_WAIT_BEFORE	(1ull << 41)
 #define BUG_OTHER_WAIT_FAILS	(1ull << 42)
+/* VT-d, with OTHER_WAIT: the descriptors of that task's batch are not traced */
+#define OTHER_BATCH_UNTRACED	(1ull << 43)
 #define BUG_V0_AMONG_MANY (1ull << 37)	/* AMD DTE, disruptive: V=0 for a moment,
 					   among more values than a window keeps */
 
@@ -402,6 +404,24 @@ static void other_wait_result(struct gen *g, const struct entry *e, uint64_t bug
 /* The writer's invalidations, waited for by another task */
 static void sync_by_other(struct gen *g, struct entry *e, uint64_t seq, uint64_t bugs)
 {
+	if (e->f->id == ESYNC_FMT_VTD_PASID) {
+		/* Only the wait's result is traced, with its slot */
+		uint32_t tid = g->tid;
+		uint16_t slot = 0;
+
+		if (bugs & BUG_OTHER_WAIT_BEFORE)
+			slot = g->qslot++ % ESYNC_VTD_QI_SLOTS + 1;
+		vtd_pc_inval(g, e, seq, bugs);
+		if (bugs & OTHER_BATCH_UNTRACED)
+			g->qslot += 4;
+		if (!(bugs & BUG_OTHER_WAIT_BEFORE))
+			slot = g->qslot++ % ESYNC_VTD_QI_SLOTS + 1;
+		g->tid = 4444;
+		completion_slot(g, e, 0, ESYNC_FAMILY_VTD, 5 | 1u << 5,
+				bugs & BUG_OTHER_WAIT_FAILS ? -110 : 0, slot);
+		g->tid = tid;
+		return;
+	}
 	if (bugs & BUG_OTHER_WAIT_BEFORE)
 		other_wait_issue(g, e);
 	if (e->f->id == ESYNC_FMT_SMMU_STE) {
@@ -1080,6 +1100,17 @@ static void vtd_queue_order(struct gen *g, uint64_t bugs)
 	g->slots = false;
 }
 
+/* The same set-up, its queue slots traced, as the writer flushes */
+static void vtd_slots(struct gen *g, uint64_t bugs)
+{
+	struct entry e = vtd();
+
+	g->slots = true;
+	g->qslot = 250;
+	write_words(g, &e, bugs, 1 | 2u << 2 | 1u << 6, 1, 0x5000, 0);
+	g->slots = false;
+}
+
 static void irte_affinity(struct gen *g, uint64_t bugs)
 {
 	struct entry e = amd(&esync_fmt_amd_irte, 0xffff888020100050);
@@ -1465,6 +1496,11 @@ static const struct dump dumps[] = {
 	{ "f1-amd-other-task-wait-queued-before", irte_affinity, BUG_OTHER_WAIT_BEFORE, true,
 	  ESYNC_MODE_PATCHED },
 	{ "f1-amd-other-task-wait-fails", irte_affinity, OTHER_WAIT | BUG_OTHER_WAIT_FAILS, true,
+	  ESYNC_MODE_PATCHED },
+	{ "clean-vtd-other-task-waits", vtd_slots, OTHER_WAIT, false, ESYNC_MODE_PATCHED },
+	{ "clean-vtd-other-task-waits-batch-untraced", vtd_slots, OTHER_WAIT | OTHER_BATCH_UNTRACED,
+	  false, ESYNC_MODE_PATCHED },
+	{ "f1-vtd-other-task-wait-queued-before", vtd_slots, BUG_OTHER_WAIT_BEFORE, false,
 	  ESYNC_MODE_PATCHED },
 	/* The series' writers stop at a failed sync and return its error */
 	{ "f1-smmu-sync-fails-stop", ste_bypass, BUG_FAIL_SYNC | FAIL_STOPS, false,
