@@ -230,10 +230,14 @@ struct esync_ev_topology {
 	esync_u32 alias[ESYNC_EV_MAX_ALIASES];
 };
 
-/* The ring buffer dropped events. */
+/*
+ * The ring buffer dropped events; also the mark a reader puts where it
+ * skipped damaged input (lost 0 for a damaged stretch of a dump, whose
+ * number of records is not known).
+ */
 struct esync_ev_lost {
 	struct esync_ev_hdr hdr;
-	esync_u64 lost;		/* number of events dropped */
+	esync_u64 lost;		/* number of events dropped, 0 if not known */
 };
 
 /* Where a fault came from: how esync_ev_fault.raw is laid out. */

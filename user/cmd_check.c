@@ -7,9 +7,11 @@
  * and found nothing.
  */
 #define _GNU_SOURCE	/* memfd_create, open_memstream */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <stdint.h>
 #include <sys/resource.h>
 #include <time.h>
 #include <stdlib.h>
@@ -33,6 +35,8 @@ struct check_ctx {
 	const char *file;	/* the input's name, as the user gave it */
 	FILE *out;		/* where findings and test points go */
 	size_t max_open;
+	uint32_t mask;		/* the checks asked for (--only) */
+	uint32_t engine_mask;	/* ... that the input supports: the engine's */
 	bool prefix;		/* several files: name each */
 	bool stats;		/* --stats */
 	bool verbose;		/* -v: every finding, not grouped */
@@ -86,21 +90,24 @@ static void usage(FILE *out)
 		"  A1 alias coverage      a DTE/IRTE change left a DMA alias without a\n"
 		"                         completed invalidation\n"
 		"  U1 model disagreement  the driver's used bits differ from esync's model\n"
-		"  incomplete             events lost, a damaged record skipped, or a write\n"
-		"                         cut by the end of input\n\n"
+		"  incomplete             events lost, a damaged record or header skipped,\n"
+		"                         a perf line that did not parse, or a write cut\n"
+		"                         by the end of input\n\n"
 		"The faults the IOMMU reported follow the findings, each with the write of\n"
 		"the entry it names (open at the fault, or the last before it) and that\n"
 		"write's verdict; they do not change the exit status.\n\n"
 		"Options:\n"
 		"  --json          JSON Lines: a record per finding, fault, skipped check and\n"
 		"                  input (\"type\": finding, fault, skipped, summary, error)\n"
-		"  --tap           TAP 13, one test point per write\n"
+		"  --tap           TAP 13, one test point per write (# SKIP if no check\n"
+		"                  could run on it) and per damage skipped (not ok)\n"
 		"  --only CHECKS   run only these checks, comma separated (H1,F2,...)\n"
 		"  --max-open N    writes open at once before the oldest is cut (default %d)\n"
 		"  -q, --quiet     no summary line\n"
 		"  -v, --verbose   every finding on its own line (text groups repeats)\n"
 		"  --stats         on stderr: events per second, ns per event, peak RSS\n"
 		"  --perf FILE     read 'perf script' output of the tracepoints (- for stdin)\n"
+		"                  instead of dump files\n"
 		"  -h, --help      this text\n\n"
 		"FILE may be - (standard input) or a pipe.\n\n"
 		"Exit status (the worst over all inputs):\n"
@@ -359,6 +366,42 @@ static void on_finding(void *ctx, const struct esync_finding *f)
 	}
 }
 
+/*
+ * Text in a TAP description: '#' starts a directive there ("# TODO"
+ * would turn a failure into a pass), so it is escaped, and a line break
+ * would end the test point.
+ */
+static void tap_str(FILE *out, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '#')
+			fputs("\\#", out);
+		else if (*s == '\n' || *s == '\r')
+			fputc(' ', out);
+		else
+			fputc(*s, out);
+	}
+}
+
+/* A diagnostic line under a test point (a file name may hold a line break) */
+static void tap_diag(struct check_ctx *c, const char *msg)
+{
+	fputs("  # ", c->out);
+	for (; *msg; msg++)
+		fputc(*msg == '\n' || *msg == '\r' ? ' ' : *msg, c->out);
+	fputc('\n', c->out);
+}
+
+/* "ok 3 - " / "not ok 3 - ", and the input's name when several are checked */
+static void tap_point(struct check_ctx *c, bool ok, bool name)
+{
+	fprintf(c->out, "%s %lu - ", ok ? "ok" : "not ok", ++c->tap_n);
+	if (name) {
+		tap_str(c->out, c->file);
+		fputc(' ', c->out);
+	}
+}
+
 static const char *how_name(unsigned int how)
 {
 	switch (how) {
@@ -370,26 +413,53 @@ static const char *how_name(unsigned int how)
 	return "?";
 }
 
+static bool amd_format(unsigned int f)
+{
+	return f == ESYNC_FMT_AMD_DTE || f == ESYNC_FMT_AMD_IRTE ||
+	       f == ESYNC_FMT_AMD_IRTE32;
+}
+
+/* TAP: why no check could judge write s, as a SKIP directive */
+static void tap_skip_write(struct check_ctx *c, const struct esync_seq *s)
+{
+	uint32_t apply = c->mask & ESYNC_ALL_CHECKS & ~(1u << ESYNC_CHK_INCOMPLETE);
+
+	if (!amd_format(s->format))
+		apply &= ~(1u << ESYNC_CHK_A1);
+	fputs(" # SKIP no check could run on this write: ", c->out);
+	if (!apply) {
+		fputs("none of the checks asked for (--only) applies to it", c->out);
+		return;
+	}
+	fputs("the input lacks the data for the checks that apply to it (", c->out);
+	for (unsigned int k = 0, n = 0; k < ESYNC_CHK_INCOMPLETE; k++)
+		if (apply & (1u << k))
+			fprintf(c->out, "%s%s", n++ ? " " : "", esync_check_name(k));
+	fputs(")", c->out);
+}
+
 static void on_seq_done(void *ctx, const struct esync_seq *s)
 {
 	struct check_ctx *c = ctx;
 	const struct esync_format *f = esync_format_by_id(s->format);
 	char dev[64], seq[ESYNC_NAME_LEN], entry[ESYNC_NAME_LEN];
 	size_t i, kept = 0;
+	/* A write no check judged passed nothing: it is skipped, not ok */
+	bool skipped = !s->reported && !esync_seq_checks(s, c->engine_mask);
 
 	if (c->mode != OUT_TAP)
 		return;
 	esync_entry_dev_str(s->format, s->dev, s->sub, dev, sizeof(dev));
-	fprintf(c->out, "%s %lu - %s%sseq %s %s entry%s (%s)",
-		s->reported ? "not ok" : "ok", ++c->tap_n, c->prefix ? c->file : "",
-		c->prefix ? " " : "", esync_seq_str(s->id, seq), f ? f->name : "unknown-format",
-		esync_entry_str(s->entry, entry), dev);
+	tap_point(c, !s->reported, c->prefix);
+	fprintf(c->out, "seq %s %s entry%s (%s)", esync_seq_str(s->id, seq),
+		f ? f->name : "unknown-format", esync_entry_str(s->entry, entry), dev);
 	if (s->ended)
-		fprintf(c->out, ": %s, %u store%s, %u sync%s\n", how_name(s->how),
+		fprintf(c->out, ": %s, %u store%s, %u sync%s", how_name(s->how),
 			s->nr_stores, s->nr_stores == 1 ? "" : "s",
 			s->nr_completed, s->nr_completed == 1 ? "" : "s");
-	else
-		fprintf(c->out, "\n");
+	if (skipped)
+		tap_skip_write(c, s);
+	fprintf(c->out, "\n");
 	for (i = 0; i < c->npending; i++) {
 		struct esync_finding *p = &c->pending[i];
 
@@ -418,12 +488,6 @@ static void print_stats(const char *path, const struct esync_stats *st,
 		path, st->events, s, s > 0 ? (double)st->events / s / 1e6 : 0.0,
 		st->events ? s * 1e9 / (double)st->events : 0.0, ru.ru_maxrss,
 		st->max_open);
-}
-
-static bool amd_format(unsigned int f)
-{
-	return f == ESYNC_FMT_AMD_DTE || f == ESYNC_FMT_AMD_IRTE ||
-	       f == ESYNC_FMT_AMD_IRTE32;
 }
 
 /* Does some entry format written in a legacy input have data for check k? */
@@ -527,25 +591,57 @@ static void json_error(const struct check_ctx *c, const char *path, const char *
 	fputs("\"}\n", c->out);
 }
 
+/* JSON: an input with no verdict, as an error record and its summary */
+static void json_no_verdict(const struct check_ctx *c, const char *label,
+			    const char *msg, const char *status, int exit)
+{
+	if (c->mode != OUT_JSON)
+		return;
+	json_error(c, label, msg);
+	fputs("{\"type\":\"summary\",\"schema\":1,\"input\":\"", c->out);
+	esync_json_escape(c->out, label);
+	fprintf(c->out, "\",\"status\":\"%s\",\"exit\":%d}\n", status, exit);
+}
+
 /* An input that could not be read: an error record, then its summary */
 static int unreadable(struct check_ctx *c, const char *label, const char *msg)
 {
 	c->unreadable = true;
 	esync_err("%s", msg);
-	json_error(c, label, msg);
-	if (c->mode == OUT_JSON) {
-		fputs("{\"type\":\"summary\",\"schema\":1,\"input\":\"", c->out);
-		esync_json_escape(c->out, label);
-		fprintf(c->out, "\",\"status\":\"unreadable\",\"exit\":%d}\n",
-			ESYNC_EXIT_INCOMPLETE);
+	json_no_verdict(c, label, msg, "unreadable", ESYNC_EXIT_INCOMPLETE);
+	if (c->mode == OUT_TAP) {
+		tap_point(c, false, false);
+		tap_str(c->out, label);
+		fputs(": unreadable\n", c->out);
+		tap_diag(c, msg);
 	}
-	if (c->mode == OUT_TAP)
-		fprintf(c->out, "not ok %lu - %s: unreadable\n  # %s\n", ++c->tap_n, label, msg);
 	return ESYNC_EXIT_INCOMPLETE;
 }
 
+/*
+ * Damage in an input that is still read (a damaged stretch or header
+ * skipped, perf lines that did not parse): a warning, an error record,
+ * a failing test point; its result is incomplete.
+ */
+static void damaged_input(struct check_ctx *c, const char *label, const char *what,
+			  const char *msg)
+{
+	esync_err("warning: %s", msg);
+	json_error(c, label, msg);
+	if (c->mode == OUT_TAP) {
+		tap_point(c, false, false);
+		tap_str(c->out, label);
+		fprintf(c->out, ": %s\n", what);
+		tap_diag(c, msg);
+	}
+}
+
+/*
+ * Checks one input.  damage: what is known to be missing from it before
+ * reading (perf lines that did not parse), or NULL.
+ */
 static int check_file(struct check_ctx *c, const char *path, const char *label,
-		      uint32_t mask, bool quiet)
+		      uint32_t mask, bool quiet, const char *damage)
 {
 	struct esync_engine_sink sink = {
 		.finding = on_finding,
@@ -574,8 +670,14 @@ static int check_file(struct check_ctx *c, const char *path, const char *label,
 		return unreadable(c, label, r.err);
 	if (label != path)
 		r.name = label;
+	if (r.info.header_damaged)
+		damaged_input(c, label, "damaged header", r.header_warn);
+	if (damage)
+		damaged_input(c, label, "damaged input", damage);
 	/* What the recording could see: from the dump, else from its mode */
 	allowed = esync_dump_checks(&r.info);
+	c->mask = mask;
+	c->engine_mask = mask & allowed;
 	e = esync_engine_new(&sink, &r.info.topo, mask & allowed);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	/* Frames are read and checked on a second thread, where one can run */
@@ -592,21 +694,14 @@ static int check_file(struct check_ctx *c, const char *path, const char *label,
 		for (const union esync_event *x; p < end; p += x->hdr.size) {
 			x = (const union esync_event *)p;
 			/* The reader skipped a damaged stretch before the last event */
-			if (warn && p + x->hdr.size == end) {
-				esync_err("warning: %s", warn);
-				json_error(c, label, warn);
-			}
+			if (warn && p + x->hdr.size == end)
+				damaged_input(c, label, "damaged stretch skipped", warn);
 			esync_engine_event(e, x);
 		}
 	}
 	esync_dump_ahead_end(ahead);
-	if (rc < 0) {
-		esync_err("warning: %s", r.err);
-		json_error(c, label, r.err);
-		if (c->mode == OUT_TAP)
-			fprintf(c->out, "not ok %lu - %s: damaged\n  # %s\n", ++c->tap_n,
-				label, r.err);
-	}
+	if (rc < 0)
+		damaged_input(c, label, "damaged", r.err);
 	esync_engine_finish(e);
 	group_flush(c);
 	fault_flush(c);
@@ -640,10 +735,10 @@ static int check_file(struct check_ctx *c, const char *path, const char *label,
 		if (cs == CHK_SKIPPED)
 			skip_why[k] = why;
 		/* TAP: a skipped check is a test point of its own (not for empty input) */
-		if (c->mode == OUT_TAP && cs == CHK_SKIPPED && st->seqs)
-			fprintf(c->out, "ok %lu - %s%s%s # SKIP %s\n", ++c->tap_n,
-				c->prefix ? label : "", c->prefix ? " " : "",
-				esync_check_name(k), why);
+		if (c->mode == OUT_TAP && cs == CHK_SKIPPED && st->seqs) {
+			tap_point(c, true, c->prefix);
+			fprintf(c->out, "%s # SKIP %s\n", esync_check_name(k), why);
+		}
 	}
 
 	/* Text: the checks skipped for the same reason on one line */
@@ -673,8 +768,8 @@ static int check_file(struct check_ctx *c, const char *path, const char *label,
 
 	if (nfind)
 		status = ESYNC_EXIT_FINDINGS;
-	else if (rc < 0 || r.gaps || st->findings[ESYNC_CHK_INCOMPLETE] || st->lost ||
-		 st->orphans)
+	else if (rc < 0 || r.gaps || r.info.header_damaged || damage ||
+		 st->findings[ESYNC_CHK_INCOMPLETE] || st->lost || st->orphans)
 		status = ESYNC_EXIT_INCOMPLETE;
 	else if (!nran || !st->events)
 		status = ESYNC_EXIT_NOTHING;
@@ -698,8 +793,10 @@ static int check_file(struct check_ctx *c, const char *path, const char *label,
 				first = 0;
 			}
 		fprintf(c->out, "},\"lost\":\"%" PRIu64 "\",\"gaps\":\"%" PRIu64
-			"\",\"mode\":\"%s\",\"kernel\":\"",
-			st->lost, r.gaps,
+			"\",\"gap_bytes\":\"%" PRIu64 "\",\"header_damaged\":%s"
+			",\"mode\":\"%s\",\"kernel\":\"",
+			st->lost, r.gaps, r.gap_bytes,
+			r.info.header_damaged ? "true" : "false",
 			r.info.mode == ESYNC_MODE_PATCHED ? "patched" :
 			r.info.mode == ESYNC_MODE_LEGACY ? "legacy" : "unknown");
 		esync_json_escape(c->out, r.info.kernel);
@@ -724,10 +821,15 @@ static int check_file(struct check_ctx *c, const char *path, const char *label,
 				fprintf(out, ", %s %" PRIu64, esync_check_name(k),
 					st->findings[k]);
 		if (st->lost)
-			fprintf(out, ", %" PRIu64 " events lost", st->lost);
+			fprintf(out, ", %" PRIu64 " event%s lost", st->lost,
+				st->lost == 1 ? "" : "s");
+		/* How many records a gap held is not known */
 		if (r.gaps)
-			fprintf(out, ", %" PRIu64 " damaged stretch%s skipped (%" PRIu64 " bytes)",
-				r.gaps, r.gaps == 1 ? "" : "es", r.gap_bytes);
+			fprintf(out, ", %" PRIu64 " damaged stretch%s skipped (%" PRIu64
+				" bytes, at least one record%s)", r.gaps,
+				r.gaps == 1 ? "" : "es", r.gap_bytes, r.gaps == 1 ? "" : " each");
+		if (r.info.header_damaged)
+			fprintf(out, ", damaged header");
 		if (st->orphans)
 			fprintf(out, ", %" PRIu64 " events of writes begun before the input",
 				st->orphans);
@@ -755,53 +857,68 @@ static int check_file(struct check_ctx *c, const char *path, const char *label,
 /* --perf: perf script output, through an anonymous dump */
 static int check_perf(struct check_ctx *c, const char *perf, uint32_t mask, bool quiet)
 {
+	const char *label = strcmp(perf, "-") ? perf : "<stdin>";
 	struct esync_perf_stats st;
-	char path[64];
+	char path[64], msg[512];
 	int fd = memfd_create("esync-perf", 0), rc, status;
 
+	c->file = label;
 	if (fd < 0) {
-		esync_err("check: %s", strerror(errno));
-		return ESYNC_EXIT_INCOMPLETE;
+		snprintf(msg, sizeof(msg), "%s: cannot convert to a dump: %s", label,
+			 strerror(errno));
+		return unreadable(c, label, msg);
 	}
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	rc = esync_perf_to_dump(perf, dup(fd), &st);
 	if (rc < 0) {
-		esync_err("check: %s: %s", perf, strerror(-rc));
+		snprintf(msg, sizeof(msg), "%s: cannot read: %s; give the output of 'perf script' (- for standard input)",
+			 label, strerror(-rc));
 		close(fd);
-		return ESYNC_EXIT_INCOMPLETE;
+		return unreadable(c, label, msg);
 	}
-	if (st.bad)
-		esync_err("warning: %s: %" PRIu64 " lines of esync's events did not parse (first: line %" PRIu64 ")",
-			  perf, st.bad, st.first_bad);
-	if (!st.events) {
-		esync_err("%s: no esync trace event in this input; produce it with 'perf record -e entry_sync:* -e intel_iommu:* -e arm_smmu:* -e amd_iommu:* -a' and then 'perf script'",
-			  perf);
+	if (!st.events && !st.bad) {
+		snprintf(msg, sizeof(msg), "%s: no esync trace event in this input; produce it with 'perf record -e entry_sync:* -e intel_iommu:* -e arm_smmu:* -e amd_iommu:* -a' and then 'perf script'",
+			 label);
+		esync_err("%s", msg);
+		json_no_verdict(c, label, msg, status_name(ESYNC_EXIT_NOTHING), ESYNC_EXIT_NOTHING);
 		close(fd);
 		return ESYNC_EXIT_NOTHING;
 	}
-	status = check_file(c, path, strcmp(perf, "-") ? perf : "<stdin>", mask, quiet);
+	/* Each line that did not parse is a lost event in the stream */
+	if (st.bad)
+		snprintf(msg, sizeof(msg), "%s: %" PRIu64 " line%s of esync's events did not parse (the first: line %" PRIu64 "); the writes open across %s are reported incomplete",
+			 label, st.bad, st.bad == 1 ? "" : "s", st.first_bad,
+			 st.bad == 1 ? "it" : "them");
+	status = check_file(c, path, label, mask, quiet, st.bad ? msg : NULL);
 	close(fd);
-	return st.bad && status == ESYNC_EXIT_CLEAN ? ESYNC_EXIT_INCOMPLETE : status;
+	return status;
 }
 
 static int parse_checks(const char *list, uint32_t *mask)
 {
-	char *copy = strdup(list), *tok, *save = NULL;
+	char *copy = strdup(list), *tok, *save = NULL, names[128];
 
 	if (!copy)
 		return -1;
 	*mask = 0;
+	esync_check_names(names, sizeof(names));
 	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		int id = esync_check_parse(tok);
 
 		if (id < 0) {
-			esync_err("unknown check '%s' (H1 H2 H3 F1 F2 F3 A1)", tok);
+			esync_err("check: unknown check '%s' in --only; the checks are: %s",
+				  tok, names);
 			free(copy);
 			return -1;
 		}
 		*mask |= 1u << id;
 	}
 	free(copy);
+	if (!*mask) {
+		esync_err("check: --only wants at least one check, comma separated (%s)",
+			  names);
+		return -1;
+	}
 	return 0;
 }
 
@@ -836,6 +953,7 @@ static int run(int argc, char **argv)
 	bool quiet = false;
 	const char *perf = NULL;
 	char *tap = NULL, *end;
+	unsigned long long max_open;
 	size_t taplen = 0;
 	int opt, status = ESYNC_EXIT_CLEAN;
 
@@ -854,11 +972,16 @@ static int run(int argc, char **argv)
 			mask |= 1u << ESYNC_CHK_INCOMPLETE;
 			break;
 		case 'm':
-			c.max_open = strtoul(optarg, &end, 0);
-			if (*end || !c.max_open) {
-				esync_err("check: --max-open wants a positive number, not '%s'", optarg);
+			/* strtoull takes "-1" as its largest value: digits only */
+			errno = 0;
+			max_open = strtoull(optarg, &end, 0);
+			if (!isdigit((unsigned char)optarg[0]) || *end || errno ||
+			    !max_open || max_open > SIZE_MAX) {
+				esync_err("check: --max-open wants a positive number of writes (default %d), not '%s'",
+					  ESYNC_DEFAULT_MAX_OPEN, optarg);
 				return ESYNC_EXIT_INCOMPLETE;
 			}
+			c.max_open = (size_t)max_open;
 			break;
 		case 'q':
 			quiet = true;
@@ -884,6 +1007,11 @@ static int run(int argc, char **argv)
 		esync_err("check: no dump file given; see 'esync check --help'");
 		return ESYNC_EXIT_INCOMPLETE;
 	}
+	if (perf && optind < argc) {
+		esync_err("check: --perf reads one perf script output and no dump ('%s'); check the dumps in a run of their own",
+			  argv[optind]);
+		return ESYNC_EXIT_INCOMPLETE;
+	}
 	/* TAP: the plan comes right after the version line, so buffer the points */
 	if (c.mode == OUT_TAP) {
 		c.out = open_memstream(&tap, &taplen);
@@ -897,7 +1025,8 @@ static int run(int argc, char **argv)
 	} else {
 		c.prefix = argc - optind > 1;
 		for (int i = optind; i < argc; i++)
-			status = worse(status, check_file(&c, argv[i], argv[i], mask, quiet));
+			status = worse(status, check_file(&c, argv[i], argv[i], mask, quiet,
+							  NULL));
 	}
 	/* A verdict over inputs one of which was never read is no verdict */
 	if (c.unreadable)

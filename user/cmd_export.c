@@ -605,7 +605,12 @@ static void on_event(struct export_ctx *c, const union esync_event *ev)
 	case ESYNC_EV_LOST:
 		if (!in_time(c, ev->hdr.ts_ns))
 			break;
-		snprintf(name, sizeof(name), "%" PRIu64 " events lost", (uint64_t)ev->lost.lost);
+		/* 0: a damaged stretch of the dump, of records not known */
+		if (ev->lost.lost)
+			snprintf(name, sizeof(name), "%" PRIu64 " events lost",
+				 (uint64_t)ev->lost.lost);
+		else
+			snprintf(name, sizeof(name), "damaged stretch skipped");
 		put_iommu_instant(c, ev, name, "lost", 'p');
 		fprintf(c->out, ",\"args\":{\"lost\":\"%" PRIu64 "\"}}", (uint64_t)ev->lost.lost);
 		break;
@@ -832,8 +837,16 @@ static int run(int argc, char **argv)
 	put_str(c.out, argv[optind]);
 	fputs(",\"kernel\":", c.out);
 	put_str(c.out, r.info.kernel);
+	if (r.info.header_damaged) {
+		esync_err("warning: %s", r.header_warn);
+		fputs(",\"header_damaged\":true", c.out);
+	}
 	fputs("},\"traceEvents\":[", c.out);
 	while ((rc = esync_dump_next(&r, &ev)) > 0) {
+		if (r.warn[0]) {
+			esync_err("warning: %s", r.warn);
+			r.warn[0] = 0;
+		}
 		/* The engine first: a write's findings go inside it */
 		esync_engine_event(e, &ev);
 		on_event(&c, &ev);
@@ -853,6 +866,9 @@ static int run(int argc, char **argv)
 		esync_err("export: writing %s failed", output ? output : "stdout");
 		rc = -1;
 	}
+	/* Damage skipped: the export is not whole */
+	if (r.gaps || r.info.header_damaged)
+		rc = -1;
 	esync_engine_free(e);
 	free(c.tracks);
 	free(c.iommu_named);

@@ -292,10 +292,18 @@ static void show_event(struct show_ctx *c, const union esync_event *ev)
 					rel(c, ev->hdr.ts_ns), cmd);
 		break;
 	case ESYNC_EV_LOST:
-		for (s = c->open; s; s = s->next)
-			if (s->out)
-				fprintf(s->out, "  %12.6f LOST    %" PRIu64 " events dropped\n",
-					rel(c, ev->hdr.ts_ns), ev->lost.lost);
+		for (s = c->open; s; s = s->next) {
+			if (!s->out)
+				continue;
+			/* 0: a damaged stretch of the dump, of records not known */
+			if (ev->lost.lost)
+				fprintf(s->out, "  %12.6f LOST    %" PRIu64 " event%s dropped\n",
+					rel(c, ev->hdr.ts_ns), ev->lost.lost,
+					ev->lost.lost == 1 ? "" : "s");
+			else
+				fprintf(s->out, "  %12.6f LOST    a damaged stretch of the dump skipped (at least one record)\n",
+					rel(c, ev->hdr.ts_ns));
+		}
 		break;
 	case ESYNC_EV_FAULT: {
 		struct esync_fault f;
@@ -338,13 +346,23 @@ static int pass(struct show_ctx *c, const char *path, bool one)
 		esync_dump_close(&r);
 		return -1;
 	}
-	if (!one)
-		printf("# %s: recorded on %s, kernel %s, %s mode\n", path,
+	if (!one) {
+		if (r.info.header_damaged)
+			esync_err("warning: %s", r.header_warn);
+		printf("# %s: recorded on %s, kernel %s, %s mode%s\n", path,
 		       r.info.host[0] ? r.info.host : "?",
 		       r.info.kernel[0] ? r.info.kernel : "?",
 		       r.info.mode == ESYNC_MODE_PATCHED ? "patched" :
-		       r.info.mode == ESYNC_MODE_LEGACY ? "legacy" : "unknown");
+		       r.info.mode == ESYNC_MODE_LEGACY ? "legacy" : "unknown",
+		       r.info.header_damaged ? " (header damaged: these may be wrong)" : "");
+	}
 	while ((rc = esync_dump_next(&r, &ev)) > 0) {
+		/* A damaged stretch skipped: said once, in the pass that prints */
+		if (r.warn[0]) {
+			if (!one)
+				esync_err("warning: %s", r.warn);
+			r.warn[0] = 0;
+		}
 		/* The begin finishes older writes first, so it goes after */
 		if (ev.hdr.kind != ESYNC_EV_WRITE_BEGIN)
 			show_event(c, &ev);
@@ -354,6 +372,9 @@ static int pass(struct show_ctx *c, const char *path, bool one)
 	}
 	if (rc < 0 && !one)
 		esync_err("warning: %s", r.err);
+	/* Something is missing: the timeline is not whole */
+	if (r.gaps || r.info.header_damaged)
+		rc = -1;
 	esync_engine_finish(e);
 	/* Anything the engine never opened (orphans) */
 	while (c->open) {
@@ -366,13 +387,21 @@ static int pass(struct show_ctx *c, const char *path, bool one)
 	return rc < 0 ? 1 : 0;
 }
 
+static bool amd_format(unsigned int f)
+{
+	return f == ESYNC_FMT_AMD_DTE || f == ESYNC_FMT_AMD_IRTE ||
+	       f == ESYNC_FMT_AMD_IRTE32;
+}
+
 /* --summary: one line per entry, in order of first write */
 struct entry_sum {
 	uint64_t entry;
 	uint16_t format, iommu;
 	uint32_t dev, sub;
 	uint64_t writes, how[ESYNC_HOW_FAILED + 1], incomplete, stores, syncs, failing;
+	uint64_t whole;		/* writes whose data was whole */
 	uint32_t checks;	/* bit per check that found something */
+	uint32_t judged;	/* bit per check that judged one of its writes */
 	uint32_t hnext;		/* next index + 1 in the bucket, 0 ends */
 };
 
@@ -382,6 +411,8 @@ struct sum_ctx {
 	uint32_t head[SUM_BUCKETS];	/* first index + 1, 0: empty */
 	struct entry_sum *all;		/* by first write */
 	size_t nr, cap;
+	uint32_t mask;			/* the checks the engine runs */
+	uint32_t judged;		/* bit per check that judged some write */
 	bool oom;
 };
 
@@ -422,10 +453,16 @@ static void sum_finding(void *ctx, const struct esync_finding *f)
 
 static void sum_done(void *ctx, const struct esync_seq *s)
 {
-	struct entry_sum *e = sum_get(ctx, s->entry);
+	struct sum_ctx *c = ctx;
+	struct entry_sum *e = sum_get(c, s->entry);
 
 	if (!e)
 		return;
+	if (!s->incomplete) {
+		e->whole++;
+		e->judged |= esync_seq_checks(s, c->mask);
+		c->judged |= e->judged;
+	}
 	e->format = s->format;
 	e->iommu = s->iommu;
 	e->dev = s->dev;
@@ -454,7 +491,8 @@ static int summary(const char *path)
 		free(c);
 		return -1;
 	}
-	eng = esync_engine_new(&sink, &r.info.topo, esync_dump_checks(&r.info));
+	c->mask = esync_dump_checks(&r.info);
+	eng = esync_engine_new(&sink, &r.info.topo, c->mask);
 	if (eng)
 		esync_engine_set_input(eng, r.info.flags);
 	if (!eng) {
@@ -462,8 +500,15 @@ static int summary(const char *path)
 		free(c);
 		return -1;
 	}
-	while ((rc = esync_dump_next(&r, &ev)) > 0)
+	if (r.info.header_damaged)
+		esync_err("warning: %s", r.header_warn);
+	while ((rc = esync_dump_next(&r, &ev)) > 0) {
+		if (r.warn[0]) {
+			esync_err("warning: %s", r.warn);
+			r.warn[0] = 0;
+		}
 		esync_engine_event(eng, &ev);
+	}
 	if (rc < 0)
 		esync_err("warning: %s", r.err);
 	esync_engine_finish(eng);
@@ -483,7 +528,29 @@ static int summary(const char *path)
 		       e->how[ESYNC_HOW_FAILED] ? ", some stopped at a failed sync" : "",
 		       e->incomplete ? ", some incomplete" : "", e->stores, e->syncs);
 		if (!e->checks) {
-			printf("clean\n");
+			/*
+			 * Clean only if every check that applies to it ran.  A1
+			 * and U1 are judged over the input, as 'esync check'
+			 * does: a device without DMA aliases has no alias set,
+			 * and the used bits come with the kernel's events
+			 */
+			uint32_t input = 1u << ESYNC_CHK_A1 | 1u << ESYNC_CHK_U1;
+			uint32_t skipped = ESYNC_ALL_CHECKS & ~(1u << ESYNC_CHK_INCOMPLETE) &
+					   ~(e->judged | (c->judged & input));
+
+			if (!amd_format(e->format))
+				skipped &= ~(1u << ESYNC_CHK_A1);
+			if (!e->whole) {
+				printf("not checked: no write was whole\n");
+			} else if (skipped) {
+				printf("no finding, but not clean: skipped");
+				for (unsigned int k = 0; k < ESYNC_CHK_NR; k++)
+					if (skipped & (1u << k))
+						printf(" %s", esync_check_name(k));
+				printf(" ('esync check' says why)\n");
+			} else {
+				printf("%s\n", e->incomplete ? "no finding in the whole writes" : "clean");
+			}
 			continue;
 		}
 		printf("%" PRIu64 " with findings:", e->failing);
@@ -493,8 +560,8 @@ static int summary(const char *path)
 		printf("\n");
 	}
 	esync_engine_free(eng);
+	rc = rc < 0 || r.gaps || r.info.header_damaged || c->oom ? 1 : 0;
 	esync_dump_close(&r);
-	rc = rc < 0 || c->oom ? 1 : 0;
 	free(c->all);
 	free(c);
 	return rc;

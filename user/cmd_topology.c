@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "finding.h"
 #include "topology.h"
 
 static void topology_usage(FILE *out)
@@ -59,14 +60,7 @@ static void print_set_text(const struct esync_alias_set *s)
 static void print_json_str(const char *s)
 {
 	putchar('"');
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			printf("\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			printf("\\u%04x", (unsigned char)*s);
-		else
-			putchar(*s);
-	}
+	esync_json_escape(stdout, s);
 	putchar('"');
 }
 

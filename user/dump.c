@@ -3,7 +3,8 @@
  * Dump file reader and writer.  The reader reads the file (or a pipe)
  * through a window of fixed size and checks every frame before handing its
  * event out; a damaged frame is skipped up to the next frame that checks,
- * and the gap is handed out as lost events, so that everything after it is
+ * and the gap is handed out as a lost-events mark of unknown count, so that
+ * the writes open across it are incomplete and everything after it is
  * still checked.
  */
 #include <errno.h>
@@ -128,12 +129,52 @@ static inline size_t fill(struct esync_dump_reader *r, size_t off, size_t want)
 	return fill_slow(r, off, want);
 }
 
+/*
+ * The header's mode and flags: what this esync knows.  With a valid
+ * checksum, others come from a newer esync (they may change what the
+ * events mean); without one, from damage.
+ */
+static int check_header_fields(struct esync_dump_reader *r,
+			       const struct esync_dump_hdr *h, bool crc_ok)
+{
+	uint32_t flags = h->flags & ~ESYNC_IN_KNOWN;
+	uint32_t checks = h->checks & ~ESYNC_ALL_CHECKS;
+
+	if (!crc_ok && (flags || checks || (h->mode != ESYNC_MODE_PATCHED &&
+					    h->mode != ESYNC_MODE_LEGACY))) {
+		snprintf(r->err, sizeof(r->err),
+			 "%s: header checksum mismatch and impossible fields (mode %u, flags 0x%x, checks 0x%x): the header is damaged; the dump cannot be read",
+			 r->name, h->mode, h->flags, h->checks);
+		return -1;
+	}
+	if (h->mode == ESYNC_MODE_UNKNOWN) {
+		snprintf(r->err, sizeof(r->err),
+			 "%s: recording mode 0, which no esync writes: the header is damaged or was not written by esync; the dump cannot be read",
+			 r->name);
+		return -1;
+	}
+	if (h->mode != ESYNC_MODE_PATCHED && h->mode != ESYNC_MODE_LEGACY) {
+		snprintf(r->err, sizeof(r->err),
+			 "%s: recording mode %u, which this esync (%s) does not know; read it with a newer esync",
+			 r->name, h->mode, esync_version());
+		return -1;
+	}
+	if (flags) {
+		snprintf(r->err, sizeof(r->err),
+			 "%s: header flags 0x%x, which this esync (%s) does not know (they may change what the events mean); read it with a newer esync",
+			 r->name, flags, esync_version());
+		return -1;
+	}
+	return 0;
+}
+
 static int read_header(struct esync_dump_reader *r)
 {
 	struct esync_dump_hdr h = { 0 };
 	const uint8_t *topo;
 	size_t topo_len, hsize, size = fill(r, 0, 12);
 	uint32_t version, crc;
+	bool crc_ok;
 
 	if (r->err[0])
 		return -1;
@@ -156,6 +197,13 @@ static int read_header(struct esync_dump_reader *r)
 		return -1;
 	}
 	memcpy(&version, r->data + 8, sizeof(version));
+	/* No esync wrote a version 0: that is damage, not the future */
+	if (version == 0) {
+		snprintf(r->err, sizeof(r->err),
+			 "%s: dump format version 0, which no esync writes: the header is damaged or this is not an esync dump; it cannot be read",
+			 r->name);
+		return -1;
+	}
 	if (version != 1 && version != ESYNC_DUMP_VERSION) {
 		snprintf(r->err, sizeof(r->err),
 			 "%s: dump format version %u, this esync (%s) reads versions 1 to %u; read it with a newer esync",
@@ -206,11 +254,19 @@ static int read_header(struct esync_dump_reader *r)
 	}
 	topo = r->data + hsize;
 	topo_len = (size_t)h.nr_topo * h.topo_size;
-	if (header_crc(r->data, hsize, hsize - sizeof(uint32_t), topo, topo_len) != h.crc) {
-		snprintf(r->err, sizeof(r->err),
-			 "%s: header checksum mismatch, the header is damaged; record the dump again",
-			 r->name);
+	crc_ok = header_crc(r->data, hsize, hsize - sizeof(uint32_t), topo, topo_len) == h.crc;
+	if (check_header_fields(r, &h, crc_ok) < 0)
 		return -1;
+	/*
+	 * A damaged header whose framing fields all make sense: the records
+	 * have checksums of their own, and a post-mortem dump cannot be
+	 * recorded again, so read them, saying what cannot be trusted.
+	 */
+	if (!crc_ok) {
+		r->info.header_damaged = true;
+		snprintf(r->header_warn, sizeof(r->header_warn),
+			 "%s: header checksum mismatch: the header is damaged and its fields (host, kernel, topology, what was recorded) may be wrong; the records are read anyway, the result is at least incomplete",
+			 r->name);
 	}
 
 	r->info.version = version;
@@ -304,14 +360,30 @@ int esync_dump_open(struct esync_dump_reader *r, const char *path)
 	return 0;
 }
 
+/*
+ * Where damage is, for messages: after how many records were read (how
+ * many an earlier gap held is not known, so no record can be numbered in
+ * the file); the byte offset goes with it and is exact.
+ */
+static const char *where(const struct esync_dump_reader *r, char *buf, size_t len)
+{
+	if (!r->records)
+		snprintf(buf, len, "before the first record");
+	else
+		snprintf(buf, len, "after record %llu", (unsigned long long)r->records);
+	return buf;
+}
+
 static int damaged(struct esync_dump_reader *r, const char *what)
 {
+	char pos[48];
+
 	r->done = true;
 	if (r->err[0])		/* a read error, said already */
 		return -1;
 	snprintf(r->err, sizeof(r->err),
-		 "%s: %s in record %llu at byte offset %zu; stopped there, the %llu records before it were read",
-		 r->name, what, (unsigned long long)r->records + 1, r->off,
+		 "%s: %s %s at byte offset %zu; stopped there, the %llu records before it were read",
+		 r->name, what, where(r, pos, sizeof(pos)), r->off,
 		 (unsigned long long)r->records);
 	return -1;
 }
@@ -341,16 +413,18 @@ static const char *frame_at(struct esync_dump_reader *r, size_t off,
 
 /*
  * The frame at r->off is damaged: find the next valid one (frames start on
- * 8-byte boundaries) and hand out the gap as lost records.  If none
+ * 8-byte boundaries) and hand out the gap as a lost-events mark.  How many
+ * records the gap held is not known (its lengths are damaged too), so the
+ * mark counts none: a gap is counted as a gap.  If no valid frame
  * follows, the damage is the end of the file: stop there.
  */
 static int resync(struct esync_dump_reader *r, union esync_event *ev,
-		  const char *why, uint32_t bad_len)
+		  const char *why)
 {
-	size_t start = r->off, next = start + sizeof(struct esync_frame) + bad_len;
+	size_t start = r->off;
 	uint64_t ts = ev->hdr.ts_ns;
+	char pos[48];
 	uint32_t len;
-	bool one = false;
 	size_t p;
 
 	for (p = start + 8;; p += 8) {
@@ -359,20 +433,16 @@ static int resync(struct esync_dump_reader *r, union esync_event *ev,
 		if (!frame_at(r, p, ev, &len))
 			break;
 	}
-	/* The damaged frame's own length led to p: exactly one record lost */
-	one = p == next;
 	r->gaps++;
 	r->gap_bytes += p - start;
 	snprintf(r->warn, sizeof(r->warn),
-		 "%s: %s in record %llu at byte offset %zu: skipped %zu bytes (%s) up to the next valid record at offset %zu; writes open across the gap are reported incomplete",
-		 r->name, why, (unsigned long long)r->records + 1, start, p - start,
-		 one ? "1 record" : "at least 1 record", p);
+		 "%s: %s %s at byte offset %zu: skipped %zu bytes (at least one record) up to the next valid record at offset %zu; writes open across the gap are reported incomplete",
+		 r->name, why, where(r, pos, sizeof(pos)), start, p - start, p);
 	r->off = p;
 	memset(ev, 0, sizeof(struct esync_ev_lost));
 	ev->lost.hdr.kind = ESYNC_EV_LOST;
 	ev->lost.hdr.size = sizeof(struct esync_ev_lost);
 	ev->lost.hdr.ts_ns = ts;
-	ev->lost.lost = 1;
 	return 1;
 }
 
@@ -387,7 +457,7 @@ int esync_dump_next(struct esync_dump_reader *r, union esync_event *ev)
 	why = frame_at(r, r->off, ev, &len);
 	if (why) {
 		ev->hdr.ts_ns = ts;
-		return resync(r, ev, why, len);
+		return resync(r, ev, why);
 	}
 	r->off += sizeof(struct esync_frame) + len;
 	r->records++;

@@ -90,6 +90,12 @@ struct esync_dump_info {
 	char kernel[65];
 	char tool[65];		/* "" when the dump does not say */
 	struct esync_topology topo;	/* sets malloc'ed, sorted by dev */
+	/*
+	 * Set by the reader: the header's checksum failed, but its framing
+	 * fields made sense and the records are read.  What it says (host,
+	 * kernel, topology, checks) may be wrong: the result is incomplete.
+	 */
+	bool header_damaged;
 };
 
 struct esync_dump_reader {
@@ -113,12 +119,15 @@ struct esync_dump_reader {
 	struct esync_dump_info info;
 	char err[320];		/* one line: what is wrong, what to do */
 	char warn[320];		/* the last gap skipped, one line */
+	char header_warn[320];	/* info.header_damaged: why, one line */
 };
 
 /*
  * Opens a dump and reads its header.  Returns 0, or -1 with r->err set
  * (then nothing is left to close).  "-" is standard input; pipes are read
- * as they come, like files.
+ * as they come, like files.  A header that fails its checksum but whose
+ * version, sizes, mode and flags are valid is read, with
+ * r->info.header_damaged and r->header_warn set.
  */
 int esync_dump_open(struct esync_dump_reader *r, const char *path);
 
@@ -131,8 +140,9 @@ int esync_dump_open_mem(struct esync_dump_reader *r, const void *buf,
  * or -1 when reading stopped (the file ends inside a frame) with r->err
  * saying where; every record before it has been returned.  A damaged frame
  * is skipped: the reader resynchronises on the next valid frame and
- * returns in its place an ESYNC_EV_LOST event for the records lost (at
- * least one), with r->warn saying what was skipped.
+ * returns in its place an ESYNC_EV_LOST event whose count is 0 (the
+ * number of records in the gap is not known; r->gaps counts gaps), with
+ * r->warn saying what was skipped.
  */
 int esync_dump_next(struct esync_dump_reader *r, union esync_event *ev);
 

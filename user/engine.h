@@ -61,6 +61,10 @@ enum esync_input_flags {
 	ESYNC_IN_LEGACY = 1u << 3,
 };
 
+/* Every ESYNC_IN_* this esync knows: a dump with others means something new */
+#define ESYNC_IN_KNOWN (ESYNC_IN_ATTRIBUTED | ESYNC_IN_SMMU_DONE | \
+			ESYNC_IN_AMD_DONE | ESYNC_IN_LEGACY)
+
 /*
  * The checks a stock kernel's collector of entry format 'format' gives the
  * data for: SMMUv3 and VT-d entries are snapshotted at each sync of the
@@ -86,5 +90,24 @@ const struct esync_stats *esync_engine_stats(const struct esync_engine *e);
 void esync_engine_free(struct esync_engine *e);
 
 #define ESYNC_ALL_CHECKS ((1u << ESYNC_CHK_NR) - 1)
+
+/*
+ * The checks of 'mask' (the engine's check_mask) that can judge write s,
+ * for a sink's seq_done: A1 only on an AMD entry with a DMA alias set, U1
+ * only with the driver's used bits, and none the write's data cannot
+ * support (legacy).  0: no check could run on it.
+ */
+static inline uint32_t esync_seq_checks(const struct esync_seq *s, uint32_t mask)
+{
+	uint32_t m = mask & ~(1u << ESYNC_CHK_INCOMPLETE);
+	bool amd = s->format == ESYNC_FMT_AMD_DTE || s->format == ESYNC_FMT_AMD_IRTE ||
+		   s->format == ESYNC_FMT_AMD_IRTE32;
+
+	if (!amd || !esync_seq_aliases(s))
+		m &= ~(1u << ESYNC_CHK_A1);
+	if (!s->used_seen)
+		m &= ~(1u << ESYNC_CHK_U1);
+	return m & ~s->off;
+}
 
 #endif /* ESYNC_ENGINE_H */

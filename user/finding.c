@@ -35,6 +35,19 @@ const char *esync_check_title(unsigned int check)
 	return check < ESYNC_CHK_NR ? checks[check].title : "?";
 }
 
+void esync_check_names(char *buf, size_t len)
+{
+	size_t pos = 0;
+
+	if (len)
+		buf[0] = 0;
+	for (int i = 0; i < ESYNC_CHK_NR && pos < len; i++) {
+		int n = snprintf(buf + pos, len - pos, "%s%s", i ? " " : "", checks[i].name);
+
+		pos += n > 0 ? (size_t)n : 0;
+	}
+}
+
 int esync_check_parse(const char *name)
 {
 	for (int i = 0; i < ESYNC_CHK_NR; i++)
@@ -118,17 +131,57 @@ void esync_finding_print_text(FILE *out, const struct esync_finding *f)
 	fprintf(out, ": %s\n", f->evidence);
 }
 
+/* Length of the valid UTF-8 sequence at p (lead byte >= 0x80), 0 if none */
+static size_t utf8_len(const unsigned char *p)
+{
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t n;
+
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		n = 2;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		n = 3;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	/* No overlong forms, surrogates or code points past U+10FFFF */
+	if (p[0] == 0xe0)
+		lo = 0xa0;
+	else if (p[0] == 0xed)
+		hi = 0x9f;
+	else if (p[0] == 0xf0)
+		lo = 0x90;
+	else if (p[0] == 0xf4)
+		hi = 0x8f;
+	if (p[1] < lo || p[1] > hi)
+		return 0;
+	for (size_t i = 2; i < n; i++)
+		if (p[i] < 0x80 || p[i] > 0xbf)
+			return 0;
+	return n;
+}
+
 void esync_json_escape(FILE *out, const char *s)
 {
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	const unsigned char *p = (const unsigned char *)s;
 
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(out, "\\u%04x", c);
-		else
-			fputc(c, out);
+	while (*p) {
+		size_t n;
+
+		if (*p == '"' || *p == '\\') {
+			fprintf(out, "\\%c", *p++);
+		} else if (*p < 0x20) {
+			fprintf(out, "\\u%04x", *p++);
+		} else if (*p < 0x80) {
+			fputc(*p++, out);
+		} else if ((n = utf8_len(p))) {
+			fwrite(p, 1, n, out);
+			p += n;
+		} else {
+			/* Not UTF-8: the byte, as the code point of its value */
+			fprintf(out, "\\u%04x", *p++);
+		}
 	}
 }
 

@@ -46,6 +46,8 @@ const char *esync_check_name(unsigned int check);
 const char *esync_check_title(unsigned int check);
 /* ESYNC_CHK_* for "H1" or "h1" or "incomplete"; -1 if unknown. */
 int esync_check_parse(const char *name);
+/* Every name esync_check_parse() takes, space separated, for messages. */
+void esync_check_names(char *buf, size_t len);
 
 /* The device an entry belongs to: "sid 0x10 ssid 0x1", "0000:02:01.0 pasid 0x3". */
 void esync_entry_dev_str(unsigned int format, uint32_t dev, uint32_t sub,
@@ -72,7 +74,10 @@ void esync_finding_print_text(FILE *out, const struct esync_finding *f);
  */
 void esync_finding_print_json(FILE *out, const struct esync_finding *f,
 			      const char *input);
-/* JSON string body for s (no quotes). */
+/*
+ * JSON string body for s (no quotes).  Valid UTF-8 goes through; each byte
+ * of an invalid sequence (a file name is bytes) is written as \u00XX.
+ */
 void esync_json_escape(FILE *out, const char *s);
 
 #endif /* ESYNC_FINDING_H */

@@ -153,7 +153,8 @@ static int parse_entry_sync(const char *name, const char *f, uint64_t ts,
 		w->quanta_bits = (uint16_t)bits;
 		n = get_array(f, "cur", w->cur, ESYNC_EV_MAX_WORDS);
 		m = get_array(f, "target", w->target, ESYNC_EV_MAX_WORDS);
-		if (n < 0 || n != m || (uint64_t)nq * bits / 64 != (uint64_t)n)
+		/* (a 32-bit quanta takes a word of its own) */
+		if (n < 0 || n != m || ((uint64_t)nq * bits + 63) / 64 != (uint64_t)n)
 			return -1;
 		w->words = (uint16_t)n;
 		return 1;
@@ -477,6 +478,7 @@ void esync_perf_import(FILE *in, void (*emit)(void *ctx, const union esync_event
 {
 	char line[4096];
 	union esync_event ev;
+	uint64_t last_ts = 0;
 
 	memset(st, 0, sizeof(*st));
 	memset(tasks, 0, sizeof(tasks));
@@ -487,11 +489,20 @@ void esync_perf_import(FILE *in, void (*emit)(void *ctx, const union esync_event
 		rc = esync_perf_parse_line(line, &ev);
 		if (rc > 0) {
 			st->events++;
+			last_ts = ev.hdr.ts_ns;
 			attribute(&ev, st);
 			emit(ctx, &ev);
 		} else if (rc < 0) {
 			if (!st->bad++)
 				st->first_bad = st->lines;
+			/*
+			 * One of our events, unreadable: as for a damaged record of
+			 * a dump, the writes open across it must not be judged
+			 * without it
+			 */
+			hdr(&ev, ESYNC_EV_LOST, last_ts, 0, 0, 0);
+			ev.lost.lost = 1;
+			emit(ctx, &ev);
 		} else {
 			st->skipped++;
 		}

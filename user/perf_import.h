@@ -39,6 +39,9 @@ int esync_perf_parse_line(const char *line, union esync_event *ev);
 /*
  * Reads every line of in and passes each event to emit; commands and
  * completions name the write their task is in (tid from the PID column).
+ * A line of our events that does not parse is passed as an ESYNC_EV_LOST
+ * of one event (and counted in st->bad), so that the writes open across
+ * it are reported incomplete.
  */
 void esync_perf_import(FILE *in, void (*emit)(void *ctx, const union esync_event *ev),
 		       void *ctx, struct esync_perf_stats *st);

@@ -3,8 +3,8 @@
  * Sequence reconstruction.  Open writes are indexed three ways: by entry
  * address (stores, syncs, write-end), by sequence id (commands and
  * completions that name their write) and, once ended, by task (a task's
- * next write closes its ended ones); each is also on a list of the writes open on
- * its IOMMU (commands that name no write) and on one list in begin order
+ * next write closes its ended ones); each is also on a list of the writes
+ * open on its IOMMU (commands that name no write) and on one list in begin order
  * (eviction, end of input).  Finished writes go back to a free list, so
  * memory follows the number of writes open at once, which max_open bounds.
  *
@@ -90,13 +90,6 @@ struct esync_engine {
 		uint32_t slot;
 	} *iommu;
 	size_t niommu;
-	struct esync_seq *free;
-	void **chunks;
-	size_t nchunks;
-	struct esync_topology topo;
-	size_t topo_cap;
-	struct last_write *lw;		/* records, lw_nr used */
-	size_t lw_nr, lw_cap;
 	uint64_t order;			/* command and completion events so far */
 	/*
 	 * Waits queued by tasks in no write whose result comes as an event
@@ -112,6 +105,13 @@ struct esync_engine {
 		uint8_t family;
 	} uw[8];
 	unsigned int nuw;
+	struct esync_seq *free;
+	void **chunks;
+	size_t nchunks;
+	struct esync_topology topo;
+	size_t topo_cap;
+	struct last_write *lw;		/* records, lw_nr used */
+	size_t lw_nr, lw_cap;
 	uint32_t *lw_ix;		/* open addressing: record + 1, 0 free */
 	size_t lw_ix_n;			/* power of two, 0 before the first write */
 	struct esync_stats st;
@@ -662,19 +662,6 @@ static void window_add(struct esync_seq *s, unsigned int q, const uint64_t v[2])
 }
 
 /* Which checks judged this write (the others did not apply to it). */
-static uint32_t judged(const struct esync_engine *e, const struct esync_seq *s)
-{
-	uint32_t m = e->mask & ~(1u << ESYNC_CHK_INCOMPLETE);
-	bool amd = s->format == ESYNC_FMT_AMD_DTE || s->format == ESYNC_FMT_AMD_IRTE ||
-		   s->format == ESYNC_FMT_AMD_IRTE32;
-
-	if (!amd || !esync_seq_aliases(s))
-		m &= ~(1u << ESYNC_CHK_A1);
-	if (!s->used_seen)
-		m &= ~(1u << ESYNC_CHK_U1);
-	return m & ~s->off;
-}
-
 uint32_t esync_legacy_checks(unsigned int format)
 {
 	uint32_t all = (1u << ESYNC_CHK_NR) - 1;
@@ -722,7 +709,7 @@ static void seq_finalize(struct esync_engine *e, struct esync_seq *s)
 		FOR_CHECKERS(e, c, final)
 			c->final(s);
 		if (!s->incomplete)
-			e->st.ran |= judged(e, s);
+			e->st.ran |= esync_seq_checks(s, e->mask);
 	}
 	if (s->incomplete)
 		esync_report(s, ESYNC_CHK_INCOMPLETE, s->step, "%s", s->incomplete);
@@ -1112,9 +1099,8 @@ static void complete_only(struct esync_engine *e, struct esync_seq *s,
 		 * A failed wait leaves the invalidation queued: the next wait
 		 * that succeeds completes it (the queue runs in order)
 		 */
-		if (done)
-			s->covered = false;
 		if (done) {
+			s->covered = false;
 			s->nr_completed++;
 			target_now(s);
 			if (s->win_stores)

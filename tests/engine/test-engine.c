@@ -200,7 +200,7 @@ static void test_dump_roundtrip(void)
 	for (i = 0; esync_dump_next(&r, &ev) > 0; i++)
 		;
 	EXPECT_EQ(999, i);
-	EXPECT_TRUE(strstr(r.err, "in record 1000 at byte offset") != NULL);
+	EXPECT_TRUE(strstr(r.err, "after record 999 at byte offset") != NULL);
 	esync_dump_close(&r);
 	unlink(path);
 }
