@@ -80,7 +80,7 @@ struct esync_seq {
 	 */
 	bool amd_wait_pending;
 
-	/* Torn-view window: values of each quanta since the last completed sync */
+	/* Torn-view window: how many values each quanta took (in win[]) */
 	uint8_t nwin[ESYNC_MAX_QUANTA];
 	unsigned int win_stores;	/* stores since the last completed sync */
 	unsigned int win_step;		/* step of the first of them */
@@ -157,7 +157,13 @@ struct esync_seq {
 	uint64_t target[ESYNC_EV_MAX_WORDS];
 	uint64_t now[ESYNC_EV_MAX_WORDS];	/* rebuilt from the stores */
 	uint64_t final[ESYNC_EV_MAX_WORDS];	/* what write-end reported */
-	uint64_t win[ESYNC_MAX_QUANTA][ESYNC_WIN_MAX][2];
+	/*
+	 * The torn-view window: win[k] holds, for each quanta q, the k-th
+	 * value it took since the last completed sync (k < nwin[q]), at the
+	 * quanta's place in the entry: win[0] is the entry the window began
+	 * with.
+	 */
+	uint64_t win[ESYNC_WIN_MAX][ESYNC_EV_MAX_WORDS];
 };
 
 struct esync_checker {
@@ -217,6 +223,13 @@ bool esync_seq_has_did(const struct esync_seq *s, uint32_t did);
  * named; -1 if none.
  */
 int esync_seq_unflushed_did(const struct esync_seq *s);
+
+/* Value k of quanta q in the window (its words, lo first) */
+static inline const uint64_t *esync_win_val(const struct esync_seq *s, unsigned int k,
+					    unsigned int q)
+{
+	return &s->win[k][q * s->qwords];
+}
 
 /* Quanta q of an entry, as lo/hi. */
 static inline void esync_quanta_get(const struct esync_seq *s, const uint64_t *e,

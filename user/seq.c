@@ -590,9 +590,7 @@ unsigned long esync_for_each_view(struct esync_seq *s, unsigned long limit,
 	for (unsigned int q = 0; q < s->nq; q++)
 		if (s->nwin[q] > 1)
 			vary[nvary++] = q;
-	memcpy(view, s->now, sizeof(view));
-	for (unsigned int q = 0; q < s->nq; q++)
-		esync_quanta_put(s, view, q, s->win[q][0]);
+	memcpy(view, s->win[0], sizeof(view));
 	for (;;) {
 		unsigned int k;
 
@@ -607,7 +605,7 @@ unsigned long esync_for_each_view(struct esync_seq *s, unsigned long limit,
 
 			if (++idx[q] == s->nwin[q])
 				idx[q] = 0;
-			esync_quanta_put(s, view, q, s->win[q][idx[q]]);
+			esync_quanta_put(s, view, q, esync_win_val(s, idx[q], q));
 			if (idx[q])
 				break;
 		}
@@ -635,10 +633,8 @@ static void dids_unflushed(struct esync_seq *s)
 
 static void window_reset(struct esync_seq *s)
 {
-	for (unsigned int q = 0; q < s->nq; q++) {
-		esync_quanta_get(s, s->now, q, s->win[q][0]);
-		s->nwin[q] = 1;
-	}
+	memcpy(s->win[0], s->now, sizeof(s->win[0]));
+	memset(s->nwin, 1, sizeof(s->nwin));
 	s->win_stores = 0;
 	s->win_overflow = false;
 	dids_unflushed(s);
@@ -649,19 +645,20 @@ static void window_add(struct esync_seq *s, unsigned int q, const uint64_t v[2])
 {
 	unsigned int k;
 
-	for (k = 0; k < s->nwin[q]; k++)
-		if (s->win[q][k][0] == v[0] && s->win[q][k][1] == v[1])
+	for (k = 0; k < s->nwin[q]; k++) {
+		const uint64_t *w = esync_win_val(s, k, q);
+
+		if (w[0] == v[0] && (s->qwords == 1 || w[1] == v[1]))
 			return;
+	}
 	if (k < ESYNC_WIN_MAX) {
-		s->win[q][k][0] = v[0];
-		s->win[q][k][1] = v[1];
+		esync_quanta_put(s, s->win[k], q, v);
 		s->nwin[q]++;
 	} else {
 		s->win_overflow = true;
 	}
 }
 
-/* Which checks judged this write (the others did not apply to it). */
 uint32_t esync_legacy_checks(unsigned int format)
 {
 	uint32_t all = (1u << ESYNC_CHK_NR) - 1;
@@ -1005,14 +1002,14 @@ int esync_seq_unflushed_did(const struct esync_seq *s)
 	w = f->word % s->qwords;
 	memcpy(view, s->now, sizeof(view));
 	for (k = 0; k < s->nwin[q]; k++) {
-		uint32_t did = (uint32_t)((s->win[q][k][w] >> f->lsb) &
+		uint32_t did = (uint32_t)((esync_win_val(s, k, q)[w] >> f->lsb) &
 					  (~0ull >> (64 - f->width)));
 
 		/*
 		 * Only a copy that is not the entry as it is now is stale: a
 		 * present value other than now's (P and DID share quanta 0).
 		 */
-		esync_quanta_put(s, view, q, s->win[q][k]);
+		esync_quanta_put(s, view, q, esync_win_val(s, k, q));
 		if (!memcmp(view, s->now, s->words * sizeof(uint64_t)) ||
 		    (q == s->fmt->vbit_quanta && !s->fmt->is_valid(view)))
 			continue;
