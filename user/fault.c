@@ -48,7 +48,8 @@ static void decode_smmu(const struct esync_ev_fault *ev, struct esync_fault *f)
 		f->formats = FMT(SMMU_STE) | FMT(SMMU_CD);
 		break;
 	case 0x05: case 0x07: case 0x0b: case 0x10: case 0x11: case 0x12: case 0x13:
-		f->formats = FMT(SMMU_STE) | FMT(SMMU_CD);
+		/* A stage-2 fault (S2) comes of the STE's own tables, not a CD */
+		f->formats = BITS(w1, 39, 39) ? FMT(SMMU_STE) : FMT(SMMU_STE) | FMT(SMMU_CD);
 		f->has_addr = true;
 		f->addr = ev->raw[2];
 		f->access = BITS(w1, 35, 35) ? "read" : "write";
@@ -170,7 +171,8 @@ static void decode_generic(const struct esync_ev_fault *ev, struct esync_fault *
 	if (esync_devid_parse(name, &id) == 0) {
 		f->has_dev = true;
 		f->dev = id;
-		f->formats = ~0u;
+		/* report_iommu_fault() is for DMA: never an interrupt entry */
+		f->formats = ~(FMT(AMD_IRTE) | FMT(AMD_IRTE32));
 	}
 }
 

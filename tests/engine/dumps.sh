@@ -98,6 +98,8 @@ EXPECT=(
 	"fault-after-clean|0|"
 	"fault-vtd-during-write|0|"
 	"fault-amd-alias|0|"
+	"fault-smmu-s2|0|"
+	"fault-amd-dma|0|"
 	"legacy-amd-irte|3|"
 	"legacy-amd-dte|3|"
 	"legacy-amd-dte-direct-switch|1|H1 0xffff888020004100 0000:02:01.0"
@@ -152,6 +154,10 @@ FAULTS=(
 	"fault-vtd-during-write|DMA_REMAP during 1 -"
 	# A fault under the alias's ID: the alias's own DTE, cloned by write 2
 	"fault-amd-alias|IO_PAGE_FAULT after 2 -"
+	# A stage-2 fault: the STE (write 1), not the CD cleared after it (write 2)
+	"fault-smmu-s2|F_TRANSLATION after 1 -"
+	# A DMA fault: the DTE (write 1), not the IRTE written after it (write 3)
+	"fault-amd-dma|io_page_fault after 1 -"
 )
 fault_fields() {
 	local l ev rel seq fi

@@ -1003,6 +1003,47 @@ static void faults_after_clean(struct gen *g, uint64_t bugs)
 	fault(g, &v, 0, true);
 }
 
+/*
+ * An STE moved from stage 1 to stage 2, its CD (substream 0) cleared
+ * after: a stage-2 translation fault comes of the STE, not of the CD
+ */
+static void fault_smmu_s2(struct gen *g, uint64_t bugs)
+{
+	struct entry e = ste();
+	struct entry cd = { .f = &esync_fmt_smmu_cd, .addr = 0xffff000040102000,
+			    .dev = 0x10, .sub = 0 };
+	struct esync_ev_fault f = { 0 };
+
+	e.val[0] = STE_S1(0x1000);
+	write_words(g, &e, bugs, STE_S2, 0, 0x5 | 0x80ull << 32, 0x40000000);
+	cd.val[0] = 16 | 1ull << 31 | 1ull << 41 | 1ull << 48;
+	cd.val[1] = 0x80000000;
+	write_words(g, &cd, bugs, 0, 0, 0, 0);
+	f.source = ESYNC_FAULT_SMMU_EVTQ;
+	f.raw[0] = 0x10 | (uint64_t)e.dev << 32;	/* F_TRANSLATION, no SSV */
+	f.raw[1] = 1ull << 35 | 1ull << 39;		/* read, S2 */
+	f.raw[2] = 0x80001000;
+	emit(g, &f, ESYNC_EV_FAULT, sizeof(f), 0, e.iommu);
+}
+
+/*
+ * A device's DTE, then one of its IRTEs, then a DMA fault through the
+ * generic event: DMA faults name the DTE, never an interrupt entry
+ */
+static void fault_amd_dma(struct gen *g, uint64_t bugs)
+{
+	struct entry e = amd(&esync_fmt_amd_dte, 0xffff888020004100);
+	struct entry r = amd(&esync_fmt_amd_irte, 0xffff888020100050);
+	uint64_t d0 = 1 | 1u << 1 | 4u << 9 | 0x123000ull | 1ull << 61 | 1ull << 62;
+	uint64_t t[ESYNC_EV_MAX_WORDS] = { 1 | 0x2u << 8, 0x41 };
+
+	dte_write(g, &e, bugs, d0, 7, 0, 0);
+	r.val[0] = 1 | 0x1u << 8;
+	r.val[1] = 0x41;
+	write_entry(g, &r, t, bugs);
+	io_page_fault(g, "0000:02:01.0", 0x80001000);
+}
+
 /* An AMD DTE write, then a fault that names the device's DMA alias */
 static void fault_amd_alias(struct gen *g, uint64_t bugs)
 {
@@ -1556,6 +1597,8 @@ static const struct dump dumps[] = {
 	{ "fault-after-clean", faults_after_clean, 0, false, ESYNC_MODE_PATCHED },
 	{ "fault-vtd-during-write", vtd_pt_to_sl, FAULT_MID, false, ESYNC_MODE_PATCHED },
 	{ "fault-amd-alias", fault_amd_alias, 0, true, ESYNC_MODE_PATCHED },
+	{ "fault-smmu-s2", fault_smmu_s2, 0, false, ESYNC_MODE_PATCHED },
+	{ "fault-amd-dma", fault_amd_dma, 0, true, ESYNC_MODE_PATCHED },
 	/* What a kernel without the series lets esync check */
 	{ "legacy-amd-irte", irte_affinity, 0, true, ESYNC_MODE_LEGACY },
 	/* stock set_dte_entry(): the view between its two 64-bit stores */
