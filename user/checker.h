@@ -99,6 +99,7 @@ struct esync_seq {
 	 * known, the wait then completes all that came before its result).
 	 */
 	uint64_t cover_order, cmd_order, wait_order;
+	uint64_t wait_queued;	/* its own wait whose result is to come (0: none) */
 	bool cover_behind_wait;		/* ... and the last wait came before it */
 	/*
 	 * VT-d: the PASID cache is tagged by DID, so the IOMMU may hold a copy

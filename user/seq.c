@@ -103,8 +103,8 @@ struct esync_engine {
 		uint32_t tid;
 		uint16_t iommu;
 		uint8_t family;
-	} uw[8];
-	unsigned int nuw;
+	} *uw;			/* oldest first */
+	size_t nuw, uw_cap;
 	struct esync_seq *free;
 	void **chunks;
 	size_t nchunks;
@@ -1135,7 +1135,8 @@ static void settle_wait(struct esync_engine *e, struct esync_seq *s)
 	if (!s->amd_wait_pending)
 		return;
 	s->amd_wait_pending = false;
-	complete_only(e, s, &wait, 0, true, 0);
+	complete_only(e, s, &wait, 0, true, s->wait_queued);
+	s->wait_queued = 0;
 }
 
 /* Completes, with the result of unnamed wait w, the writes open on its IOMMU */
@@ -1151,20 +1152,49 @@ static void unnamed_done(struct esync_engine *e, const struct unnamed_wait *w,
 }
 
 /* Removes unnamed wait i, settling it as done when it had no result event */
-static void unnamed_settle(struct esync_engine *e, unsigned int i, bool done)
+static void unnamed_settle(struct esync_engine *e, size_t i, bool done)
 {
 	struct unnamed_wait w = e->uw[i];
 	struct esync_inv inv = { .family = w.family, .kind = ESYNC_INV_COMPLETION };
 
-	e->uw[i] = e->uw[--e->nuw];
+	memmove(&e->uw[i], &e->uw[i + 1], (--e->nuw - i) * sizeof(*e->uw));
 	if (done)
 		unnamed_done(e, &w, &inv, 0);
+}
+
+/*
+ * Waits of no write whose result is to come; beyond this many, the oldest
+ * is forgotten (its result, if it comes, then completes what came before
+ * the result).
+ */
+#define MAX_UNNAMED_WAITS 4096
+
+static void unnamed_add(struct esync_engine *e, const union esync_event *ev,
+			const struct esync_inv *inv)
+{
+	if (e->nuw == e->uw_cap) {
+		size_t cap = e->uw_cap ? e->uw_cap * 2 : 16;
+		void *p = cap <= MAX_UNNAMED_WAITS ? realloc(e->uw, cap * sizeof(*e->uw)) : NULL;
+
+		if (p) {
+			e->uw = p;
+			e->uw_cap = cap;
+		} else if (e->nuw) {
+			unnamed_settle(e, 0, false);
+		} else {
+			return;
+		}
+	}
+	e->uw[e->nuw++] = (struct unnamed_wait){
+		.order = e->order, .tid = ev->hdr.tid, .iommu = ev->hdr.iommu,
+		.family = inv->family,
+	};
 }
 
 /* A task with an unnamed wait went on without its result: the wait returned */
 static void unnamed_went_on(struct esync_engine *e, const union esync_event *ev)
 {
-	for (unsigned int i = 0; i < e->nuw; i++) {
+	for (size_t i = 0; i < e->nuw; i++) {
 		if (e->uw[i].tid != ev->hdr.tid)
 			continue;
 		/* Its result: on_command takes it */
@@ -1175,11 +1205,11 @@ static void unnamed_went_on(struct esync_engine *e, const union esync_event *ev)
 	}
 }
 
-/* Waits queued by tasks in no write, whose results are events of their own */
-static bool unnamed_wait_traced(const struct esync_engine *e, const union esync_event *ev,
+/* ev queues a wait whose result will be an event of its own */
+static bool wait_result_follows(const struct esync_engine *e, const union esync_event *ev,
 				const struct esync_inv *inv)
 {
-	if (ev->hdr.seq || !ev->hdr.tid || ev->hdr.kind == ESYNC_EV_COMPLETION ||
+	if (ev->hdr.kind == ESYNC_EV_COMPLETION ||
 	    (inv->kind != ESYNC_INV_COMPLETION && !inv->sync_after))
 		return false;
 	if (inv->family == ESYNC_FAMILY_SMMU)
@@ -1240,6 +1270,7 @@ static void on_command(struct esync_engine *e, const union esync_event *ev)
 			/* Its result may follow as an event of its own */
 			settle_wait(e, s);
 			s->amd_wait_pending = true;
+			s->wait_queued = e->order;
 			return;
 		}
 		if (ev->hdr.kind == ESYNC_EV_COMPLETION && inv.family == ESYNC_FAMILY_AMD &&
@@ -1249,27 +1280,29 @@ static void on_command(struct esync_engine *e, const union esync_event *ev)
 		} else {
 			settle_wait(e, s);
 		}
+		/* Its result completes what was queued before the wait, no more */
+		if (wait_result_follows(e, ev, &inv))
+			s->wait_queued = e->order;
+		if (ev->hdr.kind == ESYNC_EV_COMPLETION) {
+			wait_order = s->wait_queued;
+			s->wait_queued = 0;
+		}
 		if (command)
 			deliver(e, s, &inv, true);
 		if (completion)
-			complete(e, s, &inv, status, true, 0);
+			complete(e, s, &inv, status, true, wait_order);
 		return;
 	}
-	if (unnamed_wait_traced(e, ev, &inv)) {
+	if (ev->hdr.tid && wait_result_follows(e, ev, &inv)) {
 		/* Completes what came before it when its result does */
-		if (e->nuw == sizeof(e->uw) / sizeof(e->uw[0]))
-			unnamed_settle(e, 0, true);
-		e->uw[e->nuw++] = (struct unnamed_wait){
-			.order = e->order, .tid = ev->hdr.tid, .iommu = ev->hdr.iommu,
-			.family = inv.family,
-		};
+		unnamed_add(e, ev, &inv);
 		completion = false;
 	} else if (amd_wait) {
 		/* A wait of no write, with no result to come: helps as soon as queued */
 		completion = true;
 	}
 	if (ev->hdr.kind == ESYNC_EV_COMPLETION && ev->hdr.tid) {
-		for (unsigned int i = 0; i < e->nuw; i++) {
+		for (size_t i = 0; i < e->nuw; i++) {
 			if (e->uw[i].tid == ev->hdr.tid && e->uw[i].iommu == ev->hdr.iommu &&
 			    e->uw[i].family == inv.family) {
 				wait_order = e->uw[i].order;
@@ -1459,8 +1492,8 @@ void esync_engine_event(struct esync_engine *e, const union esync_event *ev)
 
 void esync_engine_finish(struct esync_engine *e)
 {
-	while (e->nuw)
-		unnamed_settle(e, 0, true);
+	/* Waits whose result the input cut off completed nothing known */
+	e->nuw = 0;
 	while (e->open) {
 		struct esync_seq *s = e->open;
 
@@ -1553,5 +1586,6 @@ void esync_engine_free(struct esync_engine *e)
 	free(e->topo.sets);
 	free(e->lw);
 	free(e->lw_ix);
+	free(e->uw);
 	free(e);
 }

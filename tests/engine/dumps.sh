@@ -63,6 +63,13 @@ EXPECT=(
 	"clean-amd-other-task-waits|0|"
 	"f1-amd-other-task-wait-queued-before|1|F1 0xffff888020100050 0000:02:01.0 irte 5;A1 0xffff888020100050 0000:02:01.0 irte 5"
 	"f1-amd-other-task-wait-fails|1|F1 0xffff888020100050 0000:02:01.0 irte 5;A1 0xffff888020100050 0000:02:01.0 irte 5"
+	"f1-amd-nine-other-waits-before|1|F1 0xffff888020100050 0000:02:01.0 irte 5;A1 0xffff888020100050 0000:02:01.0 irte 5"
+	# ... a wait whose result the input cut off completed nothing known
+	"f1-amd-other-task-wait-cut|1|F1 0xffff888020100050 0000:02:01.0 irte 5;A1 0xffff888020100050 0000:02:01.0 irte 5"
+	"f1-smmu-other-task-sync-cut|1|F1 0xffff000040001000 sid 0x10;H1 0xffff000040001000 sid 0x10"
+	# A write's own wait, too, completes only what was queued before it
+	"f1-amd-own-wait-before-other-flush|1|F1 0xffff888020100050 0000:02:01.0 irte 5;A1 0xffff888020100050 0000:02:01.0 irte 5"
+	"f1-smmu-own-sync-before-other-cfgi|1|F1 0xffff000040001000 sid 0x10;H1 0xffff000040001000 sid 0x10"
 	# VT-d places such a wait by its slot, unless its batch went untraced
 	"clean-vtd-other-task-waits|0|"
 	"clean-vtd-other-task-waits-batch-untraced|0|"

@@ -98,6 +98,15 @@ enum bug {
 #define BUG_OTHER_WAIT_FAILS	(1ull << 42)
 /* VT-d, with OTHER_WAIT: the descriptors of that task's batch are not traced */
 #define OTHER_BATCH_UNTRACED	(1ull << 43)
+/* With BUG_OTHER_WAIT_BEFORE: nine tasks queue waits there, not one */
+#define NINE_OTHER_WAITS	(1ull << 44)
+/* With OTHER_WAIT: the input ends before that wait's result */
+#define OTHER_WAIT_CUT		(1ull << 45)
+/*
+ * AMD and SMMU: the writer queues its own wait first, another task (no
+ * write) invalidates the entry behind it, then the writer's wait returns
+ */
+#define BUG_OWN_WAIT_FIRST	(1ull << 46)
 #define BUG_V0_AMONG_MANY (1ull << 37)	/* AMD DTE, disruptive: V=0 for a moment,
 					   among more values than a window keeps */
 
@@ -375,11 +384,11 @@ static void vtd_pc_inval(struct gen *g, struct entry *e, uint64_t seq, uint64_t 
 }
 
 /* Another task, in no write, queues a wait ... */
-static void other_wait_issue(struct gen *g, const struct entry *e)
+static void other_wait_issue(struct gen *g, const struct entry *e, uint32_t other)
 {
 	uint32_t tid = g->tid;
 
-	g->tid = 4444;
+	g->tid = other;
 	if (e->f->id == ESYNC_FMT_SMMU_STE || e->f->id == ESYNC_FMT_SMMU_CD)
 		smmu_cmd(g, e, 0, 0x46, 0, 0, 0);
 	else
@@ -388,12 +397,13 @@ static void other_wait_issue(struct gen *g, const struct entry *e)
 }
 
 /* ... and gets its result */
-static void other_wait_result(struct gen *g, const struct entry *e, uint64_t bugs)
+static void other_wait_result(struct gen *g, const struct entry *e, uint64_t bugs,
+			      uint32_t other)
 {
 	uint32_t tid = g->tid;
 	int status = bugs & BUG_OTHER_WAIT_FAILS ? -110 : 0;
 
-	g->tid = 4444;
+	g->tid = other;
 	if (e->f->id == ESYNC_FMT_SMMU_STE || e->f->id == ESYNC_FMT_SMMU_CD)
 		completion(g, e, 0, ESYNC_FAMILY_SMMU, 0x46, status);
 	else
@@ -422,20 +432,41 @@ static void sync_by_other(struct gen *g, struct entry *e, uint64_t seq, uint64_t
 		g->tid = tid;
 		return;
 	}
+	uint32_t others = bugs & NINE_OTHER_WAITS ? 9 : 1, tid = g->tid;
+	bool smmu = e->f->id == ESYNC_FMT_SMMU_STE;
+	uint64_t by = bugs & BUG_OWN_WAIT_FIRST ? 0 : seq;
+
+	if (bugs & BUG_OWN_WAIT_FIRST) {
+		if (smmu)
+			smmu_cmd(g, e, seq, 0x46, 0, 0, 0);
+		else
+			amd_cmd(g, e, seq, 0x01, 0);
+		g->tid = 4444;
+	}
 	if (bugs & BUG_OTHER_WAIT_BEFORE)
-		other_wait_issue(g, e);
-	if (e->f->id == ESYNC_FMT_SMMU_STE) {
-		smmu_cmd(g, e, seq, 0x03, e->dev, 0, 0);
+		for (uint32_t i = 0; i < others; i++)
+			other_wait_issue(g, e, 4444 + i);
+	if (smmu) {
+		smmu_cmd(g, e, by, 0x03, e->dev, 0, 0);
 	} else {
 		uint8_t type = e->f->id == ESYNC_FMT_AMD_DTE ? 0x02 : 0x05;
 
-		amd_cmd(g, e, seq, type, e->dev);
+		amd_cmd(g, e, by, type, e->dev);
 		for (unsigned int i = 0; i < e->nr_alias; i++)
-			amd_cmd(g, e, seq, type, e->alias[i]);
+			amd_cmd(g, e, by, type, e->alias[i]);
+	}
+	if (bugs & BUG_OWN_WAIT_FIRST) {
+		g->tid = tid;
+		completion(g, e, seq, smmu ? ESYNC_FAMILY_SMMU : ESYNC_FAMILY_AMD,
+			   smmu ? 0x46 : 1ull << 60, 0);
+		return;
 	}
 	if (!(bugs & BUG_OTHER_WAIT_BEFORE))
-		other_wait_issue(g, e);
-	other_wait_result(g, e, bugs);
+		other_wait_issue(g, e, 4444);
+	if (bugs & OTHER_WAIT_CUT)
+		return;
+	for (uint32_t i = 0; i < others; i++)
+		other_wait_result(g, e, bugs, 4444 + i);
 }
 
 /*
@@ -468,7 +499,7 @@ static void driver_sync(struct gen *g, struct entry *e, uint64_t seq,
 
 	if (skip)
 		return;
-	if (bugs & (OTHER_WAIT | BUG_OTHER_WAIT_BEFORE)) {
+	if (bugs & (OTHER_WAIT | BUG_OTHER_WAIT_BEFORE | BUG_OWN_WAIT_FIRST)) {
 		sync_by_other(g, e, seq, bugs);
 		return;
 	}
@@ -1537,6 +1568,16 @@ static const struct dump dumps[] = {
 	{ "f1-amd-other-task-wait-queued-before", irte_affinity, BUG_OTHER_WAIT_BEFORE, true,
 	  ESYNC_MODE_PATCHED },
 	{ "f1-amd-other-task-wait-fails", irte_affinity, OTHER_WAIT | BUG_OTHER_WAIT_FAILS, true,
+	  ESYNC_MODE_PATCHED },
+	{ "f1-amd-nine-other-waits-before", irte_affinity,
+	  BUG_OTHER_WAIT_BEFORE | NINE_OTHER_WAITS, true, ESYNC_MODE_PATCHED },
+	{ "f1-amd-other-task-wait-cut", irte_affinity, OTHER_WAIT | OTHER_WAIT_CUT, true,
+	  ESYNC_MODE_PATCHED },
+	{ "f1-smmu-other-task-sync-cut", ste_bypass, OTHER_WAIT | OTHER_WAIT_CUT, false,
+	  ESYNC_MODE_PATCHED },
+	{ "f1-amd-own-wait-before-other-flush", irte_affinity, BUG_OWN_WAIT_FIRST, true,
+	  ESYNC_MODE_PATCHED },
+	{ "f1-smmu-own-sync-before-other-cfgi", ste_bypass, BUG_OWN_WAIT_FIRST, false,
 	  ESYNC_MODE_PATCHED },
 	{ "clean-vtd-other-task-waits", vtd_slots, OTHER_WAIT, false, ESYNC_MODE_PATCHED },
 	{ "clean-vtd-other-task-waits-batch-untraced", vtd_slots, OTHER_WAIT | OTHER_BATCH_UNTRACED,
