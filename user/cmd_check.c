@@ -877,7 +877,7 @@ static int check_perf(struct check_ctx *c, const char *perf, uint32_t mask, bool
 		return unreadable(c, label, msg);
 	}
 	if (!st.events && !st.bad) {
-		snprintf(msg, sizeof(msg), "%s: no esync trace event in this input; produce it with 'perf record -e entry_sync:* -e intel_iommu:* -e arm_smmu:* -e amd_iommu:* -a' and then 'perf script'",
+		snprintf(msg, sizeof(msg), "%s: no esync trace event in this input; record one with: perf record " ESYNC_PERF_EVENTS " -a, then give esync the output of perf script",
 			 label);
 		esync_err("%s", msg);
 		json_no_verdict(c, label, msg, status_name(ESYNC_EXIT_NOTHING), ESYNC_EXIT_NOTHING);

@@ -18,8 +18,6 @@
 struct shown {
 	uint64_t entry, id;
 	uint16_t iommu;
-	uint16_t format;
-	uint32_t dev;
 	const struct esync_format *f;
 	uint64_t now[ESYNC_EV_MAX_WORDS];
 	unsigned int qwords, step;
@@ -48,6 +46,17 @@ struct show_ctx {
 	bool fault_found;
 	uint64_t fault_seq, fault_entry;
 	uint64_t nfaults;
+	/*
+	 * Faults in input order, each printed once the write it is linked to
+	 * is done, with the findings that write got after the fault too (as
+	 * 'esync check' reports them).
+	 */
+	struct held_fault {
+		struct esync_fault_link l;
+		struct esync_ev_fault ev;
+		bool done;	/* its write is done, or it has none */
+	} *held;
+	size_t nheld, capheld;
 };
 
 static void usage(FILE *out)
@@ -125,6 +134,9 @@ static void on_finding(void *ctx, const struct esync_finding *f)
 		c->hits[c->nhits++] = f->entry;
 		return;
 	}
+	for (size_t i = 0; i < c->nheld; i++)
+		if (c->held[i].l.seq == f->seq && c->held[i].l.entry == f->entry)
+			c->held[i].l.findings |= 1u << f->check;
 	s = find(c, f->entry);
 	if (s && s->out) {
 		fprintf(s->out, "  !! ");
@@ -132,20 +144,68 @@ static void on_finding(void *ctx, const struct esync_finding *f)
 	}
 }
 
+static void print_fault(const struct esync_fault_link *l)
+{
+	esync_fault_print_text(stdout, l, l->findings, "");
+	fputc('\n', stdout);
+}
+
+/* Prints held faults in order up to the first whose write is not done (all: each) */
+static void release_faults(struct show_ctx *c, bool all)
+{
+	size_t n;
+
+	for (n = 0; n < c->nheld && (all || c->held[n].done); n++) {
+		c->held[n].l.ev = &c->held[n].ev;
+		print_fault(&c->held[n].l);
+	}
+	memmove(c->held, c->held + n, (c->nheld - n) * sizeof(*c->held));
+	c->nheld -= n;
+}
+
 static void on_fault(void *ctx, const struct esync_fault_link *l)
 {
 	struct show_ctx *c = ctx;
+	struct shown *s = NULL;
+	char what[160];
 
-	if (c->fault_nr && l->nr != c->fault_nr)
-		return;
+	c->nfaults = l->nr;
 	if (c->pass_one) {
-		c->fault_found = true;
-		c->fault_seq = l->seq;
-		c->fault_entry = l->entry;
+		if (l->nr == c->fault_nr) {
+			c->fault_found = true;
+			c->fault_seq = l->seq;
+			c->fault_entry = l->entry;
+		}
 		return;
 	}
-	esync_fault_print_text(stdout, l, l->findings, "");
-	fputc('\n', stdout);
+	/* The write the engine linked it to, if its timeline is still open */
+	for (s = l->seq ? c->open : NULL; s; s = s->next)
+		if (s->id == l->seq && s->entry == l->entry)
+			break;
+	if (s && s->out) {
+		esync_fault_describe(&l->fault, what, sizeof(what));
+		fprintf(s->out, "  %12.6f FAULT   %" PRIu64 ": %s\n",
+			rel(c, l->ev->hdr.ts_ns), l->nr, what);
+	}
+	if (c->fault_nr && l->nr != c->fault_nr)
+		return;
+	if (c->nheld == c->capheld) {
+		size_t cap = c->capheld ? c->capheld * 2 : 16;
+		void *p = realloc(c->held, cap * sizeof(*c->held));
+
+		if (!p) {
+			print_fault(l);
+			return;
+		}
+		c->held = p;
+		c->capheld = cap;
+	}
+	/* No write, or one already done: its verdict is final */
+	c->held[c->nheld].l = *l;
+	c->held[c->nheld].ev = *l->ev;
+	c->held[c->nheld].done = !s;
+	c->nheld++;
+	release_faults(c, false);
 }
 
 static void on_done(void *ctx, const struct esync_seq *seq)
@@ -153,6 +213,11 @@ static void on_done(void *ctx, const struct esync_seq *seq)
 	struct show_ctx *c = ctx;
 	struct shown **pp, *s;
 
+	/* The faults linked to this write: now with its final verdict */
+	for (size_t i = 0; i < c->nheld; i++)
+		if (seq->id && c->held[i].l.seq == seq->id && c->held[i].l.entry == seq->entry)
+			c->held[i].done = true;
+	release_faults(c, false);
 	for (pp = &c->open; *pp; pp = &(*pp)->next)
 		if ((*pp)->entry == seq->entry)
 			break;
@@ -179,8 +244,6 @@ static void show_begin(struct show_ctx *c, const struct esync_ev_write_begin *b)
 	s->entry = b->entry;
 	s->id = b->hdr.seq;
 	s->iommu = b->hdr.iommu;
-	s->format = b->format;
-	s->dev = b->dev;
 	s->f = esync_format_by_id(b->format);
 	s->qwords = b->quanta_bits == 128 ? 2 : 1;
 	s->step = 1;
@@ -305,21 +368,6 @@ static void show_event(struct show_ctx *c, const union esync_event *ev)
 					rel(c, ev->hdr.ts_ns));
 		}
 		break;
-	case ESYNC_EV_FAULT: {
-		struct esync_fault f;
-
-		c->nfaults++;
-		if (!esync_fault_decode(&ev->fault, &f) || !f.has_dev)
-			break;
-		esync_fault_describe(&f, cmd, sizeof(cmd));
-		/* In the timeline of the writes open on the device it names */
-		for (s = c->open; s; s = s->next)
-			if (s->out && s->dev == f.dev && (f.formats & (1u << s->format)) &&
-			    (f.any_iommu || s->iommu == f.iommu))
-				fprintf(s->out, "  %12.6f FAULT   %" PRIu64 ": %s\n",
-					rel(c, ev->hdr.ts_ns), c->nfaults, cmd);
-		break;
-	}
 	}
 }
 
@@ -382,6 +430,7 @@ static int pass(struct show_ctx *c, const char *path, bool one)
 
 		on_done(c, &fake);
 	}
+	release_faults(c, true);
 	esync_engine_free(e);
 	esync_dump_close(&r);
 	return rc < 0 ? 1 : 0;
@@ -653,6 +702,7 @@ static int run(int argc, char **argv)
 	}
 	rc = pass(&c, argv[optind], false);
 	free(c.hits);
+	free(c.held);
 	return rc ? ESYNC_EXIT_INCOMPLETE : 0;
 }
 

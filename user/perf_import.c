@@ -5,8 +5,10 @@
  *   COMM PID [CPU] SECONDS.FRACTION: SYSTEM:EVENT: FIELDS
  *
  * and FIELDS is the tracepoint's TP_printk: key=value pairs for the
- * series' events, "IOMMU TYPE: 0xQW0 0xQW1 0xQW2 0xQW3" for qi_submit.
+ * series' events, "IOMMU TYPE: 0xQW0 0xQW1 0xQW2 0xQW3" for qi_submit,
+ * "IOMMU:DRIVER DEVICE iova=... flags=..." for iommu:io_page_fault.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -348,6 +350,109 @@ static int parse_done(const char *f, const char *id, uint8_t family, uint64_t ts
 	return 1;
 }
 
+/*
+ * "KEY=W0:W1:...": n hex words of at most 'digits' digits each, as the
+ * fault events print their raw record; -1 if malformed.
+ */
+static int get_words(const char *s, const char *key, uint64_t *w, unsigned int n,
+		     size_t digits)
+{
+	const char *p = field(s, key);
+	char buf[17];
+
+	if (!p)
+		return -1;
+	for (unsigned int i = 0; i < n; i++) {
+		size_t len = strspn(p, "0123456789abcdefABCDEF");
+
+		if (!len || len > digits || len >= sizeof(buf))
+			return -1;
+		memcpy(buf, p, len);
+		buf[len] = '\0';
+		w[i] = strtoull(buf, NULL, 16);
+		p += len;
+		if (i + 1 < n && *p++ != ':')
+			return -1;
+	}
+	return !*p || isspace((unsigned char)*p) ? 0 : -1;
+}
+
+/*
+ * Fault records, carried as the collector carries them: the raw record and
+ * the reporting IOMMU, decoded by the engine like any other.
+ *
+ *   arm_smmu_event     "smmu=0 id=0x10 sid=0x10 ... evt=W0:W1:W2:W3"
+ *   amd_iommu_event    "iommu=1 type=2 devid=0200 ... event=D0:D1:D2:D3"
+ *   dmar_fault_record  "dmar0 source_id=0x0318 ... lo=0x... hi=0x..."
+ */
+static int parse_fault(const char *name, const char *f, uint64_t ts, uint32_t cpu,
+		       union esync_event *ev)
+{
+	struct esync_ev_fault *x = &ev->fault;
+	uint64_t unit, w[4];
+	unsigned int dmar;
+
+	if (!strcmp(name, "arm_smmu_event")) {
+		if (get_u64(f, "smmu", 10, &unit) || get_words(f, "evt", w, 4, 16))
+			return -1;
+		hdr(ev, ESYNC_EV_FAULT, ts, cpu, 0, (uint16_t)unit);
+		x->source = ESYNC_FAULT_SMMU_EVTQ;
+		memcpy(x->raw, w, sizeof(x->raw));
+		return 1;
+	}
+	if (!strcmp(name, "amd_iommu_event")) {
+		if (get_u64(f, "iommu", 10, &unit) || get_words(f, "event", w, 4, 8))
+			return -1;
+		hdr(ev, ESYNC_EV_FAULT, ts, cpu, 0, (uint16_t)unit);
+		x->source = ESYNC_FAULT_AMD_EVTLOG;
+		/* the entry's four 32-bit words, in memory order */
+		x->raw[0] = w[0] | w[1] << 32;
+		x->raw[1] = w[2] | w[3] << 32;
+		return 1;
+	}
+	/* dmar_fault_record */
+	if (sscanf(f, "dmar%u ", &dmar) != 1 || get_u64(f, "lo", 16, &w[0]) ||
+	    get_u64(f, "hi", 16, &w[1]))
+		return -1;
+	hdr(ev, ESYNC_EV_FAULT, ts, cpu, 0, (uint16_t)dmar);
+	x->source = ESYNC_FAULT_VTD_FRCD;
+	x->raw[0] = w[0];
+	x->raw[1] = w[1];
+	return 1;
+}
+
+/*
+ * iommu:io_page_fault, "IOMMU:DRIVER DEVICE iova=0x... flags=0x...": the
+ * device by name (the engine parses a PCI one), no IOMMU.  The device
+ * name is the last word before iova (the driver string may be empty).
+ */
+static int parse_io_page_fault(const char *f, uint64_t ts, uint32_t cpu,
+			       union esync_event *ev)
+{
+	struct esync_ev_fault *x = &ev->fault;
+	const char *end = strstr(f, " iova="), *dev;
+	uint64_t iova, flags;
+	size_t len;
+
+	if (strncmp(f, "IOMMU:", 6) || !end || get_u64(f, "iova", 16, &iova) ||
+	    get_u64(f, "flags", 16, &flags))
+		return -1;
+	for (dev = end; dev > f + 6 && dev[-1] != ' '; dev--)
+		;
+	len = (size_t)(end - dev);
+	if (!len)
+		return -1;
+	hdr(ev, ESYNC_EV_FAULT, ts, cpu, 0, 0);
+	x->source = ESYNC_FAULT_IO_PAGE_FAULT;
+	x->addr = iova;
+	x->flags = (uint32_t)flags;
+	/* as the collector copies it: cut to the field, NUL-terminated */
+	if (len >= sizeof(x->name))
+		len = sizeof(x->name) - 1;
+	memcpy(x->name, dev, len);
+	return 1;
+}
+
 /* "COMM PID [CPU]": the PID (a thread id) right before the '[' */
 static uint32_t task_id(const char *line, const char *bracket)
 {
@@ -421,6 +526,11 @@ int esync_perf_parse_line(const char *line, union esync_event *ev)
 		rc = parse_qi(f, ts, (uint32_t)cpu, ev);
 	else if (!strcmp(sys, "intel_iommu") && !strcmp(ev_name, "qi_wait"))
 		rc = parse_qi_wait(f, ts, (uint32_t)cpu, ev);
+	else if (!strcmp(ev_name, "arm_smmu_event") || !strcmp(ev_name, "amd_iommu_event") ||
+		 (!strcmp(sys, "intel_iommu") && !strcmp(ev_name, "dmar_fault_record")))
+		rc = parse_fault(ev_name, f, ts, (uint32_t)cpu, ev);
+	else if (!strcmp(sys, "iommu") && !strcmp(ev_name, "io_page_fault"))
+		rc = parse_io_page_fault(f, ts, (uint32_t)cpu, ev);
 	if (rc > 0)
 		ev->hdr.tid = tid;
 	return rc;

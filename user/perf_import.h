@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Import of 'perf script' output of the series' tracepoints (entry_sync:*,
- * arm_smmu_cmdq_issue, amd_iommu_cmd) and intel_iommu:qi_submit into the
- * event stream, so that 'esync check --perf' verifies a trace taken with
- * perf alone:
+ * Import of 'perf script' output of the series' tracepoints and of
+ * iommu:io_page_fault into the event stream, entry updates, commands,
+ * completions and fault records alike, so that 'esync check --perf'
+ * verifies a trace taken with perf alone:
  *
- *   perf record -e 'entry_sync:*' -e 'intel_iommu:qi_submit' -a -- WORKLOAD
+ *   perf record ESYNC_PERF_EVENTS -a -- WORKLOAD
  *   perf script | esync check --perf -
  *
  * perf prints no completion of VT-d's invalidation-wait descriptor and no
@@ -19,6 +19,16 @@
 #include <stdio.h>
 
 #include "events.h"
+
+/*
+ * Every tracepoint the import reads, as perf record's options: the
+ * series' systems whole, intel_iommu's events one by one (its other
+ * events are not esync's).
+ */
+#define ESYNC_PERF_EVENTS \
+	"-e 'entry_sync:*' -e 'arm_smmu_v3:*' -e 'amd_iommu:*' " \
+	"-e intel_iommu:qi_submit -e intel_iommu:qi_wait " \
+	"-e intel_iommu:dmar_fault_record -e iommu:io_page_fault"
 
 struct esync_perf_stats {
 	uint64_t lines;

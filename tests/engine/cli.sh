@@ -82,6 +82,39 @@ frames_before() {	# FILE OFF
 	done
 	echo $n
 }
+# Byte offset of record N (from 0) of a dump
+record_at() {	# FILE N
+	local off n
+	off=$(u32 "$1" 12)
+	for ((n = 0; n < $2; n++)); do
+		off=$((off + 8 + $(u32 "$1" "$off")))
+	done
+	echo $off
+}
+# The kind of record N's event (ESYNC_EV_*: 9 completion, 12 fault)
+event_kind() {	# FILE N
+	od -An -tu2 -j $(($(record_at "$1" "$2") + 8 + 22)) -N2 "$1" | tr -d ' '
+}
+# Sets the u32 at byte FIELD of record N's event, its frame checksum kept valid
+set_event_u32() {	# FILE N FIELD VALUE
+	local off len
+	off=$(record_at "$1" "$2")
+	len=$(u32 "$1" "$off")
+	put_u32 "$1" $((off + 8 + $3)) "$4"
+	# the frame's CRC-32C covers its length and its event
+	{ head -c $((off + 4)) "$1" | tail -c 4; head -c $((off + 8 + len)) "$1" | tail -c "$len"; } \
+		> "$TMP/frame"
+	put_u32 "$1" $((off + 4)) "$(crc32c "$TMP/frame" 0 $((len + 4)))"
+}
+# DST: SRC with record M of FROM (its frame as it is) put before record N
+insert_record() {	# SRC N FROM M DST
+	local at from len
+	at=$(record_at "$1" "$2")
+	from=$(record_at "$3" "$4")
+	len=$(u32 "$3" "$from")
+	{ head -c "$at" "$1"; head -c $((from + 8 + len)) "$3" | tail -c $((len + 8)); tail -c +$((at + 1)) "$1"; } \
+		> "$5"
+}
 
 STE=$DATA/clean-smmu-ste.dump
 H1=$DATA/h1-torn-view.dump
@@ -403,6 +436,137 @@ if [ $rc = 2 ] && [ -z "$out" ] && [ "$(lines "$TMP/err")" = 1 ] &&
 	ok "--only with an unknown check lists every name it takes"
 else
 	fail "--only with an unknown check lists every name" "exit $rc" "$(cat "$TMP/err")"
+fi
+
+## Faults in show: the verdict check gives, the timeline of the linked write
+
+# A fault during a write whose last CMD_SYNC then fails (record 18, status
+# at byte 68): the F1 comes after the fault
+cp "$DATA/fault-smmu-during-write.dump" "$TMP/fault-f1.dump"
+set_event_u32 "$TMP/fault-f1.dump" 18 68 -110
+c=$("$ESYNC" check "$TMP/fault-f1.dump" 2>/dev/null | grep -A1 '^fault 1 ' | sed -n 2p)
+s=$("$ESYNC" show --fault 1 "$TMP/fault-f1.dump" 2>/dev/null | grep -A1 '^fault 1 ' | sed -n 2p)
+a=$("$ESYNC" show "$TMP/fault-f1.dump" 2>/dev/null | grep -A1 '^fault 1 ' | sed -n 2p)
+if [ "$(event_kind "$TMP/fault-f1.dump" 18)" = 9 ] &&
+   grep -q '^  during write seq 1 of smmu-ste .*: findings F1$' <<< "$c" &&
+   [ "$s" = "$c" ] && [ "$a" = "$c" ]; then
+	ok "show, show --fault 1: a write's finding made after the fault is in its verdict, as in check"
+else
+	fail "show --fault 1: the write's final verdict" "check: $c" "show --fault 1: $s" "show: $a"
+fi
+
+# A VT-d fault on PASID 4 of the device whose PASID 3 entry is being
+# written (record 3, hi bits 59:40 at byte 44): it names no entry written
+cp "$DATA/fault-vtd-during-write.dump" "$TMP/fault-pasid.dump"
+set_event_u32 "$TMP/fault-pasid.dump" 3 44 $((0xc0000406))
+c=$("$ESYNC" check "$TMP/fault-pasid.dump" 2>/dev/null)
+s=$("$ESYNC" show "$TMP/fault-pasid.dump" 2>/dev/null)
+if [ "$(event_kind "$TMP/fault-pasid.dump" 3)" = 12 ] &&
+   grep -A1 '^fault 1 .*DMA_REMAP .* pasid 0x4 ' <<< "$c" | grep -q 'no write of an entry it names' &&
+   grep -q '^seq 1 vtd-pasid .*pasid 0x3)' <<< "$s" && ! grep -q ' FAULT ' <<< "$s"; then
+	ok "show: a VT-d fault on another PASID of the device is in no PASID entry's timeline"
+else
+	fail "show: a fault on another PASID in no timeline" "$c" "$s"
+fi
+# An SMMUv3 C_BAD_SUBSTREAMID while the CD of SSID 1 is written: with
+# SSID 2 it names no CD written, with SSID 1 that write (word 0 of the
+# record: id 0x08, SSV, SSID at 31:12; timestamp in the write's first step)
+bad=""
+for ssid in 2 1; do
+	insert_record "$DATA/clean-smmu-cd.dump" 3 "$DATA/fault-smmu-during-write.dump" 3 \
+		"$TMP/fault-ssid$ssid.dump"
+	set_event_u32 "$TMP/fault-ssid$ssid.dump" 3 0 1000800
+	set_event_u32 "$TMP/fault-ssid$ssid.dump" 3 32 $((ssid << 12 | 1 << 11 | 0x08))
+	c=$("$ESYNC" check "$TMP/fault-ssid$ssid.dump" 2>/dev/null | grep -A1 '^fault 1 ')
+	s=$("$ESYNC" show "$TMP/fault-ssid$ssid.dump" 2>/dev/null |
+		awk '/^seq /{seq = $2} / FAULT /{print "seq " seq ":" $0}')
+	want="seq 1:      0.000001 FAULT   1: C_BAD_SUBSTREAMID sid 0x10 ssid 0x1"
+	if [ "$(event_kind "$TMP/fault-ssid$ssid.dump" 3)" != 12 ]; then
+		bad="$bad; SSID $ssid: record 3 is no fault"
+	elif [ $ssid = 2 ]; then
+		grep -q 'no write of an entry it names' <<< "$c" && [ -z "$s" ] ||
+			bad="$bad; SSID 2: $c / $s"
+	else
+		grep -q 'during write seq 1 of smmu-cd ' <<< "$c" && [ "$s" = "$want" ] ||
+			bad="$bad; SSID 1: $c / $s"
+	fi
+done
+[ -z "$bad" ] && ok "show: an SMMUv3 fault is in the timeline of the CD write it is linked to, by SSID" ||
+	fail "show: an SMMUv3 fault in the linked CD write's timeline only" "${bad#; }"
+
+## perf script: the fault tracepoints are carried as the collector carries them
+
+# fault-vtd-during-write.dump as perf prints the series' events
+cat > "$TMP/fault-vtd.txt" <<'EOF'
+        modprobe     100 [000]     0.001000250: entry_sync:entry_sync_write_begin: seq=1 entry=0xffff888010203000 format=vtd_pasid iommu=0 dev=0x10 sub=0x3 quanta=4x128 vbit=0 cur={0x109,0x1,0x0,0x0,0x0,0x0,0x0,0x0} target={0x7089,0x1,0x0,0x0,0x0,0x0,0x0,0x0}
+        modprobe     100 [000]     0.001000500: entry_sync:entry_sync_used: seq=1 entry=0xffff888010203000 cur_used={0x1df,0x180ffff,0x0,0x0,0x0,0x0,0x0,0x0} target_used={0xfffffffffffff3df,0x180ffff,0x0,0x0,0x0,0x0,0x0,0x0}
+        modprobe     100 [000]     0.001000750: entry_sync:entry_sync_store: seq=1 entry=0xffff888010203000 index=0 old=0x00000000000000010000000000000109 new=0x00000000000000010000000000007089
+        modprobe     100 [000]     0.001001000: intel_iommu:dmar_fault_record: dmar0 source_id=0x0010 reason=0x06 type=read pasid_present=1 pasid=0x3 lo=0x0000000080002000 hi=0xc000030680000010
+        modprobe     100 [000]     0.001001250: entry_sync:entry_sync_sync: seq=1 entry=0xffff888010203000 step=1
+        modprobe     100 [000]     0.001001500: intel_iommu:qi_submit: dmar0 pc_inv: 0x300010017 0x0 0x0 0x0
+        modprobe     100 [000]     0.001001750: intel_iommu:qi_wait: dmar0 inv_wait: 0x25 0x0 status 0
+        modprobe     100 [000]     0.001002000: entry_sync:entry_sync_write_end: seq=1 entry=0xffff888010203000 how=hitless critical=1 syncs=1 final={0x7089,0x1,0x0,0x0,0x0,0x0,0x0,0x0}
+        modprobe     100 [000]     0.001002250: intel_iommu:qi_submit: dmar0 p_iotlb_inv: 0x300010036 0x0 0x0 0x0
+        modprobe     100 [000]     0.001002500: intel_iommu:qi_submit: dmar0 p_dev_tlb_inv: 0x300100008 0x0 0x0 0x0
+        modprobe     100 [000]     0.001002750: intel_iommu:qi_wait: dmar0 inv_wait: 0x25 0x0 status 0
+EOF
+d=$("$ESYNC" check "$DATA/fault-vtd-during-write.dump" 2>/dev/null)
+p=$("$ESYNC" check --perf "$TMP/fault-vtd.txt" 2>/dev/null)
+dj=$("$ESYNC" check --json "$DATA/fault-vtd-during-write.dump" 2>/dev/null | grep '"type":"fault"' |
+	sed 's/"input":"[^"]*",//')
+pj=$("$ESYNC" check --json --perf "$TMP/fault-vtd.txt" 2>/dev/null | grep '"type":"fault"' |
+	sed 's/"input":"[^"]*",//')
+if [ "${p//$TMP\/fault-vtd.txt/X}" = "${d//$DATA\/fault-vtd-during-write.dump/X}" ] &&
+   grep -q '^fault 1 .*: DMA_REMAP reason 0x6 0000:00:02.0 pasid 0x3 .*(vtd iommu 0)$' <<< "$p" &&
+   [ -n "$pj" ] && [ "$pj" = "$dj" ]; then
+	ok "--perf: intel_iommu:dmar_fault_record gives the fault report of the same trace's dump (text, JSON)"
+else
+	fail "--perf: dmar_fault_record as in the dump" "dump:" "$d" "$dj" "perf:" "$p" "$pj"
+fi
+# The SMMUv3 event queue, the AMD event log and iommu:io_page_fault (driver,
+# device; without a PASID it names PASID 0), after the same write
+{
+	cat "$TMP/fault-vtd.txt"
+	cat <<'EOF'
+     irq/25-arm-      42 [001]     0.001003000: arm_smmu_v3:arm_smmu_event: smmu=0 id=0x04 sid=0x10 ssid=0 ssv=0 evt=0000001000000004:0000000800000000:0000000000000000:0000000000000000
+     irq/24-AMD-V      43 [001]     0.001003250: amd_iommu:amd_iommu_event: iommu=1 type=2 devid=0200 pasid=0x00000 flags=0x020 address=0xfee00000 event=00000200:20200000:fee00000:00000000
+     irq/26-dmar      44 [001]     0.001003500: iommu:io_page_fault: IOMMU:e1000e 0000:00:02.0 iova=0x0000000080001000 flags=0x0001
+     irq/26-dmar      44 [001]     0.001003750: iommu:map: IOMMU: iova=0x0000000080000000 - 0x0000000080001000 paddr=0x0000000100000000 size=4096
+EOF
+} > "$TMP/fault-all.txt"
+p=$("$ESYNC" check --perf "$TMP/fault-all.txt" 2> "$TMP/err")
+rc=$?
+if [ $rc = 0 ] && [ ! -s "$TMP/err" ] &&
+   grep -q '^fault 2 .*: C_BAD_STE sid 0x10 (smmu iommu 0)$' <<< "$p" &&
+   grep -A1 '^fault 2 ' <<< "$p" | grep -q 'no write of an entry it names' &&
+   grep -q '^fault 3 .*: IO_PAGE_FAULT 0000:02:00.0 addr 0xfee00000 write (amd iommu 1)$' <<< "$p" &&
+   grep -q '^fault 4 .*: io_page_fault 0000:00:02.0 addr 0x80001000 write$' <<< "$p" &&
+   grep -q ': 14 events, 1 writes: clean, 4 faults (1 linked to a write)$' <<< "$p"; then
+	ok "--perf: arm_smmu_event, amd_iommu_event, io_page_fault decoded and linked; iommu:map skipped"
+else
+	fail "--perf: the fault tracepoints of the three drivers and iommu" "exit $rc" "$p" "$(cat "$TMP/err")"
+fi
+# A fault line that does not parse is damaged input: a lost mark
+sed 's/evt=0000001000000004:/evt=00000010000000zz:/' "$TMP/fault-all.txt" > "$TMP/fault-bad.txt"
+p=$("$ESYNC" check --perf "$TMP/fault-bad.txt" 2> "$TMP/err")
+rc=$?
+if [ $rc = 2 ] && grep -q '1 line of esync.s events did not parse (the first: line 12)' "$TMP/err" &&
+   grep -q ': .*1 event lost, 3 faults' <<< "$p"; then
+	ok "--perf: a malformed arm_smmu_event line is a lost event (exit 2)"
+else
+	fail "--perf: a malformed fault line is a lost event" "exit $rc" "$p" "$(cat "$TMP/err")"
+fi
+
+## perf script: the hint names exactly the tracepoints the import reads
+
+: > "$TMP/none.txt"
+"$ESYNC" check --perf "$TMP/none.txt" > /dev/null 2> "$TMP/err"
+got=$(grep -o -- "-e '\?[a-z0-9_]*:[a-z0-9_*]*'\?" "$TMP/err" | tr -d "'" | sort | tr '\n' ' ')
+want="-e amd_iommu:* -e arm_smmu_v3:* -e entry_sync:* -e intel_iommu:dmar_fault_record -e intel_iommu:qi_submit -e intel_iommu:qi_wait -e iommu:io_page_fault "
+if [ "$got" = "$want" ]; then
+	ok "--perf with no event: the perf record hint names the series' systems and iommu:io_page_fault"
+else
+	fail "--perf hint: the tracepoints the import reads" "got:  $got" "want: $want" "$(cat "$TMP/err")"
 fi
 
 tap_done

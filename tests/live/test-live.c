@@ -399,10 +399,71 @@ static void test_perf_bad_lines(void)
 	EXPECT_EQ(2, ev.sync.step);
 }
 
+/* Fault tracepoints: the raw record and the IOMMU, as the collector has them */
+static void test_perf_faults(void)
+{
+	union esync_event ev;
+
+	ASSERT_EQ(1, esync_perf_parse_line(
+		"irq/25 42 [001] 2.000000100: arm_smmu_v3:arm_smmu_event: smmu=1 id=0x10 sid=0x10 ssid=0x2 ssv=1 evt=0000001000002810:0000000800000000:0000000080001000:0000000000000000",
+		&ev));
+	EXPECT_EQ(ESYNC_EV_FAULT, ev.hdr.kind);
+	EXPECT_EQ(sizeof(ev.fault), ev.hdr.size);
+	EXPECT_EQ(ESYNC_FAULT_SMMU_EVTQ, ev.fault.source);
+	EXPECT_EQ(1, ev.hdr.iommu);
+	EXPECT_EQ(42, ev.hdr.tid);
+	EXPECT_EQ(0, ev.hdr.seq);
+	EXPECT_EQ(0x0000001000002810ULL, ev.fault.raw[0]);
+	EXPECT_EQ(0x80001000ULL, ev.fault.raw[2]);
+	ASSERT_EQ(1, esync_perf_parse_line(
+		"irq/24 43 [001] 2.000000200: amd_iommu:amd_iommu_event: iommu=2 type=2 devid=0200 pasid=0x00000 flags=0x020 address=0xfee00000 event=00000200:20200000:fee00000:00000001",
+		&ev));
+	EXPECT_EQ(ESYNC_FAULT_AMD_EVTLOG, ev.fault.source);
+	EXPECT_EQ(2, ev.hdr.iommu);
+	EXPECT_EQ(0x2020000000000200ULL, ev.fault.raw[0]);
+	EXPECT_EQ(0x00000001fee00000ULL, ev.fault.raw[1]);
+	ASSERT_EQ(1, esync_perf_parse_line(
+		"irq/26 44 [000] 2.000000300: intel_iommu:dmar_fault_record: dmar3 source_id=0x0010 reason=0x06 type=read pasid_present=1 pasid=0x3 lo=0x0000000080002000 hi=0xc000030680000010",
+		&ev));
+	EXPECT_EQ(ESYNC_FAULT_VTD_FRCD, ev.fault.source);
+	EXPECT_EQ(3, ev.hdr.iommu);
+	EXPECT_EQ(0x80002000ULL, ev.fault.raw[0]);
+	EXPECT_EQ(0xc000030680000010ULL, ev.fault.raw[1]);
+	ASSERT_EQ(1, esync_perf_parse_line(
+		"irq/26 44 [000] 2.000000400: iommu:io_page_fault: IOMMU:nvme 0000:01:00.0 iova=0x0000000080001000 flags=0x0001",
+		&ev));
+	EXPECT_EQ(ESYNC_FAULT_IO_PAGE_FAULT, ev.fault.source);
+	EXPECT_EQ(0, ev.hdr.iommu);
+	EXPECT_EQ(0x80001000ULL, ev.fault.addr);
+	EXPECT_EQ(1, ev.fault.flags);
+	EXPECT_STREQ("0000:01:00.0", ev.fault.name);
+	/* no driver string; a name longer than the field is cut as the collector cuts it */
+	ASSERT_EQ(1, esync_perf_parse_line(
+		"x 1 [000] 2.000000500: iommu:io_page_fault: IOMMU: a-platform-device-name-of-40-characters iova=0x1000 flags=0x0000",
+		&ev));
+	EXPECT_STREQ("a-platform-device-name-of-40-ch", ev.fault.name);
+	/* damaged */
+	EXPECT_EQ(-1, esync_perf_parse_line(
+		"x 1 [000] 2.000000600: arm_smmu_v3:arm_smmu_event: smmu=0 id=0x10 sid=0x10 ssid=0 ssv=0 evt=0000001000000010:0000000800000000:0000000080001000",
+		&ev));
+	EXPECT_EQ(-1, esync_perf_parse_line(
+		"x 1 [000] 2.000000700: amd_iommu:amd_iommu_event: iommu=1 type=2 event=00000200:120000000:fee00000:00000000",
+		&ev));
+	EXPECT_EQ(-1, esync_perf_parse_line(
+		"x 1 [000] 2.000000800: intel_iommu:dmar_fault_record: source_id=0x0010 lo=0x1000 hi=0x1", &ev));
+	EXPECT_EQ(-1, esync_perf_parse_line(
+		"x 1 [000] 2.000000900: iommu:io_page_fault: 0000:01:00.0 iova=0x1000 flags=0x0", &ev));
+	/* iommu's other events are not esync's */
+	EXPECT_EQ(0, esync_perf_parse_line(
+		"x 1 [000] 2.000001000: iommu:unmap: IOMMU: iova=0x0000000080000000 size=4096 unmapped_size=4096",
+		&ev));
+}
+
 TAP_MAIN(TAP_CASE(test_opts_live), TAP_CASE(test_opts_errors),
 	 TAP_CASE(test_opts_record), TAP_CASE(test_probe_patched),
 	 TAP_CASE(test_probe_legacy_amd), TAP_CASE(test_probe_legacy_smmu),
 	 TAP_CASE(test_probe_vtd_completion),
 	 TAP_CASE(test_probe_isra), TAP_CASE(test_probe_faults),
 	 TAP_CASE(test_probe_no_tracefs), TAP_CASE(test_flight),
-	 TAP_CASE(test_perf_import), TAP_CASE(test_perf_bad_lines))
+	 TAP_CASE(test_perf_import), TAP_CASE(test_perf_bad_lines),
+	 TAP_CASE(test_perf_faults))
