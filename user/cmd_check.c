@@ -674,6 +674,10 @@ static int check_file(struct check_ctx *c, const char *path, const char *label,
 		damaged_input(c, label, "damaged header", r.header_warn);
 	if (damage)
 		damaged_input(c, label, "damaged input", damage);
+	/* Its verdicts stand, but a reader of them should know */
+	if (r.info.version == 1)
+		esync_err("note: %s is a version 1 dump, whose frame checksum (three CRC lanes folded into one) misses some 4-bit errors: a finding there could come of a damaged record that passed",
+			  label);
 	/* What the recording could see: from the dump, else from its mode */
 	allowed = esync_dump_checks(&r.info);
 	c->mask = mask;
