@@ -12,13 +12,12 @@
 
 static void h3_begin(struct esync_seq *s)
 {
-	uint64_t tu[ESYNC_EV_MAX_WORDS] = { 0 }, stray[ESYNC_EV_MAX_WORDS];
+	uint64_t stray[ESYNC_EV_MAX_WORDS];
 	uint64_t zero[ESYNC_EV_MAX_WORDS] = { 0 };
 	char names[200];
 
-	s->fmt->get_used(s->target, tu);
 	for (unsigned int w = 0; w < s->words; w++) {
-		stray[w] = s->target[w] & ~tu[w];
+		stray[w] = s->target[w] & ~s->target_used[w];
 		if (!stray[w])
 			continue;
 		esync_format_diff(s->fmt, s->target, zero, stray, names, sizeof(names));

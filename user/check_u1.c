@@ -12,14 +12,12 @@
 #include "checker.h"
 
 /* Names the fields whose used bits differ; false if none differ. */
-static bool differs(const struct esync_seq *s, const uint64_t *entry,
+static bool differs(const struct esync_seq *s, const uint64_t *model,
 		    const uint64_t *driver, char *buf, size_t len, unsigned int *word,
 		    uint64_t *bits)
 {
-	uint64_t model[ESYNC_EV_MAX_WORDS] = { 0 };
 	bool any = false;
 
-	s->fmt->get_used(entry, model);
 	for (unsigned int w = 0; w < s->words; w++) {
 		if ((model[w] ^ driver[w]) && !any) {
 			*word = w;
@@ -44,10 +42,17 @@ static void u1_used(struct esync_seq *s, const uint64_t *cur_used,
 	unsigned int w = 0;
 	uint64_t bits = 0;
 	const char *which = NULL;
+	uint64_t model[ESYNC_EV_MAX_WORDS] = { 0 }, tmodel[ESYNC_EV_MAX_WORDS] = { 0 };
+	const uint64_t *tu = s->target_used;	/* the engine's, of the target at begin */
 
-	if (differs(s, s->cur, cur_used, names, sizeof(names), &w, &bits))
+	if (s->target_at_end) {
+		s->fmt->get_used(s->target, tmodel);
+		tu = tmodel;
+	}
+	s->fmt->get_used(s->cur, model);
+	if (differs(s, model, cur_used, names, sizeof(names), &w, &bits))
 		which = "current";
-	else if (differs(s, s->target, target_used, names, sizeof(names), &w, &bits))
+	else if (differs(s, tu, target_used, names, sizeof(names), &w, &bits))
 		which = "target";
 	if (!which)
 		return;

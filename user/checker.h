@@ -106,13 +106,11 @@ struct esync_seq {
 	 * under each DID the entry had in the window; the DIDs invalidated
 	 * since the last store (all of them after a global invalidation).
 	 */
-	uint32_t did_flushed[ESYNC_WIN_MAX];
-	uint8_t ndid_flushed;
+	uint8_t ndid_flushed;			/* in did_flushed[] */
 	bool did_all_flushed;
 
 	/* Checker state (each block belongs to one checker) */
-	bool f2_wrong_seen;			/* F2 */
-	struct esync_inv f2_wrong;
+	bool f2_wrong_seen;			/* F2: f2_wrong holds one */
 	unsigned int model_critical;		/* H2 */
 	unsigned int model_crit_q;
 	bool was_valid, went_invalid;
@@ -122,9 +120,7 @@ struct esync_seq {
 	bool tlb_before_entry_inv;
 	unsigned int devtlb;
 	unsigned int devtlb_step;
-	uint32_t a1_dev[ESYNC_A1_MAX];		/* A1: invalidated since the last store */
-	uint64_t a1_order[ESYNC_A1_MAX];	/* ... the queue order (cmd_order) of each */
-	unsigned int a1_nr;
+	unsigned int a1_nr;			/* A1: in a1_dev[] */
 	unsigned int a1_done_nr;		/* the first a1_done_nr of a1_dev completed */
 	bool a1_all, a1_all_done;
 	bool a1_failed;
@@ -151,6 +147,15 @@ struct esync_seq {
 	struct esync_engine *eng;
 
 	/*
+	 * Arrays a count above says how much of is set (the engine does not
+	 * clear them for a new write)
+	 */
+	uint32_t did_flushed[ESYNC_WIN_MAX];	/* VT-d: see ndid_flushed */
+	struct esync_inv f2_wrong;		/* F2 */
+	uint32_t a1_dev[ESYNC_A1_MAX];		/* A1: invalidated since the last store */
+	uint64_t a1_order[ESYNC_A1_MAX];	/* ... the queue order (cmd_order) of each */
+
+	/*
 	 * Values, set word by word as the write goes (the engine does not
 	 * clear them for a new write: only the first 'words' count)
 	 */
@@ -158,6 +163,7 @@ struct esync_seq {
 	uint64_t target[ESYNC_EV_MAX_WORDS];
 	uint64_t now[ESYNC_EV_MAX_WORDS];	/* rebuilt from the stores */
 	uint64_t final[ESYNC_EV_MAX_WORDS];	/* what write-end reported */
+	uint64_t target_used[ESYNC_EV_MAX_WORDS];	/* the model's used bits of target */
 	/*
 	 * The torn-view window: win[k] holds, for each quanta q, the k-th
 	 * value it took since the last completed sync (k < nwin[q]), at the

@@ -847,6 +847,8 @@ static void on_begin(struct esync_engine *e, const union esync_event *ev)
 		memcpy(s->cur, b->cur, s->words * sizeof(uint64_t));
 		memcpy(s->target, b->target, s->words * sizeof(uint64_t));
 		memcpy(s->now, b->cur, s->words * sizeof(uint64_t));
+		memset(s->target_used, 0, sizeof(s->target_used));
+		s->fmt->get_used(s->target, s->target_used);
 		if (s->format == ESYNC_FMT_VTD_PASID)
 			s->did_field = did_field(s->fmt);
 		window_reset(s);
