@@ -726,7 +726,7 @@ static __always_inline void emit_snapshot_begin(__u64 seq, __u16 iommu, __u64 en
 	b = reserve(sizeof(*b), ESYNC_EV_WRITE_BEGIN, seq, iommu);
 	if (!b)
 		return;
-	b->hdr.flags = flags;
+	b->hdr.flags |= flags;
 	__builtin_memset(&b->entry, 0, sizeof(*b) - sizeof(b->hdr));
 	b->entry = entry;
 	b->format = format;

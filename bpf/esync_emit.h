@@ -32,6 +32,13 @@ struct {
 /* Set by userspace before load (esync_wake_mask()) */
 const volatile __u64 wake_mask = 1023;
 
+/*
+ * An event was dropped and no event since says so: the next one reserved,
+ * on any CPU, carries ESYNC_EVF_LOST_BEFORE, so that the reader marks the
+ * writes open at the place of the loss, not where it learns the count.
+ */
+volatile __u32 drops_unmarked;
+
 static __always_inline void count(__u32 which)
 {
 	__u64 *c = bpf_map_lookup_elem(&counters, &which);
@@ -48,6 +55,7 @@ static __always_inline void *reserve_by(__u32 size, __u16 kind, __u64 seq,
 
 	if (!h) {
 		count(ESYNC_CNT_DROPS);
+		drops_unmarked = 1;
 		return NULL;
 	}
 	h->ts_ns = bpf_ktime_get_ns();
@@ -57,6 +65,10 @@ static __always_inline void *reserve_by(__u32 size, __u16 kind, __u64 seq,
 	h->kind = kind;
 	h->size = size;
 	h->flags = 0;
+	if (drops_unmarked) {
+		drops_unmarked = 0;
+		h->flags = ESYNC_EVF_LOST_BEFORE;
+	}
 	h->tid = tid ? tid : (__u32)bpf_get_current_pid_tgid();
 	return h;
 }

@@ -90,6 +90,12 @@ struct esync_ev_hdr {
  * target, as far as the writes so far tell at each judgement.
  */
 #define ESYNC_EVF_TARGET_AT_END	0x0001
+/*
+ * Any kind: the collector dropped events (the ring buffer was full) since
+ * the event before this one, so the writes open here lack some of theirs.
+ * It marks the place of the loss; the count comes as an ESYNC_EV_LOST.
+ */
+#define ESYNC_EVF_LOST_BEFORE	0x8000
 
 /* entry_sync_write_begin */
 struct esync_ev_write_begin {

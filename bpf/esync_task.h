@@ -36,14 +36,19 @@ struct esync_task_write {
 	__u32 pad;
 };
 
+/*
+ * LRU: a task whose write issues all its commands before its write-end
+ * (an IRTE write) never comes back to forget it, nor does one that exits;
+ * the least recently begun make room, instead of new writes going untracked.
+ */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, ESYNC_MAX_TASKS);
 	__type(key, __u32);
 	__type(value, struct esync_task_write);
 } task_writes SEC(".maps");
 
-/* Tasks in task_writes: while 0, no command needs a map lookup */
+/* Tasks put in task_writes, less those taken out (an LRU eviction is not): while 0, no command needs a map lookup */
 volatile __s64 tasks_in_write;
 /* Bumped by every write-begin and write-end: per-CPU answers older are stale */
 volatile __u64 write_gen;
@@ -150,6 +155,10 @@ static __always_inline __u64 task_command_seq(enum esync_cmd_class cls, bool *ke
 	} else if (c->w.seq && c->w.after < ESYNC_AFTER_CMDS &&
 		   bpf_ktime_get_ns() - c->w.end_ns < ESYNC_AFTER_NS) {
 		c->w.after++;
+		/* ... and in the map, which a reload of this cache reads */
+		w = bpf_map_lookup_elem(&task_writes, &tid);
+		if (w && w->seq == c->w.seq)
+			w->after = c->w.after;
 		seq = c->w.seq;
 	} else if (c->w.seq) {
 		/* Its write is over: forget it */

@@ -265,17 +265,7 @@ int esync_probe(const struct esync_probe_env *env, unsigned int forced_mode,
 	}
 	r->input_flags = esync_probe_input_flags(r);
 	if (r->mode == ESYNC_MODE_PATCHED) {
-		static const char *const needed[] = {
-			"es_write_begin", "es_store", "es_sync", "es_write_end",
-		};
-		bool whole = true;
-
-		for (unsigned int i = 0; i < sizeof(needed) / sizeof(needed[0]); i++)
-			whole &= r->load[esync_hook_find(needed[i])];
-		/* Without the write events nothing can be judged (forced mode) */
-		r->checks = whole ? esync_mode_checks(r->mode) : 1u << ESYNC_CHK_INCOMPLETE;
-		if (!r->load[esync_hook_find("es_used")])
-			r->checks &= ~(1u << ESYNC_CHK_U1);
+		r->checks = esync_probe_patched_checks(r);
 	} else {
 		int irte = esync_hook_find("amd_modify_irte_ga");
 		int q = esync_hook_find("amd_queue_cmd");
@@ -308,6 +298,22 @@ uint32_t esync_probe_input_flags(const struct esync_probe_result *r)
 	if (r->mode == ESYNC_MODE_LEGACY)
 		flags |= ESYNC_IN_LEGACY;
 	return flags;
+}
+
+uint32_t esync_probe_patched_checks(const struct esync_probe_result *r)
+{
+	static const char *const needed[] = {
+		"es_write_begin", "es_store", "es_sync", "es_write_end",
+	};
+	uint32_t checks = esync_mode_checks(ESYNC_MODE_PATCHED);
+
+	/* Without the write events nothing can be judged (forced mode) */
+	for (unsigned int i = 0; i < sizeof(needed) / sizeof(needed[0]); i++)
+		if (!r->load[esync_hook_find(needed[i])])
+			return 1u << ESYNC_CHK_INCOMPLETE;
+	if (!r->load[esync_hook_find("es_used")])
+		checks &= ~(1u << ESYNC_CHK_U1);
+	return checks;
 }
 
 uint32_t esync_probe_legacy_checks(const struct esync_probe_result *r)

@@ -76,6 +76,13 @@ int esync_probe(const struct esync_probe_env *env, unsigned int forced_mode,
 uint32_t esync_mode_checks(unsigned int mode);
 
 /*
+ * The checks the patched mode's hooks (r->load) can feed: all with the
+ * write events, U1 only with entry_sync_used.  Called again once the
+ * hooks are attached, as attaching can fail.
+ */
+uint32_t esync_probe_patched_checks(const struct esync_probe_result *r);
+
+/*
  * The checks legacy hooks support (r->load): A1 with an AMD IRTE writer
  * and its flushes; H1 and H4 with set_dte_entry() seen on both sides; with
  * arm_smmu_write_entry and both SMMUv3 sync callbacks, or the VT-d PASID

@@ -1444,10 +1444,16 @@ static void on_fault(struct esync_engine *e, const union esync_event *ev)
 		e->sink.fault(e->sink.ctx, &l);
 }
 
+/* Events were lost here: no write open now is whole */
+static void lost_here(struct esync_engine *e)
+{
+	for (struct esync_seq *s = e->open; s; s = s->onext)
+		if (!s->incomplete)
+			s->incomplete = "events were lost while this write was open";
+}
+
 void esync_engine_event(struct esync_engine *e, const union esync_event *ev)
 {
-	struct esync_seq *s;
-
 	e->st.events++;
 	if (ev->hdr.kind < ESYNC_EV_NR_KINDS)
 		e->st.by_kind[ev->hdr.kind]++;
@@ -1455,6 +1461,9 @@ void esync_engine_event(struct esync_engine *e, const union esync_event *ev)
 		expire(e, ev->hdr.ts_ns);
 	if (e->nuw && ev->hdr.tid)
 		unnamed_went_on(e, ev);
+	/* The collector lost events just before this one */
+	if (ev->hdr.flags & ESYNC_EVF_LOST_BEFORE)
+		lost_here(e);
 	switch (ev->hdr.kind) {
 	case ESYNC_EV_WRITE_BEGIN:
 		on_begin(e, ev);
@@ -1485,9 +1494,7 @@ void esync_engine_event(struct esync_engine *e, const union esync_event *ev)
 		break;
 	case ESYNC_EV_LOST:
 		e->st.lost += ev->lost.lost;
-		for (s = e->open; s; s = s->onext)
-			if (!s->incomplete)
-				s->incomplete = "events were lost while this write was open";
+		lost_here(e);
 		break;
 	}
 }

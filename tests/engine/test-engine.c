@@ -720,6 +720,36 @@ static void test_index_churn(void)
 	esync_engine_free(e);
 }
 
+/*
+ * An event flagged ESYNC_EVF_LOST_BEFORE marks the loss where it was: the
+ * write open there is incomplete even though it ends before the count of
+ * the loss comes; a write begun after it is whole.
+ */
+static void test_lost_mark(void)
+{
+	const struct esync_format *f = &esync_fmt_test;
+	uint64_t v[4] = { 1 | 1u << 1, 0x11 << 16 };
+	union esync_event ev = { 0 };
+	struct collect c;
+	struct esync_engine *e = engine(&c);
+
+	begin(e, 1, 0x6000, f, 0x20, v, v, 0);
+	hdr(&ev, ESYNC_EV_SMMU_CMD, 0, 0);
+	ev.hdr.flags = ESYNC_EVF_LOST_BEFORE;
+	ev.smmu.cmd[0] = 0x46;
+	esync_engine_event(e, &ev);
+	end(e, 1, 0x6000, v, 4, 0);
+	begin(e, 2, 0x7000, f, 0x20, v, v, 0);
+	end(e, 2, 0x7000, v, 4, 0);
+	esync_engine_finish(e);
+	ASSERT_EQ(1, c.n);
+	EXPECT_EQ(ESYNC_CHK_INCOMPLETE, c.f[0].check);
+	EXPECT_EQ(1, c.f[0].seq);
+	EXPECT_STREQ("events were lost while this write was open", c.f[0].evidence);
+	EXPECT_EQ(2, c.done);
+	esync_engine_free(e);
+}
+
 static void test_lost_and_unknown(void)
 {
 	const struct esync_format *f = &esync_fmt_test;
@@ -875,6 +905,6 @@ TAP_MAIN(TAP_CASE(setup), TAP_CASE(test_crc32c), TAP_CASE(test_crc32c_lengths),
 	 TAP_CASE(test_dump_window),
 	 TAP_CASE(test_alias_from_record), TAP_CASE(test_command_write_id),
 	 TAP_CASE(test_torn_128), TAP_CASE(test_bounded),
-	 TAP_CASE(test_index_churn),
+	 TAP_CASE(test_index_churn), TAP_CASE(test_lost_mark),
 	 TAP_CASE(test_lost_and_unknown), TAP_CASE(test_fault_decode),
 	 TAP_CASE(cleanup))

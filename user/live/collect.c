@@ -203,8 +203,11 @@ struct esync_collect *esync_collect_open(const struct esync_collect_opts *o,
 		}
 		c->links[i] = l;
 	}
+	/* What the hooks that did attach can feed (the dump header says it) */
 	if (c->probe.mode == ESYNC_MODE_LEGACY)
 		c->probe.checks = esync_probe_legacy_checks(&c->probe);
+	else
+		c->probe.checks = esync_probe_patched_checks(&c->probe);
 	esync_seq_names_legacy(c->probe.mode == ESYNC_MODE_LEGACY);
 	c->probe.input_flags = esync_probe_input_flags(&c->probe);
 	rc = esync_ring_open(&c->rb, bpf_map__fd(c->skel->maps.events),
