@@ -60,7 +60,8 @@ static void registry_ids_names_geometry(void)
 		{ ESYNC_FMT_VTD_PASID, "vtd-pasid", 128, 4, 0, 8 },
 		{ ESYNC_FMT_AMD_DTE, "amd-dte", 128, 2, 0, 4 },
 		{ ESYNC_FMT_AMD_IRTE, "amd-irte", 128, 1, 0, 2 },
-		{ ESYNC_FMT_AMD_IRTE32, "amd-irte32", 32, 1, 0, 1 },
+		/* one 64-bit quantum holding it zero-extended, as the series says */
+		{ ESYNC_FMT_AMD_IRTE32, "amd-irte32", 64, 1, 0, 1 },
 		{ ESYNC_FMT_TEST, "test", 64, 4, 0, 4 },
 	};
 	const struct esync_format *const *all;
