@@ -60,11 +60,17 @@ static void h4_report(struct esync_seq *s, const uint64_t *view, const char *why
  * window holds later (a window with more values than it keeps included).
  * A write whose target is only known at its end is judged at its windows.
  */
+static void h4_begin(struct esync_seq *s)
+{
+	s->h4_each_store = !s->target_at_end && h4_applies(s);
+}
+
 static void h4_after_store(struct esync_seq *s, unsigned int q)
 {
 	char when[64];
 
-	if (s->target_at_end || !h4_applies(s) || !passes(s, s->now))
+	if (!s->h4_each_store || (s->reported & (1u << ESYNC_CHK_H4)) ||
+	    !passes(s, s->now))
 		return;
 	snprintf(when, sizeof(when), "after the store to quantum %u in step %u", q, s->step);
 	h4_report(s, s->now, s->fmt->nonvalid_passes_dma(s->now), when);
@@ -87,6 +93,7 @@ static void h4_window(struct esync_seq *s)
 
 const struct esync_checker esync_check_h4 = {
 	.id = ESYNC_CHK_H4,
+	.begin = h4_begin,
 	.after_store = h4_after_store,
 	.window = h4_window,
 };

@@ -111,6 +111,7 @@ struct esync_seq {
 
 	/* Checker state (each block belongs to one checker) */
 	bool f2_wrong_seen;			/* F2: f2_wrong holds one */
+	bool h4_each_store;			/* H4: judge the entry each store leaves */
 	unsigned int model_critical;		/* H2 */
 	unsigned int model_crit_q;
 	bool was_valid, went_invalid;

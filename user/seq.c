@@ -1207,13 +1207,9 @@ static void unnamed_went_on(struct esync_engine *e, const union esync_event *ev)
 	}
 }
 
-/* ev queues a wait whose result will be an event of its own */
-static bool wait_result_follows(const struct esync_engine *e, const union esync_event *ev,
-				const struct esync_inv *inv)
+/* A wait of inv's family has its result as an event of its own */
+static bool wait_result_follows(const struct esync_engine *e, const struct esync_inv *inv)
 {
-	if (ev->hdr.kind == ESYNC_EV_COMPLETION ||
-	    (inv->kind != ESYNC_INV_COMPLETION && !inv->sync_after))
-		return false;
 	if (inv->family == ESYNC_FAMILY_SMMU)
 		return e->input & ESYNC_IN_SMMU_DONE;
 	if (inv->family == ESYNC_FAMILY_AMD)
@@ -1221,27 +1217,11 @@ static bool wait_result_follows(const struct esync_engine *e, const union esync_
 	return false;
 }
 
-/* What a completion-like command is, given what the input says. */
-static bool is_completion(const struct esync_engine *e, const union esync_event *ev,
-			  const struct esync_inv *inv)
-{
-	if (ev->hdr.kind == ESYNC_EV_COMPLETION)
-		return true;
-	if (inv->kind != ESYNC_INV_COMPLETION && !inv->sync_after)
-		return false;
-	/* Where the wait's result comes as its own event, issuing is not completing */
-	if (inv->family == ESYNC_FAMILY_SMMU)
-		return !(e->input & ESYNC_IN_SMMU_DONE);
-	if (inv->family == ESYNC_FAMILY_AMD)
-		return !(e->input & ESYNC_IN_AMD_DONE);
-	return true;
-}
-
 static void on_command(struct esync_engine *e, const union esync_event *ev)
 {
 	struct esync_seq *s, *n, *sole = NULL;
 	struct esync_inv inv;
-	bool completion, command, amd_wait;
+	bool completion, command, amd_wait, queued_wait, result_follows;
 	uint64_t wait_order = 0;
 	int status = 0;
 	unsigned int nopen = 0;
@@ -1249,7 +1229,12 @@ static void on_command(struct esync_engine *e, const union esync_event *ev)
 	e->order++;
 	esync_inv_decode(ev, &inv);
 	inv.qpos = vtd_qpos(e, ev, &inv);
-	completion = is_completion(e, ev, &inv);
+	/* A wait queued: a completion command, or a command with the sync flag */
+	queued_wait = ev->hdr.kind != ESYNC_EV_COMPLETION &&
+		      (inv.kind == ESYNC_INV_COMPLETION || inv.sync_after);
+	result_follows = queued_wait && wait_result_follows(e, &inv);
+	/* Where the wait's result comes as its own event, queueing is not completing */
+	completion = ev->hdr.kind == ESYNC_EV_COMPLETION || (queued_wait && !result_follows);
 	amd_wait = ev->hdr.kind == ESYNC_EV_AMD_CMD && inv.kind == ESYNC_INV_COMPLETION;
 	command = inv.kind != ESYNC_INV_COMPLETION && ev->hdr.kind != ESYNC_EV_COMPLETION;
 	if (ev->hdr.kind == ESYNC_EV_COMPLETION && ev->completion.status) {
@@ -1268,7 +1253,7 @@ static void on_command(struct esync_engine *e, const union esync_event *ev)
 			return;
 		}
 		s->ts_last = ev->hdr.ts_ns;
-		if (amd_wait && (e->input & ESYNC_IN_AMD_DONE)) {
+		if (amd_wait && result_follows) {
 			/* Its result may follow as an event of its own */
 			settle_wait(e, s);
 			s->amd_wait_pending = true;
@@ -1283,7 +1268,7 @@ static void on_command(struct esync_engine *e, const union esync_event *ev)
 			settle_wait(e, s);
 		}
 		/* Its result completes what was queued before the wait, no more */
-		if (wait_result_follows(e, ev, &inv))
+		if (result_follows)
 			s->wait_queued = e->order;
 		if (ev->hdr.kind == ESYNC_EV_COMPLETION) {
 			wait_order = s->wait_queued;
@@ -1295,12 +1280,11 @@ static void on_command(struct esync_engine *e, const union esync_event *ev)
 			complete(e, s, &inv, status, true, wait_order);
 		return;
 	}
-	if (ev->hdr.tid && wait_result_follows(e, ev, &inv)) {
+	if (result_follows && ev->hdr.tid) {
 		/* Completes what came before it when its result does */
 		unnamed_add(e, ev, &inv);
-		completion = false;
 	} else if (amd_wait) {
-		/* A wait of no write, with no result to come: helps as soon as queued */
+		/* Its result could not be told from another's: helps as soon as queued */
 		completion = true;
 	}
 	if (ev->hdr.kind == ESYNC_EV_COMPLETION && ev->hdr.tid) {
