@@ -655,7 +655,8 @@ static int check_file(struct check_ctx *c, const char *path, const char *label,
 	struct esync_dump_reader r;
 	struct esync_engine *e;
 	struct esync_dump_ahead *ahead;
-	const uint8_t *p, *end;
+	const union esync_event *const *evs;
+	size_t nev;
 	const char *warn;
 	uint64_t nfind = 0;
 	struct timespec t0;
@@ -696,14 +697,13 @@ static int check_file(struct check_ctx *c, const char *path, const char *label,
 	}
 	esync_engine_set_input(e, r.info.flags);
 	esync_engine_set_max_open(e, c->max_open);
-	while ((rc = esync_dump_ahead_batch(ahead, &p, &end, &warn)) > 0) {
-		for (const union esync_event *x; p < end; p += x->hdr.size) {
-			x = (const union esync_event *)p;
-			/* The reader skipped a damaged stretch before the last event */
-			if (warn && p + x->hdr.size == end)
-				damaged_input(c, label, "damaged stretch skipped", warn);
-			esync_engine_event(e, x);
-		}
+	while ((rc = esync_dump_ahead_batch(ahead, &evs, &nev, &warn)) > 0) {
+		/* The reader skipped a damaged stretch before the last event */
+		for (size_t i = 0; i + 1 < nev; i++)
+			esync_engine_event(e, evs[i]);
+		if (warn)
+			damaged_input(c, label, "damaged stretch skipped", warn);
+		esync_engine_event(e, evs[nev - 1]);
 	}
 	esync_dump_ahead_end(ahead);
 	if (rc < 0)

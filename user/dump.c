@@ -10,9 +10,12 @@
 #include <errno.h>
 #include <stddef.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -320,7 +323,108 @@ int esync_dump_open_mem(struct esync_dump_reader *r, const void *buf,
 	r->data = buf;
 	r->len = len;
 	r->fd = -1;
+	r->stable = true;
 	return read_header(r);
+}
+
+/*
+ * A mapped file that another process cuts short while it is read: its
+ * pages past the new end fault.  That is no crash to leave behind: say
+ * what happened, and exit as for an input that is not whole.
+ */
+#define MAX_MAPS 8
+static struct mapped {
+	const uint8_t *_Atomic base;
+	size_t len;
+	const char *name;
+} maps[MAX_MAPS];
+
+static void bus_error(int sig, siginfo_t *si, void *uc)
+{
+	const uint8_t *at = si->si_addr;
+	static const char cut[] = ": the dump was cut short by another process while esync read it; the results are incomplete: check a copy that stays whole\n";
+
+	(void)uc;
+	for (int i = 0; i < MAX_MAPS; i++) {
+		const uint8_t *base = maps[i].base;
+
+		if (base && at >= base && at < base + maps[i].len) {
+			if (write(STDERR_FILENO, "esync: ", 7) < 0 ||
+			    write(STDERR_FILENO, maps[i].name, strlen(maps[i].name)) < 0 ||
+			    write(STDERR_FILENO, cut, sizeof(cut) - 1) < 0)
+				_exit(2);
+			_exit(2);	/* ESYNC_EXIT_INCOMPLETE */
+		}
+	}
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static bool map_register(const void *base, size_t len, const char *name)
+{
+	static bool handler;
+
+	if (!handler) {
+		struct sigaction sa = { .sa_sigaction = bus_error, .sa_flags = SA_SIGINFO };
+
+		sigemptyset(&sa.sa_mask);
+		if (sigaction(SIGBUS, &sa, NULL) < 0)
+			return false;
+		handler = true;
+	}
+	for (int i = 0; i < MAX_MAPS; i++) {
+		if (!maps[i].base) {
+			maps[i].len = len;
+			maps[i].name = name;
+			maps[i].base = base;
+			return true;
+		}
+	}
+	return false;
+}
+
+static void map_unregister(const void *base)
+{
+	for (int i = 0; i < MAX_MAPS; i++)
+		if (maps[i].base == base)
+			maps[i].base = NULL;
+}
+
+/*
+ * Maps a regular file whole: reading it then costs no copy (a page fault
+ * per few pages, read ahead by the kernel).  Where mapping fails, the
+ * file is read through the window as a pipe is.
+ */
+static void map_file(struct esync_dump_reader *r, size_t size)
+{
+	void *map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, r->fd, 0);
+
+	if (map == MAP_FAILED)
+		return;
+	if (!map_register(map, size, r->name)) {
+		munmap(map, size);
+		return;
+	}
+	madvise(map, size, MADV_SEQUENTIAL);
+	close(r->fd);
+	r->fd = -1;
+	r->map = map;
+	r->map_len = size;
+	r->data = map;
+	r->base = 0;
+	r->len = size;
+	r->stable = true;
+}
+
+/* Gives back the mapped pages before off, by the megabyte (a call per thousands of records) */
+void esync_dump_release(struct esync_dump_reader *r, size_t off)
+{
+	size_t end = off & ~(size_t)((1u << 20) - 1);
+
+	if (!r->map || end <= r->released)
+		return;
+	madvise((uint8_t *)r->map + r->released, end - r->released, MADV_DONTNEED);
+	r->released = end;
 }
 
 int esync_dump_open(struct esync_dump_reader *r, const char *path)
@@ -346,9 +450,11 @@ int esync_dump_open(struct esync_dump_reader *r, const char *path)
 		close(fd);
 		return -1;
 	}
-	if (S_ISREG(st.st_mode))
-		posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 	r->fd = fd;
+	if (S_ISREG(st.st_mode) && st.st_size > 0 && (uint64_t)st.st_size <= SIZE_MAX)
+		map_file(r, (size_t)st.st_size);
+	else if (S_ISREG(st.st_mode))
+		posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 	if (read_header(r) < 0) {
 		char err[sizeof(r->err)];
 
@@ -388,9 +494,9 @@ static int damaged(struct esync_dump_reader *r, const char *what)
 	return -1;
 }
 
-/* NULL if a whole, valid frame starts at off (its event copied to ev). */
+/* NULL if a whole, valid frame starts at off (*payload: its event, in place). */
 static const char *frame_at(struct esync_dump_reader *r, size_t off,
-			    union esync_event *ev, uint32_t *len)
+			    const uint8_t **payload, uint32_t *len)
 {
 	struct esync_frame fr;
 	size_t left = fill(r, off, sizeof(fr) + ESYNC_EV_MAX_SIZE);
@@ -407,8 +513,8 @@ static const char *frame_at(struct esync_dump_reader *r, size_t off,
 		return "file ends inside a record (cut by a crash?)";
 	if (esync_frame_sum(r->info.version, fr.len, p + sizeof(fr)) != fr.crc)
 		return "bad checksum";
-	memcpy(ev, p + sizeof(fr), fr.len);
-	return esync_event_check(ev, fr.len);
+	*payload = p + sizeof(fr);
+	return esync_event_check(*payload, fr.len);
 }
 
 /*
@@ -418,11 +524,11 @@ static const char *frame_at(struct esync_dump_reader *r, size_t off,
  * mark counts none: a gap is counted as a gap.  If no valid frame
  * follows, the damage is the end of the file: stop there.
  */
-static int resync(struct esync_dump_reader *r, union esync_event *ev,
-		  const char *why)
+static int resync(struct esync_dump_reader *r, const union esync_event **evp,
+		  union esync_event *scratch, const char *why)
 {
 	size_t start = r->off;
-	uint64_t ts = ev->hdr.ts_ns;
+	const uint8_t *payload;
 	char pos[48];
 	uint32_t len;
 	size_t p;
@@ -430,7 +536,7 @@ static int resync(struct esync_dump_reader *r, union esync_event *ev,
 	for (p = start + 8;; p += 8) {
 		if (fill(r, p, 1) == 0)
 			return damaged(r, why);
-		if (!frame_at(r, p, ev, &len))
+		if (!frame_at(r, p, &payload, &len))
 			break;
 	}
 	r->gaps++;
@@ -439,30 +545,46 @@ static int resync(struct esync_dump_reader *r, union esync_event *ev,
 		 "%s: %s %s at byte offset %zu: skipped %zu bytes (at least one record) up to the next valid record at offset %zu; writes open across the gap are reported incomplete",
 		 r->name, why, where(r, pos, sizeof(pos)), start, p - start, p);
 	r->off = p;
-	memset(ev, 0, sizeof(struct esync_ev_lost));
-	ev->lost.hdr.kind = ESYNC_EV_LOST;
-	ev->lost.hdr.size = sizeof(struct esync_ev_lost);
-	ev->lost.hdr.ts_ns = ts;
+	memset(scratch, 0, sizeof(struct esync_ev_lost));
+	scratch->lost.hdr.kind = ESYNC_EV_LOST;
+	scratch->lost.hdr.size = sizeof(struct esync_ev_lost);
+	scratch->lost.hdr.ts_ns = r->last_ts;
+	*evp = scratch;
+	return 1;
+}
+
+int esync_dump_next_ref(struct esync_dump_reader *r, const union esync_event **evp,
+			union esync_event *scratch)
+{
+	const uint8_t *payload;
+	const char *why;
+	uint32_t len = 0;
+
+	if (r->done || fill(r, r->off, 1) == 0)
+		return r->err[0] ? -1 : 0;
+	why = frame_at(r, r->off, &payload, &len);
+	if (why)
+		return resync(r, evp, scratch, why);
+	/* A caller's buffer may put the records off their alignment */
+	if ((uintptr_t)payload % 8) {
+		memcpy(scratch, payload, len);
+		payload = (const uint8_t *)scratch;
+	}
+	*evp = (const union esync_event *)payload;
+	r->off += sizeof(struct esync_frame) + len;
+	r->records++;
+	r->last_ts = (*evp)->hdr.ts_ns;
 	return 1;
 }
 
 int esync_dump_next(struct esync_dump_reader *r, union esync_event *ev)
 {
-	const char *why;
-	uint32_t len = 0;
-	uint64_t ts = r->last_ts;
+	const union esync_event *x;
+	int rc = esync_dump_next_ref(r, &x, ev);
 
-	if (r->done || fill(r, r->off, 1) == 0)
-		return r->err[0] ? -1 : 0;
-	why = frame_at(r, r->off, ev, &len);
-	if (why) {
-		ev->hdr.ts_ns = ts;
-		return resync(r, ev, why);
-	}
-	r->off += sizeof(struct esync_frame) + len;
-	r->records++;
-	r->last_ts = ev->hdr.ts_ns;
-	return 1;
+	if (rc > 0 && x != ev)
+		memcpy(ev, x, x->hdr.size);
+	return rc;
 }
 
 void esync_dump_info_free(struct esync_dump_info *info)
@@ -476,6 +598,11 @@ void esync_dump_close(struct esync_dump_reader *r)
 {
 	if (r->fd >= 0)
 		close(r->fd);
+	if (r->map) {
+		map_unregister(r->map);
+		munmap(r->map, r->map_len);
+	}
+	r->map = NULL;
 	free(r->buf);
 	esync_dump_info_free(&r->info);
 	r->fd = -1;

@@ -109,6 +109,14 @@ struct esync_dump_reader {
 	size_t base, len;
 	uint8_t *buf;		/* data, when the reader owns it */
 	size_t cap;
+	/*
+	 * A regular file is mapped whole instead (map, map_len): frames are
+	 * checked where they lie, and an event is handed out without a copy.
+	 */
+	void *map;
+	size_t map_len, released;	/* pages before released: given back */
+	/* data stays where it is until close: a mapped file or a caller's buffer */
+	bool stable;
 	int fd;			/* -1: no more to read (a buffer, or the end) */
 	bool done;		/* reading stopped at damage it cannot pass */
 	size_t off;		/* of the next frame, in the file */
@@ -145,6 +153,20 @@ int esync_dump_open_mem(struct esync_dump_reader *r, const void *buf,
  * r->warn saying what was skipped.
  */
 int esync_dump_next(struct esync_dump_reader *r, union esync_event *ev);
+
+/*
+ * As esync_dump_next, without the copy where it can: *ev points at the
+ * event where it lies in the input (until close when r->stable, else
+ * until the next call), or at scratch (a gap's mark, an unaligned record).
+ */
+int esync_dump_next_ref(struct esync_dump_reader *r, const union esync_event **ev,
+			union esync_event *scratch);
+
+/*
+ * The input up to byte offset off is read and handed out: a mapped file
+ * gives back the pages before it (memory stays the same whatever the size).
+ */
+void esync_dump_release(struct esync_dump_reader *r, size_t off);
 
 void esync_dump_close(struct esync_dump_reader *r);
 

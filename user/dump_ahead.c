@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Dump read-ahead (see dump_ahead.h).  The reading thread (or, without
- * one, the caller's) fills batches:
- * events packed one after the other (each an 8-byte multiple, its size in
- * its header), handed over whole by a count, so that the two threads meet
- * once per hundreds of events.  A batch ends after an event that carries
- * a warning, so each batch needs room for one warning only.
+ * one, the caller's) fills batches: pointers to the events, checked where
+ * they lie in a mapped file, or in copies the batch keeps where the input
+ * is read through a moving window (a pipe).  Batches are handed over whole
+ * by a count, so that the two threads meet once per hundreds of events.
+ * A batch ends after an event that carries a warning, so each batch needs
+ * room for one warning only.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -18,16 +19,20 @@
 #include "dump_ahead.h"
 
 /* Small batches stay in the caches the two threads pass them through */
+#define BATCH_EVENTS	1024
 #define BATCH_BYTES	(64u << 10)
 #define NR_BATCHES	16
 /* Polls before a side waits asleep (a batch takes some 50 us to check) */
 #define SPIN		4000
 
 struct batch {
-	size_t used;		/* bytes of events */
+	size_t n;		/* events */
+	size_t used;		/* bytes of copies in buf */
+	size_t end_off;		/* in the input, after the last event */
 	int rc;			/* 1, or how reading ended after these events */
 	bool warned;		/* the last event carries warn */
 	char warn[sizeof(((struct esync_dump_reader *)0)->warn)];
+	const union esync_event *ev[BATCH_EVENTS];
 	uint64_t buf[BATCH_BYTES / 8];
 };
 
@@ -51,29 +56,44 @@ struct esync_dump_ahead {
 	struct batch batches[NR_BATCHES];
 };
 
+/*
+ * Fills b, whose last contents were taken back: the input before them is
+ * done with.
+ */
 static void fill(struct esync_dump_ahead *a, struct batch *b)
 {
 	struct esync_dump_reader *r = a->r;
 
+	esync_dump_release(r, b->end_off);
+	b->n = 0;
 	b->used = 0;
 	b->rc = 1;
 	b->warned = false;
-	while (b->used + ESYNC_EV_MAX_SIZE <= BATCH_BYTES) {
-		union esync_event *ev = (union esync_event *)((uint8_t *)b->buf + b->used);
-		int rc = esync_dump_next(r, ev);
+	while (b->n < BATCH_EVENTS && b->used + ESYNC_EV_MAX_SIZE <= BATCH_BYTES) {
+		union esync_event *scratch = (union esync_event *)((uint8_t *)b->buf + b->used);
+		const union esync_event *ev;
+		int rc = esync_dump_next_ref(r, &ev, scratch);
 
 		if (rc <= 0) {
 			b->rc = rc;
-			return;
+			break;
 		}
-		b->used += ev->hdr.size;
+		/* In a window that moves, or a mark made up: a copy, kept */
+		if (ev == scratch || !r->stable) {
+			if (ev != scratch)
+				memcpy(scratch, ev, ev->hdr.size);
+			ev = scratch;
+			b->used += ev->hdr.size;
+		}
+		b->ev[b->n++] = ev;
 		if (r->warn[0]) {
 			memcpy(b->warn, r->warn, sizeof(b->warn));
 			r->warn[0] = 0;
 			b->warned = true;
-			return;
+			break;
 		}
 	}
+	b->end_off = r->off;
 }
 
 static bool can_fill(struct esync_dump_ahead *a)
@@ -170,8 +190,9 @@ static void next_batch(struct esync_dump_ahead *a)
 	a->cur = &a->batches[atomic_load(&a->taken) % NR_BATCHES];
 }
 
-int esync_dump_ahead_batch(struct esync_dump_ahead *a, const uint8_t **begin,
-			   const uint8_t **end, const char **warn)
+int esync_dump_ahead_batch(struct esync_dump_ahead *a,
+			   const union esync_event *const **evs, size_t *n,
+			   const char **warn)
 {
 	*warn = NULL;
 	/* Reading ended with the batch handed out last: the end stays */
@@ -179,10 +200,10 @@ int esync_dump_ahead_batch(struct esync_dump_ahead *a, const uint8_t **begin,
 		return a->cur->rc;
 	next_batch(a);
 	/* A batch holds at least one event unless reading ended with it */
-	if (!a->cur->used)
+	if (!a->cur->n)
 		return a->cur->rc;
-	*begin = (const uint8_t *)a->cur->buf;
-	*end = *begin + a->cur->used;
+	*evs = a->cur->ev;
+	*n = a->cur->n;
 	if (a->cur->warned)
 		*warn = a->cur->warn;
 	return 1;

@@ -23,13 +23,14 @@ struct esync_dump_ahead;
 struct esync_dump_ahead *esync_dump_ahead_start(struct esync_dump_reader *r);
 
 /*
- * The next batch of events, packed from *begin to *end (each event's size
- * in its header), valid until the next call.  Returns 1, 0 at the end or
- * -1 where reading stopped, as esync_dump_next().  *warn: the reader's
- * warning (a gap it skipped) for the batch's last event, or NULL.
+ * The next batch of events: *n pointers at *evs, valid (as the events)
+ * until the next call.  Returns 1, 0 at the end or -1 where reading
+ * stopped, as esync_dump_next().  *warn: the reader's warning (a gap it
+ * skipped) for the batch's last event, or NULL.
  */
-int esync_dump_ahead_batch(struct esync_dump_ahead *a, const uint8_t **begin,
-			   const uint8_t **end, const char **warn);
+int esync_dump_ahead_batch(struct esync_dump_ahead *a,
+			   const union esync_event *const **evs, size_t *n,
+			   const char **warn);
 
 /* Stops the reader and waits for it: r's counters and err are final. */
 void esync_dump_ahead_end(struct esync_dump_ahead *a);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "crc32c.h"
@@ -258,21 +259,20 @@ static void read_all(struct esync_dump_reader *r, struct read_trace *t)
 static void read_all_ahead(struct esync_dump_reader *r, struct read_trace *t)
 {
 	struct esync_dump_ahead *a = esync_dump_ahead_start(r);
-	const uint8_t *p, *end;
+	const union esync_event *const *evs;
 	const char *warn;
+	size_t n;
 
 	memset(t, 0, sizeof(*t));
 	ASSERT_TRUE(a != NULL);
-	while ((t->rc = esync_dump_ahead_batch(a, &p, &end, &warn)) > 0) {
-		EXPECT_TRUE(p < end);
-		for (const union esync_event *ev; p < end; p += ev->hdr.size) {
-			ev = (const union esync_event *)p;
-			/* a batch's warning is its last event's */
-			trace_event(t, ev, p + ev->hdr.size == end ? warn : NULL);
-		}
+	while ((t->rc = esync_dump_ahead_batch(a, &evs, &n, &warn)) > 0) {
+		EXPECT_TRUE(n > 0);
+		/* a batch's warning is its last event's */
+		for (size_t i = 0; i < n; i++)
+			trace_event(t, evs[i], i + 1 == n ? warn : NULL);
 	}
 	/* The end stays the end */
-	EXPECT_EQ(t->rc, esync_dump_ahead_batch(a, &p, &end, &warn));
+	EXPECT_EQ(t->rc, esync_dump_ahead_batch(a, &evs, &n, &warn));
 	esync_dump_ahead_end(a);
 	t->records = r->records;
 	t->gaps = r->gaps;
@@ -299,8 +299,9 @@ static void expect_same_reading(const struct read_trace *a, const struct read_tr
 /*
  * A dump several times the reader's window, with damaged stretches at a
  * window edge and in the middle, and cut inside its last record: read from
- * the file, from a pipe (which reads in other pieces) and ahead on a
- * thread of its own (handed over in batches), it gives the same events,
+ * the file (mapped), from a pipe (which reads in other pieces) and ahead
+ * on a thread of its own (handed over in batches, from the file and from
+ * a pipe), it gives the same events,
  * warnings at the same events, the same counts and the same error, as many
  * as the damage allows.
  */
@@ -373,9 +374,65 @@ static void test_dump_window(void)
 	 * its own where two CPUs may run this process, else on this one)
 	 */
 	ASSERT_EQ(0, esync_dump_open(&r, path));
+	EXPECT_TRUE(r.stable);
 	read_all_ahead(&r, &ahead);
 	esync_dump_close(&r);
 	expect_same_reading(&plain, &ahead);
+
+	/* ... and from a pipe, where the batches keep copies */
+	f = popen(cmd, "r");
+	ASSERT_TRUE(f != NULL);
+	ASSERT_EQ(0, dup2(fileno(f), STDIN_FILENO) < 0);
+	ASSERT_EQ(0, esync_dump_open(&r, "-"));
+	EXPECT_FALSE(r.stable);
+	read_all_ahead(&r, &ahead);
+	esync_dump_close(&r);
+	pclose(f);
+	expect_same_reading(&plain, &ahead);
+	unlink(path);
+}
+
+/*
+ * A mapped dump that another process cuts short while it is read: esync
+ * says so and exits 2 (input not whole), it does not crash.
+ */
+static void test_dump_cut_while_mapped(void)
+{
+	static struct esync_dump_writer w;
+	struct esync_dump_info info = { .mode = ESYNC_MODE_PATCHED };
+	char path[256];
+	int status;
+	pid_t pid;
+
+	snprintf(path, sizeof(path), "%s/cut.dump", tmpdir);
+	ASSERT_EQ(0, esync_dump_create(&w, path, &info));
+	for (uint64_t i = 0; i < 4096; i++) {
+		union esync_event ev;
+
+		memset(&ev, 0, sizeof(ev));
+		ev.sync.hdr.kind = ESYNC_EV_SYNC;
+		ev.sync.hdr.size = sizeof(ev.sync);
+		ev.sync.hdr.ts_ns = i;
+		ASSERT_EQ(0, esync_dump_write(&w, &ev));
+	}
+	ASSERT_EQ(0, esync_dump_finish(&w));
+	pid = fork();
+	ASSERT_TRUE(pid >= 0);
+	if (!pid) {
+		struct esync_dump_reader r;
+		union esync_event ev;
+
+		if (esync_dump_open(&r, path) < 0 || !r.map)
+			_exit(10);
+		if (truncate(path, sizeof(struct esync_dump_hdr)) < 0)
+			_exit(11);
+		while (esync_dump_next(&r, &ev) > 0)
+			;
+		_exit(12);	/* read past the cut: no fault came */
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(2, WEXITSTATUS(status));
 	unlink(path);
 }
 
@@ -902,7 +959,7 @@ static void cleanup(void)
 TAP_MAIN(TAP_CASE(setup), TAP_CASE(test_crc32c), TAP_CASE(test_crc32c_lengths),
 	 TAP_CASE(test_event_check),
 	 TAP_CASE(test_decode), TAP_CASE(test_dump_roundtrip),
-	 TAP_CASE(test_dump_window),
+	 TAP_CASE(test_dump_window), TAP_CASE(test_dump_cut_while_mapped),
 	 TAP_CASE(test_alias_from_record), TAP_CASE(test_command_write_id),
 	 TAP_CASE(test_torn_128), TAP_CASE(test_bounded),
 	 TAP_CASE(test_index_churn), TAP_CASE(test_lost_mark),
