@@ -443,14 +443,16 @@ static void tap_skip_write(struct check_ctx *c, const struct esync_seq *s)
 static void on_seq_done(void *ctx, const struct esync_seq *s)
 {
 	struct check_ctx *c = ctx;
-	const struct esync_format *f = esync_format_by_id(s->format);
+	const struct esync_format *f;
 	char dev[64], seq[ESYNC_NAME_LEN], entry[ESYNC_NAME_LEN];
 	size_t i, kept = 0;
-	/* A write no check judged passed nothing: it is skipped, not ok */
-	bool skipped = !s->reported && !esync_seq_checks(s, c->engine_mask);
+	bool skipped;
 
 	if (c->mode != OUT_TAP)
 		return;
+	f = esync_format_by_id(s->format);
+	/* A write no check judged passed nothing: it is skipped, not ok */
+	skipped = !s->reported && !esync_seq_checks(s, c->engine_mask);
 	esync_entry_dev_str(s->format, s->dev, s->sub, dev, sizeof(dev));
 	tap_point(c, !s->reported, c->prefix);
 	fprintf(c->out, "seq %s %s entry%s (%s)", esync_seq_str(s->id, seq),
