@@ -2,7 +2,8 @@
 /*
  * A1 alias coverage: after an AMD DTE or IRTE change for device D, every DMA
  * alias of D (from the topology: what pci_for_each_dma_alias() visits, plus
- * IVRS aliases) needs its own invalidation, completed by a successful
+ * IVRS aliases; D itself too where F1 does not judge it) needs its own
+ * invalidation, completed by a successful
  * completion, since the IOMMU caches the entry under the requester ID the
  * DMA or MSI actually carries.  An alias flush that was issued but never
  * waited for (or whose wait failed) does not count.
@@ -46,6 +47,9 @@ static void a1_command(struct esync_seq *s, const struct esync_inv *inv,
 	if (!applies(s) || !s->nr_stores || !esync_inv_same_cache(s, inv))
 		return;
 	if (inv->target == ESYNC_INVT_ALL) {
+		/* The first since the last store: a wait behind it completes it */
+		if (!s->a1_all)
+			s->a1_all_order = s->cmd_order;
 		s->a1_all = true;
 		return;
 	}
@@ -73,7 +77,8 @@ static void a1_completion(struct esync_seq *s, const struct esync_inv *inv,
 		while (s->a1_done_nr < s->a1_nr &&
 		       (!s->wait_order || s->a1_order[s->a1_done_nr] < s->wait_order))
 			s->a1_done_nr++;
-		s->a1_all_done |= s->a1_all;
+		if (s->a1_all && (!s->wait_order || s->a1_all_order < s->wait_order))
+			s->a1_all_done = true;
 	} else if (named) {
 		s->a1_failed = true;
 	}
@@ -148,7 +153,8 @@ static void a1_final(struct esync_seq *s)
 	const struct esync_alias_set *set;
 	char missing[200], pending[200], done[200], id[16];
 	size_t mpos = 0, ppos = 0, dpos = 0;
-	unsigned int nmissing = 0, npending = 0;
+	unsigned int nmissing = 0, npending = 0, nr;
+	bool self = false, f1;
 
 	missing[0] = pending[0] = done[0] = 0;
 	int n;
@@ -156,14 +162,30 @@ static void a1_final(struct esync_seq *s)
 	if (!applies(s) || !s->nr_stores || s->a1_all_done)
 		return;
 	set = esync_seq_aliases(s);
-	if (!set)
-		return;
-	for (unsigned int i = 0; i < set->nr; i++) {
-		bool issued = find(s, set->alias[i]) >= 0 || s->a1_all;
+	nr = set ? set->nr : 0;
+	/*
+	 * pci_for_each_dma_alias() visits D itself first.  F1 judges D's own
+	 * invalidation; where F1 does not run (legacy AMD, --only), A1 does.
+	 */
+	f1 = esync_seq_runs(s, ESYNC_CHK_F1);
+	if (!f1) {
+		self = true;
+		for (unsigned int i = 0; i < nr; i++)
+			self &= (set->alias[i] & 0xffff) != (s->dev & 0xffff);
+	}
+	for (unsigned int i = 0; i < nr + self; i++) {
+		uint32_t dev = i < nr ? set->alias[i] : s->dev;
+		bool is_d = (dev & 0xffff) == (s->dev & 0xffff);
+		bool issued = find(s, dev) >= 0 || s->a1_all;
 
-		if (cloned(s, i) || (completed(s, set->alias[i]) && !needs_clone(s)))
+		if (is_d && f1)
 			continue;
-		esync_devid_str(set->alias[i], id, sizeof(id));
+		/* D's own entry is the one written: nothing of it to clone */
+		if (!is_d && cloned(s, i))
+			continue;
+		if (completed(s, dev) && (is_d || !needs_clone(s)))
+			continue;
+		esync_devid_str(dev, id, sizeof(id));
 		if (issued && ppos < sizeof(pending)) {
 			n = snprintf(pending + ppos, sizeof(pending) - ppos, "%s%s",
 				     npending++ ? ", " : "", id);

@@ -35,33 +35,51 @@ static bool differs(const struct esync_seq *s, const uint64_t *model,
 	return any;
 }
 
+static void report(struct esync_seq *s, const char *which, const char *names,
+		   unsigned int w, uint64_t bits)
+{
+	esync_report(s, ESYNC_CHK_U1, 0,
+		     "the driver's used bits of the %s entry differ from esync's %s model in %s (word %u, bits 0x%016" PRIx64 "): one of them is wrong",
+		     which, s->fmt->name, names[0] ? names : "-", w, bits);
+}
+
 static void u1_used(struct esync_seq *s, const uint64_t *cur_used,
 		    const uint64_t *target_used)
 {
 	char names[200];
 	unsigned int w = 0;
 	uint64_t bits = 0;
-	const char *which = NULL;
-	uint64_t model[ESYNC_EV_MAX_WORDS] = { 0 }, tmodel[ESYNC_EV_MAX_WORDS] = { 0 };
-	const uint64_t *tu = s->target_used;	/* the engine's, of the target at begin */
+	uint64_t model[ESYNC_EV_MAX_WORDS] = { 0 };
 
-	if (s->target_at_end) {
-		s->fmt->get_used(s->target, tmodel);
-		tu = tmodel;
-	}
 	s->fmt->get_used(s->cur, model);
-	if (differs(s, model, cur_used, names, sizeof(names), &w, &bits))
-		which = "current";
-	else if (differs(s, tu, target_used, names, sizeof(names), &w, &bits))
-		which = "target";
-	if (!which)
+	if (differs(s, model, cur_used, names, sizeof(names), &w, &bits)) {
+		report(s, "current", names, w, bits);
 		return;
-	esync_report(s, ESYNC_CHK_U1, 0,
-		     "the driver's used bits of the %s entry differ from esync's %s model in %s (word %u, bits 0x%016" PRIx64 "): one of them is wrong",
-		     which, s->fmt->name, names[0] ? names : "-", w, bits);
+	}
+	/* A target that follows at the end is known only then */
+	if (s->target_at_end) {
+		memcpy(s->u1_driver_target, target_used, sizeof(s->u1_driver_target));
+		s->u1_target_later = true;
+		return;
+	}
+	if (differs(s, s->target_used, target_used, names, sizeof(names), &w, &bits))
+		report(s, "target", names, w, bits);
+}
+
+/* ... the engine's model of it is kept with the target */
+static void u1_final(struct esync_seq *s)
+{
+	char names[200];
+	unsigned int w = 0;
+	uint64_t bits = 0;
+
+	if (s->u1_target_later && !(s->reported & (1u << ESYNC_CHK_U1)) &&
+	    differs(s, s->target_used, s->u1_driver_target, names, sizeof(names), &w, &bits))
+		report(s, "target", names, w, bits);
 }
 
 const struct esync_checker esync_check_u1 = {
 	.id = ESYNC_CHK_U1,
 	.used = u1_used,
+	.final = u1_final,
 };

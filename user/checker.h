@@ -124,8 +124,10 @@ struct esync_seq {
 	unsigned int a1_nr;			/* A1: in a1_dev[] */
 	unsigned int a1_done_nr;		/* the first a1_done_nr of a1_dev completed */
 	bool a1_all, a1_all_done;
+	uint64_t a1_all_order;			/* ... the first invalidate-all's queue order */
 	bool a1_failed;
 	uint64_t a1_clone_wait;			/* A1: aliases whose DTE is still to be cloned */
+	bool u1_target_later;			/* U1: u1_driver_target waits for the target */
 
 	uint32_t reported;		/* bit per check already reported */
 	uint32_t off;			/* bit per check the data of this write cannot support */
@@ -155,6 +157,7 @@ struct esync_seq {
 	struct esync_inv f2_wrong;		/* F2 */
 	uint32_t a1_dev[ESYNC_A1_MAX];		/* A1: invalidated since the last store */
 	uint64_t a1_order[ESYNC_A1_MAX];	/* ... the queue order (cmd_order) of each */
+	uint64_t u1_driver_target[ESYNC_EV_MAX_WORDS];	/* U1: the driver's used bits of the target */
 
 	/*
 	 * Values, set word by word as the write goes (the engine does not
@@ -164,7 +167,7 @@ struct esync_seq {
 	uint64_t target[ESYNC_EV_MAX_WORDS];
 	uint64_t now[ESYNC_EV_MAX_WORDS];	/* rebuilt from the stores */
 	uint64_t final[ESYNC_EV_MAX_WORDS];	/* what write-end reported */
-	uint64_t target_used[ESYNC_EV_MAX_WORDS];	/* the model's used bits of target */
+	uint64_t target_used[ESYNC_EV_MAX_WORDS];	/* the model's used bits of target (kept with it) */
 	/*
 	 * The torn-view window: win[k] holds, for each quanta q, the k-th
 	 * value it took since the last completed sync (k < nwin[q]), at the
@@ -208,6 +211,9 @@ extern const struct esync_checker esync_check_h1, esync_check_h2,
 /* Reports a finding for s (once per check and sequence). */
 void esync_report(struct esync_seq *s, unsigned int check, unsigned int step,
 		  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* True if check runs on s (the input supports it for s, and it was asked for). */
+bool esync_seq_runs(const struct esync_seq *s, unsigned int check);
 
 /* The topology the engine knows (dump header and topology records). */
 const struct esync_alias_set *esync_seq_aliases(const struct esync_seq *s);

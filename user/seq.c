@@ -464,6 +464,11 @@ static void lw_end(struct esync_engine *e, struct esync_seq *s, uint64_t ts)
 	memcpy(r->value, s->now, s->words * sizeof(uint64_t));
 }
 
+bool esync_seq_runs(const struct esync_seq *s, unsigned int check)
+{
+	return !(s->off & (1u << check)) && (s->eng->mask & (1u << check));
+}
+
 void esync_report(struct esync_seq *s, unsigned int check, unsigned int step,
 		  const char *fmt, ...)
 {
@@ -687,8 +692,11 @@ static void settle_wait(struct esync_engine *e, struct esync_seq *s);
  */
 static void target_now(struct esync_seq *s)
 {
-	if (s->target_at_end)
-		memcpy(s->target, s->now, s->words * sizeof(uint64_t));
+	if (!s->target_at_end)
+		return;
+	memcpy(s->target, s->now, s->words * sizeof(uint64_t));
+	memset(s->target_used, 0, sizeof(s->target_used));
+	s->fmt->get_used(s->target, s->target_used);
 }
 
 static void seq_finalize(struct esync_engine *e, struct esync_seq *s)
@@ -1174,6 +1182,14 @@ static void unnamed_settle(struct esync_engine *e, size_t i, bool done)
 static void unnamed_add(struct esync_engine *e, const union esync_event *ev,
 			const struct esync_inv *inv)
 {
+	/* A later command of the batch whose wait is queued: the wait is behind it */
+	for (size_t i = 0; i < e->nuw; i++) {
+		if (e->uw[i].tid == ev->hdr.tid && e->uw[i].iommu == ev->hdr.iommu &&
+		    e->uw[i].family == inv->family) {
+			e->uw[i].order = e->order;
+			return;
+		}
+	}
 	if (e->nuw == e->uw_cap) {
 		size_t cap = e->uw_cap ? e->uw_cap * 2 : 16;
 		void *p = cap <= MAX_UNNAMED_WAITS ? realloc(e->uw, cap * sizeof(*e->uw)) : NULL;
@@ -1203,6 +1219,14 @@ static void unnamed_went_on(struct esync_engine *e, const union esync_event *ev)
 		if (ev->hdr.kind == ESYNC_EV_COMPLETION && !ev->hdr.seq &&
 		    ev->hdr.iommu == e->uw[i].iommu && ev->completion.family == e->uw[i].family)
 			continue;
+		/*
+		 * More of the same SMMU batch, which the one CMD_SYNC at its end
+		 * closes: every command of the batch carries the sync flag
+		 */
+		if (ev->hdr.kind == ESYNC_EV_SMMU_CMD && !ev->hdr.seq &&
+		    (ev->smmu.flags & ESYNC_SMMU_F_SYNC) &&
+		    ev->hdr.iommu == e->uw[i].iommu && e->uw[i].family == ESYNC_FAMILY_SMMU)
+			continue;
 		unnamed_settle(e, i--, true);
 	}
 }
@@ -1229,9 +1253,16 @@ static void on_command(struct esync_engine *e, const union esync_event *ev)
 	e->order++;
 	esync_inv_decode(ev, &inv);
 	inv.qpos = vtd_qpos(e, ev, &inv);
-	/* A wait queued: a completion command, or a command with the sync flag */
+	/*
+	 * A wait queued: a completion command, or a command with the sync
+	 * flag.  Not a VT-d wait descriptor traced inside a batch: the result
+	 * of the batch's own wait (qi_wait, qi_submit_sync's return), which
+	 * inputs that attribute commands carry, says whether it and all
+	 * before it completed.
+	 */
 	queued_wait = ev->hdr.kind != ESYNC_EV_COMPLETION &&
-		      (inv.kind == ESYNC_INV_COMPLETION || inv.sync_after);
+		      (inv.kind == ESYNC_INV_COMPLETION || inv.sync_after) &&
+		      !(inv.family == ESYNC_FAMILY_VTD && (e->input & ESYNC_IN_ATTRIBUTED));
 	result_follows = queued_wait && wait_result_follows(e, &inv);
 	/* Where the wait's result comes as its own event, queueing is not completing */
 	completion = ev->hdr.kind == ESYNC_EV_COMPLETION || (queued_wait && !result_follows);

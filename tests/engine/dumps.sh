@@ -116,6 +116,15 @@ EXPECT=(
 	"legacy-vtd-switch|1|H1 0xffff888010203000 0000:00:02.0 pasid 0x0;H2 0xffff888010203000 0000:00:02.0 pasid 0x0;F1 0xffff888010203000 0000:00:02.0 pasid 0x0"
 	"legacy-vtd-block|3|"
 	"long-smmu|1|H1 0xffff000040001000 sid 0x10"
+	"clean-smmu-other-task-batch-synced|0|"
+	"f1-smmu-other-task-batch-sync-fails|1|F1 0xffff000040001000 sid 0x10;H1 0xffff000040001000 sid 0x10"
+	"clean-amd-other-task-inv-all|0|"
+	"a1-amd-other-task-inv-all-wait-fails|1|A1 0xffff888020100050 0000:02:01.0 irte 5"
+	"clean-vtd-other-task-batch-with-wait|0|"
+	"f1-vtd-other-task-batch-with-wait-fails|1|F1 0xffff888010203000 0000:00:02.0 pasid 0x3;H1 0xffff888010203000 0000:00:02.0 pasid 0x3"
+	"a1-legacy-amd-aliases-only|1|A1 0xffff888020100050 0000:02:01.0 irte 5"
+	"h3-legacy-vtd-stray-bits|1|H3 0xffff888010203000 0000:00:02.0 pasid 0x0;F1 0xffff888010203000 0000:00:02.0 pasid 0x0"
+	"legacy-vtd-block-from-stale|3|"
 	# Dumps of the first format version (written before attribution and
 	# completion status): still read; the clean ones lack entry_sync_used
 	# events, so U1 is skipped and they are not clean (3)

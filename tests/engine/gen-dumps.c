@@ -107,6 +107,29 @@ enum bug {
  * write) invalidates the entry behind it, then the writer's wait returns
  */
 #define BUG_OWN_WAIT_FIRST	(1ull << 46)
+/*
+ * Stock VT-d: the setup leaves a bit its pass-through entry does not use
+ * (EAFE), or the attach begins at a non-present entry whose other fields
+ * are left from before
+ */
+#define BUG_STOCK_VTD_STRAY	(1ull << 47)
+#define STOCK_VTD_FROM_STALE	(1ull << 48)
+/*
+ * With OTHER_WAIT, that task's batch: SMMU, two TLB invalidations the one
+ * CMD_SYNC at the batch's end closes (each traced with the sync flag);
+ * VT-d, a batch that begins with a wait descriptor of its own (as
+ * intel_drain_pasid_prq() submits), then a PASID IOTLB invalidation of
+ * another PASID, then the batch's wait
+ */
+#define OTHER_BATCH2		(1ull << 49)
+/*
+ * AMD: the writer invalidates D only and queues its wait; another task
+ * then invalidates the whole IOMMU and queues a wait; the writer's wait
+ * succeeds (it completes what was queued before it), then the other's
+ */
+#define OTHER_INV_ALL		(1ull << 50)
+/* AMD: the writer invalidates D's aliases, not D itself */
+#define BUG_ALIASES_ONLY	(1ull << 51)
 #define BUG_V0_AMONG_MANY (1ull << 37)	/* AMD DTE, disruptive: V=0 for a moment,
 					   among more values than a window keeps */
 
@@ -384,15 +407,23 @@ static void vtd_pc_inval(struct gen *g, struct entry *e, uint64_t seq, uint64_t 
 }
 
 /* Another task, in no write, queues a wait ... */
-static void other_wait_issue(struct gen *g, const struct entry *e, uint32_t other)
+static void other_wait_issue(struct gen *g, const struct entry *e, uint64_t bugs,
+			     uint32_t other)
 {
 	uint32_t tid = g->tid;
 
 	g->tid = other;
-	if (e->f->id == ESYNC_FMT_SMMU_STE || e->f->id == ESYNC_FMT_SMMU_CD)
+	if ((e->f->id == ESYNC_FMT_SMMU_STE || e->f->id == ESYNC_FMT_SMMU_CD) &&
+	    bugs & OTHER_BATCH2) {
+		smmu_cmd(g, e, 0, 0x11, 0, 0, ESYNC_SMMU_F_SYNC);	/* TLBI_NH_ASID */
+		smmu_cmd(g, e, 0, 0x11, 0, 0, ESYNC_SMMU_F_SYNC);
+	} else if (e->f->id == ESYNC_FMT_SMMU_STE || e->f->id == ESYNC_FMT_SMMU_CD) {
 		smmu_cmd(g, e, 0, 0x46, 0, 0, 0);
-	else
+	} else {
+		if (bugs & OTHER_INV_ALL)
+			amd_cmd(g, e, 0, 0x08, 0);	/* INVALIDATE_IOMMU_ALL */
 		amd_cmd(g, e, 0, 0x01, 0);
+	}
 	g->tid = tid;
 }
 
@@ -422,6 +453,12 @@ static void sync_by_other(struct gen *g, struct entry *e, uint64_t seq, uint64_t
 		if (bugs & BUG_OTHER_WAIT_BEFORE)
 			slot = g->qslot++ % ESYNC_VTD_QI_SLOTS + 1;
 		vtd_pc_inval(g, e, seq, bugs);
+		if (bugs & OTHER_BATCH2) {
+			g->tid = 4444;
+			vtd_desc(g, e, 0, 5 | 1u << 5);
+			vtd_desc(g, e, 0, 6 | 1u << 4 | (uint64_t)vtd_did(e) << 16 |
+				 (uint64_t)(e->sub + 1) << 32);
+		}
 		if (bugs & OTHER_BATCH_UNTRACED)
 			g->qslot += 4;
 		if (!(bugs & BUG_OTHER_WAIT_BEFORE))
@@ -436,6 +473,14 @@ static void sync_by_other(struct gen *g, struct entry *e, uint64_t seq, uint64_t
 	bool smmu = e->f->id == ESYNC_FMT_SMMU_STE;
 	uint64_t by = bugs & BUG_OWN_WAIT_FIRST ? 0 : seq;
 
+	if (bugs & OTHER_INV_ALL) {
+		amd_cmd(g, e, seq, 0x05, e->dev);
+		amd_cmd(g, e, seq, 0x01, 0);
+		other_wait_issue(g, e, bugs, 4444);
+		completion(g, e, seq, ESYNC_FAMILY_AMD, 1ull << 60, 0);
+		other_wait_result(g, e, bugs, 4444);
+		return;
+	}
 	if (bugs & BUG_OWN_WAIT_FIRST) {
 		if (smmu)
 			smmu_cmd(g, e, seq, 0x46, 0, 0, 0);
@@ -445,7 +490,7 @@ static void sync_by_other(struct gen *g, struct entry *e, uint64_t seq, uint64_t
 	}
 	if (bugs & BUG_OTHER_WAIT_BEFORE)
 		for (uint32_t i = 0; i < others; i++)
-			other_wait_issue(g, e, 4444 + i);
+			other_wait_issue(g, e, bugs, 4444 + i);
 	if (smmu) {
 		smmu_cmd(g, e, by, 0x03, e->dev, 0, 0);
 	} else {
@@ -462,7 +507,7 @@ static void sync_by_other(struct gen *g, struct entry *e, uint64_t seq, uint64_t
 		return;
 	}
 	if (!(bugs & BUG_OTHER_WAIT_BEFORE))
-		other_wait_issue(g, e, 4444);
+		other_wait_issue(g, e, bugs, 4444);
 	if (bugs & OTHER_WAIT_CUT)
 		return;
 	for (uint32_t i = 0; i < others; i++)
@@ -543,6 +588,10 @@ static void driver_sync(struct gen *g, struct entry *e, uint64_t seq,
 			for (unsigned int i = 0; i < e->nr_alias; i++)
 				amd_flush(g, e, seq, type, e->alias[i], false, bugs);
 			amd_flush(g, e, seq, type, dev, false, bugs);
+		} else if (bugs & BUG_ALIASES_ONLY) {
+			for (unsigned int i = 0; i < e->nr_alias; i++)
+				amd_cmd(g, e, seq, type, e->alias[i]);
+			amd_flush(g, e, seq, type, e->alias[0], false, bugs);
 		} else if (bugs & BUG_ALIAS_UNWAITED) {
 			amd_flush(g, e, seq, type, dev, false, bugs);
 			for (unsigned int i = 0; i < e->nr_alias; i++)
@@ -1495,12 +1544,16 @@ static void stock_vtd(struct gen *g, uint64_t bugs)
 {
 	struct entry e = vtd();
 	const uint64_t first[ESYNC_EV_MAX_WORDS] = { 1 | 2u << 2 | 1u << 6, 2, 0x1b7f000 };
+	const uint64_t pt_stray[ESYNC_EV_MAX_WORDS] = { 1 | 2u << 2 | 4u << 6, 2, 1u << 7 };
 
 	e.ats = false;
 	e.sub = 0;
 	e.val[0] = 1 | 2u << 2 | 4u << 6;
 	e.val[1] = 1;
-	stock_vtd_attach(g, &e, bugs & STOCK_VTD_SWITCH ? first : NULL);
+	if (bugs & STOCK_VTD_FROM_STALE)
+		e.val[0] &= ~1ull;
+	stock_vtd_attach(g, &e, bugs & BUG_STOCK_VTD_STRAY ? pt_stray :
+			 bugs & STOCK_VTD_SWITCH ? first : NULL);
 }
 
 /* Many clean updates, then a torn view: damage in the middle must not hide it. */
@@ -1560,6 +1613,16 @@ static const struct dump dumps[] = {
 	  ESYNC_MODE_PATCHED },
 	/* A write's invalidations waited for by another task (no write) */
 	{ "clean-smmu-other-task-waits", ste_bypass, OTHER_WAIT, false, ESYNC_MODE_PATCHED },
+	/* ... at the end of a batch of two commands, each traced with the sync flag */
+	{ "clean-smmu-other-task-batch-synced", ste_bypass, OTHER_WAIT | OTHER_BATCH2, false,
+	  ESYNC_MODE_PATCHED },
+	{ "f1-smmu-other-task-batch-sync-fails", ste_bypass,
+	  OTHER_WAIT | OTHER_BATCH2 | BUG_OTHER_WAIT_FAILS, false, ESYNC_MODE_PATCHED },
+	/* AMD: an invalidate-all queued behind the writer's wait needs a wait of its own */
+	{ "clean-amd-other-task-inv-all", irte_affinity, OTHER_WAIT | OTHER_INV_ALL, true,
+	  ESYNC_MODE_PATCHED },
+	{ "a1-amd-other-task-inv-all-wait-fails", irte_affinity,
+	  OTHER_WAIT | OTHER_INV_ALL | BUG_OTHER_WAIT_FAILS, true, ESYNC_MODE_PATCHED },
 	{ "f1-smmu-other-task-sync-queued-before", ste_bypass, BUG_OTHER_WAIT_BEFORE, false,
 	  ESYNC_MODE_PATCHED },
 	{ "f1-smmu-other-task-sync-fails", ste_bypass, OTHER_WAIT | BUG_OTHER_WAIT_FAILS, false,
@@ -1580,6 +1643,11 @@ static const struct dump dumps[] = {
 	{ "f1-smmu-own-sync-before-other-cfgi", ste_bypass, BUG_OWN_WAIT_FIRST, false,
 	  ESYNC_MODE_PATCHED },
 	{ "clean-vtd-other-task-waits", vtd_slots, OTHER_WAIT, false, ESYNC_MODE_PATCHED },
+	/* ... its batch begins with a wait descriptor of its own: that completes nothing alone */
+	{ "clean-vtd-other-task-batch-with-wait", vtd_slots, OTHER_WAIT | OTHER_BATCH2, false,
+	  ESYNC_MODE_PATCHED },
+	{ "f1-vtd-other-task-batch-with-wait-fails", vtd_slots,
+	  OTHER_WAIT | OTHER_BATCH2 | BUG_OTHER_WAIT_FAILS, false, ESYNC_MODE_PATCHED },
 	{ "clean-vtd-other-task-waits-batch-untraced", vtd_slots, OTHER_WAIT | OTHER_BATCH_UNTRACED,
 	  false, ESYNC_MODE_PATCHED },
 	{ "f1-vtd-other-task-wait-queued-before", vtd_slots, BUG_OTHER_WAIT_BEFORE, false,
@@ -1642,6 +1710,8 @@ static const struct dump dumps[] = {
 	{ "fault-amd-dma", fault_amd_dma, 0, true, ESYNC_MODE_PATCHED },
 	/* What a kernel without the series lets esync check */
 	{ "legacy-amd-irte", irte_affinity, 0, true, ESYNC_MODE_LEGACY },
+	/* F1 does not run there: A1 asks for D's own invalidation too */
+	{ "a1-legacy-amd-aliases-only", irte_affinity, BUG_ALIASES_ONLY, true, ESYNC_MODE_LEGACY },
 	/* stock set_dte_entry(): the view between its two 64-bit stores */
 	{ "legacy-amd-dte", stock_dte, 0, true, ESYNC_MODE_LEGACY | GEN_AMD_DTE_SNAPSHOTS },
 	{ "legacy-amd-dte-direct-switch", stock_dte, BUG_STOCK_DTE_SWITCH, true,
@@ -1656,6 +1726,11 @@ static const struct dump dumps[] = {
 	{ "legacy-vtd-switch", stock_vtd, STOCK_VTD_SWITCH, false,
 	  ESYNC_MODE_LEGACY | GEN_VTD_SNAPSHOTS },
 	{ "legacy-vtd-block", stock_vtd, 0, false, ESYNC_MODE_LEGACY | GEN_VTD_SNAPSHOTS },
+	/* The entry such a write leaves is its target: H3 judges that one */
+	{ "h3-legacy-vtd-stray-bits", stock_vtd, BUG_STOCK_VTD_STRAY, false,
+	  ESYNC_MODE_LEGACY | GEN_VTD_SNAPSHOTS },
+	{ "legacy-vtd-block-from-stale", stock_vtd, STOCK_VTD_FROM_STALE, false,
+	  ESYNC_MODE_LEGACY | GEN_VTD_SNAPSHOTS },
 	/* A long dump for damage in the middle */
 	{ "long-smmu", long_smmu, 0, false, ESYNC_MODE_PATCHED },
 };
