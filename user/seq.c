@@ -930,6 +930,13 @@ static void on_store(struct esync_engine *e, const union esync_event *ev)
 	if (s->store_foreign) {
 		esync_quanta_put(s, s->now, q, s->store_old);
 		window_add(s, q, s->store_old);
+	} else if (held[0] == v[0] && held[1] == v[1] && !s->legacy) {
+		/*
+		 * The value it had: the hardware can see nothing new, no sync
+		 * is owed.  (A legacy store may stand for a write whose values
+		 * the collector could not read.)
+		 */
+		return;
 	}
 	FOR_CHECKERS(e, c, before_store)
 		c->before_store(s, q);

@@ -130,6 +130,11 @@ enum bug {
 #define OTHER_INV_ALL		(1ull << 50)
 /* AMD: the writer invalidates D's aliases, not D itself */
 #define BUG_ALIASES_ONLY	(1ull << 51)
+/*
+ * Each quantum the writer keeps is stored again with the value it has,
+ * and that store is not synced (nothing the hardware can see changed)
+ */
+#define SAME_VALUE_STORES	(1ull << 52)
 #define BUG_V0_AMONG_MANY (1ull << 37)	/* AMD DTE, disruptive: V=0 for a moment,
 					   among more values than a window keeps */
 
@@ -635,8 +640,18 @@ static bool copy(struct writer *w, const uint64_t *vals, unsigned int start,
 	bool changed = false;
 
 	for (unsigned int q = start; q < start + len && !w->stopped; q++) {
-		if (quanta_eq(w, w->e->val, vals, q))
+		if (quanta_eq(w, w->e->val, vals, q)) {
+			if (w->bugs & SAME_VALUE_STORES) {
+				memset(&st, 0, sizeof(st));
+				st.entry = w->e->addr;
+				st.index = q;
+				st.old_lo = st.new_lo = vals[q * w->qw];
+				if (w->qw > 1)
+					st.old_hi = st.new_hi = vals[q * w->qw + 1];
+				emit(w->g, &st, ESYNC_EV_STORE, sizeof(st), w->seq, w->e->iommu);
+			}
 			continue;
+		}
 		flush_sync(w, false);
 		if (w->stopped)
 			break;
@@ -1733,6 +1748,8 @@ static const struct dump dumps[] = {
 	  ESYNC_MODE_LEGACY | GEN_VTD_SNAPSHOTS },
 	/* A long dump for damage in the middle */
 	{ "long-smmu", long_smmu, 0, false, ESYNC_MODE_PATCHED },
+	/* A store of the value a quantum has owes no sync */
+	{ "clean-smmu-same-value-stores", clean_ste, SAME_VALUE_STORES, false, ESYNC_MODE_PATCHED },
 };
 
 static int gen_all(const char *dir)
