@@ -16,8 +16,14 @@ static bool differs(const struct esync_seq *s, const uint64_t *model,
 		    const uint64_t *driver, char *buf, size_t len, unsigned int *word,
 		    uint64_t *bits)
 {
+	uint64_t diff = 0;
 	bool any = false;
 
+	/* The common case, agreement: one pass without branches */
+	for (unsigned int w = 0; w < s->words; w++)
+		diff |= model[w] ^ driver[w];
+	if (!diff)
+		return false;
 	for (unsigned int w = 0; w < s->words; w++) {
 		if ((model[w] ^ driver[w]) && !any) {
 			*word = w;

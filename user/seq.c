@@ -1530,6 +1530,10 @@ void esync_engine_finish(struct esync_engine *e)
 
 		if (!s->ended && !s->incomplete)
 			s->incomplete = "cut by the end of the input before its write-end";
+		/* Whether that wait returned, and how, the input does not say */
+		if (s->amd_wait_pending && !s->incomplete)
+			s->incomplete = "cut by the end of the input before its last COMPLETION_WAIT was seen to return";
+		s->amd_wait_pending = false;
 		seq_finalize(e, s);
 	}
 }

@@ -126,6 +126,7 @@ EXPECT=(
 	"h3-legacy-vtd-stray-bits|1|H3 0xffff888010203000 0000:00:02.0 pasid 0x0;F1 0xffff888010203000 0000:00:02.0 pasid 0x0"
 	"legacy-vtd-block-from-stale|3|"
 	"clean-smmu-same-value-stores|0|"
+	"incomplete-amd-alias-wait-cut-after-end|2|incomplete 0xffff888020100050 0000:02:01.0 irte 5"
 	# Dumps of the first format version (written before attribution and
 	# completion status): still read; the clean ones lack entry_sync_used
 	# events, so U1 is skipped and they are not clean (3)
