@@ -148,18 +148,29 @@ static bool cloned(const struct esync_seq *s, unsigned int i)
 	       !(s->a1_clone_wait & (1ull << i));
 }
 
+/* Appends id to a comma-separated list of n ids */
+static void list_add(char *buf, size_t len, size_t *pos, unsigned int *n, const char *id)
+{
+	int w;
+
+	if (*pos >= len)
+		return;
+	w = snprintf(buf + *pos, len - *pos, "%s%s", (*n)++ ? ", " : "", id);
+	*pos += w > 0 ? (size_t)w : 0;
+}
+
 static void a1_final(struct esync_seq *s)
 {
 	const struct esync_alias_set *set;
-	char missing[200], pending[200], done[200], id[16];
-	size_t mpos = 0, ppos = 0, dpos = 0;
-	unsigned int nmissing = 0, npending = 0, nr;
+	char missing[200], pending[200], uncloned[200], done[200], id[16];
+	size_t mpos = 0, ppos = 0, upos = 0, dpos = 0;
+	unsigned int nmissing = 0, npending = 0, nuncloned = 0, ndone = 0, nr;
 	bool self = false, f1;
+	const char *what = s->format == ESYNC_FMT_AMD_DTE ? "DTE" : "IRTE";
 
-	missing[0] = pending[0] = done[0] = 0;
-	int n;
-
-	if (!applies(s) || !s->nr_stores || s->a1_all_done)
+	missing[0] = pending[0] = uncloned[0] = done[0] = 0;
+	/* An invalidate-all clones no alias's DTE */
+	if (!applies(s) || !s->nr_stores || (s->a1_all_done && !needs_clone(s)))
 		return;
 	set = esync_seq_aliases(s);
 	nr = set ? set->nr : 0;
@@ -183,45 +194,46 @@ static void a1_final(struct esync_seq *s)
 		/* D's own entry is the one written: nothing of it to clone */
 		if (!is_d && cloned(s, i))
 			continue;
-		if (completed(s, dev) && (is_d || !needs_clone(s)))
-			continue;
 		esync_devid_str(dev, id, sizeof(id));
-		if (issued && ppos < sizeof(pending)) {
-			n = snprintf(pending + ppos, sizeof(pending) - ppos, "%s%s",
-				     npending++ ? ", " : "", id);
-			ppos += n > 0 ? (size_t)n : 0;
-		} else if (!issued && mpos < sizeof(missing)) {
-			n = snprintf(missing + mpos, sizeof(missing) - mpos, "%s%s",
-				     nmissing++ ? ", " : "", id);
-			mpos += n > 0 ? (size_t)n : 0;
-		}
+		if (completed(s, dev) && !is_d && needs_clone(s))
+			list_add(uncloned, sizeof(uncloned), &upos, &nuncloned, id);
+		else if (completed(s, dev))
+			continue;
+		else if (issued)
+			list_add(pending, sizeof(pending), &ppos, &npending, id);
+		else
+			list_add(missing, sizeof(missing), &mpos, &nmissing, id);
 	}
-	if (!nmissing && !npending)
+	if (!nmissing && !npending && !nuncloned)
 		return;
-	for (unsigned int i = 0; i < s->a1_done_nr && dpos < sizeof(done); i++) {
+	for (unsigned int i = 0; i < s->a1_done_nr; i++) {
 		esync_devid_str(ESYNC_DEVID(ESYNC_DEVID_SEG(s->dev), 0, 0) | s->a1_dev[i],
 				id, sizeof(id));
-		n = snprintf(done + dpos, sizeof(done) - dpos, "%s%s", i ? ", " : "", id);
-		dpos += n > 0 ? (size_t)n : 0;
+		list_add(done, sizeof(done), &dpos, &ndone, id);
 	}
+	if (s->a1_all_done)
+		list_add(done, sizeof(done), &dpos, &ndone, "all (INVALIDATE_IOMMU_ALL)");
 	if (nmissing)
 		esync_report(s, ESYNC_CHK_A1, s->store_step,
 			     "DMA alias%s %s %s after the %s change%s%s (invalidated: %s)",
 			     nmissing > 1 ? "es" : "", missing,
 			     s->a1_failed ? "without a successfully completed invalidation (a completion wait failed)" :
 			     s->format == ESYNC_FMT_AMD_DTE ? "never invalidated nor its DTE cloned to the new translation" :
-			     "never invalidated",
-			     s->format == ESYNC_FMT_AMD_DTE ? "DTE" : "IRTE",
+			     "never invalidated", what,
 			     npending ? "; invalidated but never completed: " : "", pending,
-			     s->a1_done_nr ? done : "none");
+			     ndone ? done : "none");
 	else if (npending)
 		esync_report(s, ESYNC_CHK_A1, s->store_step,
 			     "the invalidation%s of DMA alias%s %s after the %s change %s never completed by a successful COMPLETION_WAIT%s (completed: %s)",
-			     npending > 1 ? "s" : "", npending > 1 ? "es" : "", pending,
-			     s->format == ESYNC_FMT_AMD_DTE ? "DTE" : "IRTE",
+			     npending > 1 ? "s" : "", npending > 1 ? "es" : "", pending, what,
 			     npending > 1 ? "were" : "was",
 			     s->a1_failed ? " (a completion wait failed)" : "",
-			     s->a1_done_nr ? done : "none");
+			     ndone ? done : "none");
+	else
+		esync_report(s, ESYNC_CHK_A1, s->store_step,
+			     "the DTE%s of DMA alias%s %s never cloned to the new translation after the DTE change: invalidated, %s the old one (completed: %s)",
+			     nuncloned > 1 ? "s" : "", nuncloned > 1 ? "es" : "", uncloned,
+			     nuncloned > 1 ? "they keep" : "it keeps", ndone ? done : "none");
 }
 
 const struct esync_checker esync_check_a1 = {

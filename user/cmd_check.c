@@ -777,7 +777,8 @@ static int check_file(struct check_ctx *c, const char *path, const char *label,
 	if (nfind)
 		status = ESYNC_EXIT_FINDINGS;
 	else if (rc < 0 || r.gaps || r.info.header_damaged || damage ||
-		 st->findings[ESYNC_CHK_INCOMPLETE] || st->lost || st->orphans)
+		 st->findings[ESYNC_CHK_INCOMPLETE] || st->lost || st->loss_places ||
+		 st->orphans)
 		status = ESYNC_EXIT_INCOMPLETE;
 	else if (!nran || !st->events)
 		status = ESYNC_EXIT_NOTHING;
@@ -800,10 +801,11 @@ static int check_file(struct check_ctx *c, const char *path, const char *label,
 					esync_check_name(k), st->findings[k]);
 				first = 0;
 			}
-		fprintf(c->out, "},\"lost\":\"%" PRIu64 "\",\"gaps\":\"%" PRIu64
+		fprintf(c->out, "},\"lost\":\"%" PRIu64 "\",\"loss_places\":\"%" PRIu64
+			"\",\"gaps\":\"%" PRIu64
 			"\",\"gap_bytes\":\"%" PRIu64 "\",\"header_damaged\":%s"
 			",\"mode\":\"%s\",\"kernel\":\"",
-			st->lost, r.gaps, r.gap_bytes,
+			st->lost, st->loss_places, r.gaps, r.gap_bytes,
 			r.info.header_damaged ? "true" : "false",
 			r.info.mode == ESYNC_MODE_PATCHED ? "patched" :
 			r.info.mode == ESYNC_MODE_LEGACY ? "legacy" : "unknown");
@@ -831,6 +833,8 @@ static int check_file(struct check_ctx *c, const char *path, const char *label,
 		if (st->lost)
 			fprintf(out, ", %" PRIu64 " event%s lost", st->lost,
 				st->lost == 1 ? "" : "s");
+		else if (st->loss_places > r.gaps)
+			fprintf(out, ", events lost (how many, the input does not say)");
 		/* How many records a gap held is not known */
 		if (r.gaps)
 			fprintf(out, ", %" PRIu64 " damaged stretch%s skipped (%" PRIu64

@@ -32,6 +32,7 @@ struct esync_stats {
 	uint64_t by_format[16];	/* writes per ESYNC_FMT_* (15: test) */
 	uint64_t orphans;	/* events of writes whose begin was not seen */
 	uint64_t lost;		/* events the ring buffer dropped */
+	uint64_t loss_places;	/* places events were lost at (marks and counts) */
 	uint64_t evicted;	/* writes cut because max_open were open */
 	uint64_t failed_completions;	/* completions with a non-zero status */
 	uint64_t late_cmds;	/* commands naming a write already finished */

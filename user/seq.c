@@ -76,6 +76,7 @@ struct esync_engine {
 	  end, final;
 	uint32_t mask;
 	uint32_t input;		/* ESYNC_IN_* */
+	bool loss_marked;	/* a loss marked where it happened, not counted yet */
 	size_t max_open;
 	struct index by_entry, by_seq, by_tid;
 	size_t nopen;
@@ -100,7 +101,7 @@ struct esync_engine {
 	 */
 	struct unnamed_wait {
 		uint64_t order;
-		uint32_t tid;
+		uint64_t owner;		/* wait_owner() */
 		uint16_t iommu;
 		uint8_t family;
 	} *uw;			/* oldest first */
@@ -774,8 +775,11 @@ static int make_room(struct esync_engine *e)
 	while (e->nopen >= e->max_open && e->open) {
 		struct esync_seq *s = e->open;
 
-		if (!s->ended && !s->incomplete) {
-			s->incomplete = "more writes open at once than --max-open allows: this one was cut";
+		/* Also one that ended: commands of its may still come after its end */
+		if (!s->incomplete) {
+			s->incomplete = s->ended ?
+				"more writes open at once than --max-open allows: this one was cut before the commands after its write-end were all seen" :
+				"more writes open at once than --max-open allows: this one was cut";
 			e->st.evicted++;
 		}
 		seq_finalize(e, s);
@@ -800,6 +804,17 @@ static void close_previous(struct esync_engine *e, const struct esync_ev_hdr *h)
 	}
 }
 
+/*
+ * A write-begin of another task than s's, both named: where the input says
+ * who writes, a second writer of the entry, not the end of s.
+ */
+static bool other_writer(const struct esync_engine *e, const struct esync_seq *s,
+			 const struct esync_ev_hdr *h)
+{
+	return (e->input & ESYNC_IN_ATTRIBUTED) && s->tid && h->tid && s->tid != h->tid &&
+	       s->id && h->seq && s->id != h->seq;
+}
+
 static void on_begin(struct esync_engine *e, const union esync_event *ev)
 {
 	const struct esync_ev_write_begin *b = &ev->begin;
@@ -808,7 +823,15 @@ static void on_begin(struct esync_engine *e, const union esync_event *ev)
 	struct iommu_state *st;
 
 	s = lookup_entry(e, b->entry);
-	if (s) {
+	if (s && other_writer(e, s, &b->hdr)) {
+		/*
+		 * Another task writes the entry while s is open, or lingers
+		 * for the commands after its end: both go on, each named by
+		 * its seq, and each sees the other's stores as foreign (H5).
+		 * Events of the entry that name no write go to the newest.
+		 */
+		ientry_del(&e->by_entry, s);
+	} else if (s) {
 		if (!s->ended)
 			s->incomplete = "no write-end before the next write to this entry";
 		seq_finalize(e, s);
@@ -892,7 +915,11 @@ static void on_begin(struct esync_engine *e, const union esync_event *ev)
 static struct esync_seq *owner(struct esync_engine *e, const struct esync_ev_hdr *h,
 			       uint64_t entry)
 {
-	struct esync_seq *s = lookup_entry(e, entry);
+	/* By its seq: two writers of one entry may be open at once */
+	struct esync_seq *s = h->seq ? lookup_seq(e, h->seq, h->iommu) : NULL;
+
+	if (!s || s->entry != entry)
+		s = lookup_entry(e, entry);
 
 	if (!s || s->ended || (h->seq && s->id && h->seq != s->id)) {
 		e->st.orphans++;
@@ -1180,6 +1207,18 @@ static void unnamed_settle(struct esync_engine *e, size_t i, bool done)
 }
 
 /*
+ * Who waits for a wait of no write, 0 if the input does not say: its
+ * task; or, where the input names tasks, for tid 0 (an interrupt on an
+ * idle CPU, whose handler waits where it runs) the CPU.
+ */
+static uint64_t wait_owner(const struct esync_engine *e, const struct esync_ev_hdr *h)
+{
+	if (h->tid)
+		return h->tid;
+	return e->input & ESYNC_IN_ATTRIBUTED ? 1ull << 32 | h->cpu : 0;
+}
+
+/*
  * Waits of no write whose result is to come; beyond this many, the oldest
  * is forgotten (its result, if it comes, then completes what came before
  * the result).
@@ -1190,8 +1229,10 @@ static void unnamed_add(struct esync_engine *e, const union esync_event *ev,
 			const struct esync_inv *inv)
 {
 	/* A later command of the batch whose wait is queued: the wait is behind it */
+	uint64_t owner = wait_owner(e, &ev->hdr);
+
 	for (size_t i = 0; i < e->nuw; i++) {
-		if (e->uw[i].tid == ev->hdr.tid && e->uw[i].iommu == ev->hdr.iommu &&
+		if (e->uw[i].owner == owner && e->uw[i].iommu == ev->hdr.iommu &&
 		    e->uw[i].family == inv->family) {
 			e->uw[i].order = e->order;
 			return;
@@ -1211,16 +1252,17 @@ static void unnamed_add(struct esync_engine *e, const union esync_event *ev,
 		}
 	}
 	e->uw[e->nuw++] = (struct unnamed_wait){
-		.order = e->order, .tid = ev->hdr.tid, .iommu = ev->hdr.iommu,
+		.order = e->order, .owner = owner, .iommu = ev->hdr.iommu,
 		.family = inv->family,
 	};
 }
 
 /* A task with an unnamed wait went on without its result: the wait returned */
-static void unnamed_went_on(struct esync_engine *e, const union esync_event *ev)
+static void unnamed_went_on(struct esync_engine *e, const union esync_event *ev,
+			    uint64_t owner)
 {
 	for (size_t i = 0; i < e->nuw; i++) {
-		if (e->uw[i].tid != ev->hdr.tid)
+		if (e->uw[i].owner != owner)
 			continue;
 		/* Its result: on_command takes it */
 		if (ev->hdr.kind == ESYNC_EV_COMPLETION && !ev->hdr.seq &&
@@ -1318,16 +1360,18 @@ static void on_command(struct esync_engine *e, const union esync_event *ev)
 			complete(e, s, &inv, status, true, wait_order);
 		return;
 	}
-	if (result_follows && ev->hdr.tid) {
+	if (result_follows && wait_owner(e, &ev->hdr)) {
 		/* Completes what came before it when its result does */
 		unnamed_add(e, ev, &inv);
 	} else if (amd_wait) {
 		/* Its result could not be told from another's: helps as soon as queued */
 		completion = true;
 	}
-	if (ev->hdr.kind == ESYNC_EV_COMPLETION && ev->hdr.tid) {
+	if (ev->hdr.kind == ESYNC_EV_COMPLETION && e->nuw) {
+		uint64_t owner = wait_owner(e, &ev->hdr);
+
 		for (size_t i = 0; i < e->nuw; i++) {
-			if (e->uw[i].tid == ev->hdr.tid && e->uw[i].iommu == ev->hdr.iommu &&
+			if (e->uw[i].owner == owner && owner && e->uw[i].iommu == ev->hdr.iommu &&
 			    e->uw[i].family == inv.family) {
 				wait_order = e->uw[i].order;
 				unnamed_settle(e, i, false);
@@ -1479,13 +1523,20 @@ void esync_engine_event(struct esync_engine *e, const union esync_event *ev)
 	e->st.events++;
 	if (ev->hdr.kind < ESYNC_EV_NR_KINDS)
 		e->st.by_kind[ev->hdr.kind]++;
+	/*
+	 * The collector lost events just before this one: among them could
+	 * be commands of the writes lingering after their end, so they are
+	 * marked before the time of this event expires them
+	 */
+	if (ev->hdr.flags & ESYNC_EVF_LOST_BEFORE) {
+		e->st.loss_places++;
+		e->loss_marked = true;
+		lost_here(e);
+	}
 	if (e->ended_head)
 		expire(e, ev->hdr.ts_ns);
-	if (e->nuw && ev->hdr.tid)
-		unnamed_went_on(e, ev);
-	/* The collector lost events just before this one */
-	if (ev->hdr.flags & ESYNC_EVF_LOST_BEFORE)
-		lost_here(e);
+	if (e->nuw && wait_owner(e, &ev->hdr))
+		unnamed_went_on(e, ev, wait_owner(e, &ev->hdr));
 	switch (ev->hdr.kind) {
 	case ESYNC_EV_WRITE_BEGIN:
 		on_begin(e, ev);
@@ -1516,6 +1567,17 @@ void esync_engine_event(struct esync_engine *e, const union esync_event *ev)
 		break;
 	case ESYNC_EV_LOST:
 		e->st.lost += ev->lost.lost;
+		/*
+		 * The collector's count, after the loss it counts was marked
+		 * where it happened: writes begun since were seen whole.  A
+		 * count without a mark (an older collector, perf) or of no
+		 * known size (a damaged stretch of a dump) marks its own place.
+		 */
+		if (ev->lost.lost && e->loss_marked) {
+			e->loss_marked = false;
+			break;
+		}
+		e->st.loss_places++;
 		lost_here(e);
 		break;
 	}

@@ -343,7 +343,7 @@ j=$("$ESYNC" check --json "$TMP/flip.dump" 2>/dev/null)
 if grep -q 'bad checksum after record 7 at byte offset 1008: skipped 120 bytes (at least one record) up to the next valid record at offset 1128' "$TMP/err" &&
    grep -q ', 1 damaged stretch skipped (120 bytes, at least one record)' <<< "$out" &&
    ! grep -q 'lost' <<< "$out" &&
-   grep -q '"type":"summary".*"lost":"0","gaps":"1","gap_bytes":"120"' <<< "$j"; then
+   grep -q '"type":"summary".*"lost":"0","loss_places":"1","gaps":"1","gap_bytes":"120"' <<< "$j"; then
 	ok "a gap: 'after record 7 at byte offset 1008', at least one record, lost 0, gaps 1"
 else
 	fail "a gap reported as a gap" "$(cat "$TMP/err")" "$out" "$j"
@@ -577,6 +577,17 @@ if [ $rc = 3 ] && grep -q "version 1 dump, whose frame checksum .* misses some 4
 	ok "a version 1 dump: check says its frame checksum misses some 4-bit errors"
 else
 	fail "a version 1 dump: the checksum note" "exit $rc" "$(cat "$TMP/err")"
+fi
+
+## --max-open: a write cut while it waits for the commands after its end is incomplete
+
+"$ESYNC" check --max-open 1 "$DATA/clean-amd-other-writer-before-alias-flush.dump" > "$TMP/out" 2>&1
+rc=$?
+if [ $rc = 2 ] && grep -q "cut before the commands after its write-end were all seen" "$TMP/out" &&
+   ! grep -q "^A1" "$TMP/out"; then
+	ok "--max-open cuts a write lingering for its alias flush: incomplete, not a false A1"
+else
+	fail "--max-open and a write after its end" "exit $rc" "$(cat "$TMP/out")"
 fi
 
 tap_done

@@ -127,6 +127,15 @@ EXPECT=(
 	"legacy-vtd-block-from-stale|3|"
 	"clean-smmu-same-value-stores|0|"
 	"incomplete-amd-alias-wait-cut-after-end|2|incomplete 0xffff888020100050 0000:02:01.0 irte 5"
+	"clean-smmu-two-writers-in-turn|0|"
+	"h5-smmu-two-writers-at-once|1|H5 0xffff000040001000 sid 0x10"
+	"clean-amd-other-writer-before-alias-flush|0|"
+	"clean-amd-idle-irq-waits|0|"
+	"f1-amd-idle-irq-wait-fails|1|F1 0xffff888020100050 0000:02:01.0 irte 5;A1 0xffff888020100050 0000:02:01.0 irte 5"
+	"f1-smmu-idle-irq-sync-before|1|F1 0xffff000040001000 sid 0x10;H1 0xffff000040001000 sid 0x10"
+	"incomplete-loss-marked-not-counted|2|"
+	"f1-after-loss-counted-later|1|F1 0xffff000040001000 sid 0x10"
+	"a1-amd-dte-no-clone-inv-all|1|A1 0xffff888020004100 0000:02:01.0"
 	# Dumps of the first format version (written before attribution and
 	# completion status): still read; the clean ones lack entry_sync_used
 	# events, so U1 is skipped and they are not clean (3)

@@ -135,6 +135,29 @@ enum bug {
  * and that store is not synced (nothing the hardware can see changed)
  */
 #define SAME_VALUE_STORES	(1ull << 52)
+/* With OTHER_WAIT: the waiter is an interrupt on an idle CPU (tid 0) */
+#define OTHER_IDLE		(1ull << 53)
+/*
+ * Events were lost just before the write-begin, which carries the mark
+ * (ESYNC_EVF_LOST_BEFORE); with LOSS_COUNT_AFTER the collector's count
+ * of them comes after the write-end
+ */
+#define LOSS_MARK		(1ull << 54)
+#define LOSS_COUNT_AFTER	(1ull << 55)
+/*
+ * AMD IRTE: between the write-end and the writer's alias flushes, another
+ * task writes the same IRTE, whole
+ */
+#define OTHER_WRITER_BETWEEN	(1ull << 56)
+/* AMD: the sync also invalidates the whole IOMMU before its wait */
+#define INV_ALL_TOO		(1ull << 57)
+/*
+ * Two tasks write one STE: the second writes it whole while the first is
+ * between its write-begin and its store (a lock the driver forgot)
+ */
+#define BUG_RACE		(1ull << 58)
+/* The task of no write that waits: an interrupt on an idle CPU has tid 0 */
+#define OTHER_TID(bugs)		((bugs) & OTHER_IDLE ? 0u : 4444u)
 #define BUG_V0_AMONG_MANY (1ull << 37)	/* AMD DTE, disruptive: V=0 for a moment,
 					   among more values than a window keeps */
 
@@ -375,6 +398,8 @@ static void amd_flush(struct gen *g, const struct entry *e, uint64_t seq,
 	if (aliases)
 		for (unsigned int i = 0; i < e->nr_alias; i++)
 			amd_cmd(g, e, seq, type, e->alias[i]);
+	if (bugs & INV_ALL_TOO)
+		amd_cmd(g, e, seq, 0x08, 0);	/* INVALIDATE_IOMMU_ALL */
 	amd_cmd(g, e, seq, 0x01, 0);
 	if (!(bugs & UNTRACED_WAIT))
 		completion(g, e, seq, ESYNC_FAMILY_AMD, 1ull << 60, wait_status(g, bugs));
@@ -459,7 +484,7 @@ static void sync_by_other(struct gen *g, struct entry *e, uint64_t seq, uint64_t
 			slot = g->qslot++ % ESYNC_VTD_QI_SLOTS + 1;
 		vtd_pc_inval(g, e, seq, bugs);
 		if (bugs & OTHER_BATCH2) {
-			g->tid = 4444;
+			g->tid = OTHER_TID(bugs);
 			vtd_desc(g, e, 0, 5 | 1u << 5);
 			vtd_desc(g, e, 0, 6 | 1u << 4 | (uint64_t)vtd_did(e) << 16 |
 				 (uint64_t)(e->sub + 1) << 32);
@@ -468,7 +493,7 @@ static void sync_by_other(struct gen *g, struct entry *e, uint64_t seq, uint64_t
 			g->qslot += 4;
 		if (!(bugs & BUG_OTHER_WAIT_BEFORE))
 			slot = g->qslot++ % ESYNC_VTD_QI_SLOTS + 1;
-		g->tid = 4444;
+		g->tid = OTHER_TID(bugs);
 		completion_slot(g, e, 0, ESYNC_FAMILY_VTD, 5 | 1u << 5,
 				bugs & BUG_OTHER_WAIT_FAILS ? -110 : 0, slot);
 		g->tid = tid;
@@ -481,9 +506,9 @@ static void sync_by_other(struct gen *g, struct entry *e, uint64_t seq, uint64_t
 	if (bugs & OTHER_INV_ALL) {
 		amd_cmd(g, e, seq, 0x05, e->dev);
 		amd_cmd(g, e, seq, 0x01, 0);
-		other_wait_issue(g, e, bugs, 4444);
+		other_wait_issue(g, e, bugs, OTHER_TID(bugs));
 		completion(g, e, seq, ESYNC_FAMILY_AMD, 1ull << 60, 0);
-		other_wait_result(g, e, bugs, 4444);
+		other_wait_result(g, e, bugs, OTHER_TID(bugs));
 		return;
 	}
 	if (bugs & BUG_OWN_WAIT_FIRST) {
@@ -491,11 +516,11 @@ static void sync_by_other(struct gen *g, struct entry *e, uint64_t seq, uint64_t
 			smmu_cmd(g, e, seq, 0x46, 0, 0, 0);
 		else
 			amd_cmd(g, e, seq, 0x01, 0);
-		g->tid = 4444;
+		g->tid = OTHER_TID(bugs);
 	}
 	if (bugs & BUG_OTHER_WAIT_BEFORE)
 		for (uint32_t i = 0; i < others; i++)
-			other_wait_issue(g, e, bugs, 4444 + i);
+			other_wait_issue(g, e, bugs, OTHER_TID(bugs) + i);
 	if (smmu) {
 		smmu_cmd(g, e, by, 0x03, e->dev, 0, 0);
 	} else {
@@ -512,11 +537,11 @@ static void sync_by_other(struct gen *g, struct entry *e, uint64_t seq, uint64_t
 		return;
 	}
 	if (!(bugs & BUG_OTHER_WAIT_BEFORE))
-		other_wait_issue(g, e, bugs, 4444);
+		other_wait_issue(g, e, bugs, OTHER_TID(bugs));
 	if (bugs & OTHER_WAIT_CUT)
 		return;
 	for (uint32_t i = 0; i < others; i++)
-		other_wait_result(g, e, bugs, 4444 + i);
+		other_wait_result(g, e, bugs, OTHER_TID(bugs) + i);
 }
 
 /*
@@ -751,6 +776,8 @@ static void write_entry(struct gen *g, struct entry *e, const uint64_t *target_i
 	b.words = (uint16_t)f->words;
 	memcpy(b.cur, e->val, f->words * sizeof(uint64_t));
 	memcpy(b.target, target, f->words * sizeof(uint64_t));
+	if (bugs & LOSS_MARK)
+		b.hdr.flags = ESYNC_EVF_LOST_BEFORE;
 	emit(g, &b, ESYNC_EV_WRITE_BEGIN, sizeof(b), w.seq, e->iommu);
 
 	f->get_used(e->val, cu);
@@ -853,6 +880,11 @@ static void write_entry(struct gen *g, struct entry *e, const uint64_t *target_i
 	if (bugs & BUG_WRONG_FINAL)
 		end.final[0] ^= 1ull << 40;
 	emit(g, &end, ESYNC_EV_WRITE_END, sizeof(end), w.seq, e->iommu);
+	if (bugs & LOSS_COUNT_AFTER) {
+		struct esync_ev_lost l = { .lost = 3 };
+
+		emit(g, &l, ESYNC_EV_LOST, sizeof(l), 0, e->iommu);
+	}
 
 	/* VT-d flushes the IOTLB, then the device TLB, once, after the writer */
 	if (f->id == ESYNC_FMT_VTD_PASID && e->ats) {
@@ -1252,10 +1284,12 @@ static void irte_affinity(struct gen *g, uint64_t bugs)
 	struct entry e = amd(&esync_fmt_amd_irte, 0xffff888020100050);
 	uint64_t t[ESYNC_EV_MAX_WORDS] = { 1 | 0x2u << 8, 0x41 };
 	uint32_t tid = g->tid;
+	uint64_t seq;
 
 	e.val[0] = 1 | 0x1u << 8;
 	e.val[1] = 0x41;
 	write_entry(g, &e, t, bugs);
+	seq = g->seq;
 	/* A busy IOMMU: invalidations of other devices by a task in no write */
 	if (bugs & BUSY_OTHERS) {
 		g->tid = 4343;
@@ -1265,13 +1299,21 @@ static void irte_affinity(struct gen *g, uint64_t bugs)
 		}
 		g->tid = tid;
 	}
+	/* Another task writes the same IRTE (and flushes it all) meanwhile */
+	if (bugs & OTHER_WRITER_BETWEEN) {
+		uint64_t t2[ESYNC_EV_MAX_WORDS] = { 1 | 0x3u << 8, 0x41 };
+
+		g->tid = 200;
+		write_entry(g, &e, t2, 0);
+		g->tid = tid;
+	}
 	/* ... then the writer's own alias flushes, after its write-end */
 	if (bugs & ALIAS_AFTER_END) {
 		for (unsigned int i = 0; i < e.nr_alias; i++)
-			amd_cmd(g, &e, g->seq, 0x05, e.alias[i]);
-		amd_cmd(g, &e, g->seq, 0x01, 0);
+			amd_cmd(g, &e, seq, 0x05, e.alias[i]);
+		amd_cmd(g, &e, seq, 0x01, 0);
 		if (!(bugs & OTHER_WAIT_CUT))
-			completion(g, &e, g->seq, ESYNC_FAMILY_AMD, 1ull << 60,
+			completion(g, &e, seq, ESYNC_FAMILY_AMD, 1ull << 60,
 				   bugs & LATE_WAIT_FAILS ? -110 : 0);
 	}
 }
@@ -1314,6 +1356,47 @@ static void interleaved(struct gen *g, struct entry *a, const uint64_t *ta,
 		if (j < cb.n)
 			replay(g, &cb.ev[j++]);
 	}
+	free(ca.ev);
+	free(cb.ev);
+}
+
+/*
+ * Task 101 gives the STE a SHCFG (quantum 1), task 102 makes it abort
+ * (quantum 0): one after the other, or (BUG_RACE) 102's write inside
+ * 101's, so that 101's write-end reads an entry it did not build.
+ */
+static void ste_two_writers(struct gen *g, uint64_t bugs)
+{
+	struct entry a = ste(), b;
+	uint64_t ta[ESYNC_EV_MAX_WORDS] = { STE_BYPASS, 1ull << 44 };
+	uint64_t tb[ESYNC_EV_MAX_WORDS] = { STE_ABORT };
+	struct capture ca = { 0 }, cb = { 0 };
+
+	a.val[0] = STE_BYPASS;
+	b = a;
+	if (!(bugs & BUG_RACE)) {
+		g->tid = 101;
+		write_entry(g, &a, ta, 0);
+		g->tid = 102;
+		write_entry(g, &a, tb, 0);
+		return;
+	}
+	g->cap = &ca;
+	g->tid = 101;
+	write_entry(g, &a, ta, 0);
+	g->cap = &cb;
+	g->tid = 102;
+	write_entry(g, &b, tb, 0);
+	g->cap = NULL;
+	/* The entry 101's write leaves: 102's quantum 0, its own quantum 1 */
+	for (size_t i = 0; i < ca.n; i++)
+		if (ca.ev[i].hdr.kind == ESYNC_EV_WRITE_END)
+			ca.ev[i].end.final[0] = STE_ABORT;
+	replay(g, &ca.ev[0]);
+	for (size_t j = 0; j < cb.n; j++)
+		replay(g, &cb.ev[j]);
+	for (size_t i = 1; i < ca.n; i++)
+		replay(g, &ca.ev[i]);
 	free(ca.ev);
 	free(cb.ev);
 }
@@ -1754,6 +1837,26 @@ static const struct dump dumps[] = {
 	{ "long-smmu", long_smmu, 0, false, ESYNC_MODE_PATCHED },
 	/* A store of the value a quantum has owes no sync */
 	{ "clean-smmu-same-value-stores", clean_ste, SAME_VALUE_STORES, false, ESYNC_MODE_PATCHED },
+	/* Two tasks write one entry: one after the other, or one inside the other */
+	{ "clean-smmu-two-writers-in-turn", ste_two_writers, 0, false, ESYNC_MODE_PATCHED },
+	{ "h5-smmu-two-writers-at-once", ste_two_writers, BUG_RACE, false, ESYNC_MODE_PATCHED },
+	/* Another task writes the IRTE while the first writer's alias flush is to come */
+	{ "clean-amd-other-writer-before-alias-flush", irte_affinity,
+	  BUG_NO_ALIAS | OTHER_WRITER_BETWEEN | ALIAS_AFTER_END, true, ESYNC_MODE_PATCHED },
+	/* Waits of an interrupt on an idle CPU (tid 0): ordered and judged as any task's */
+	{ "clean-amd-idle-irq-waits", irte_affinity, OTHER_WAIT | OTHER_IDLE, true,
+	  ESYNC_MODE_PATCHED },
+	{ "f1-amd-idle-irq-wait-fails", irte_affinity,
+	  OTHER_WAIT | OTHER_IDLE | BUG_OTHER_WAIT_FAILS, true, ESYNC_MODE_PATCHED },
+	{ "f1-smmu-idle-irq-sync-before", ste_bypass, BUG_OTHER_WAIT_BEFORE | OTHER_IDLE, false,
+	  ESYNC_MODE_PATCHED },
+	/* Events lost before a write-begin, which is marked: counted or not */
+	{ "incomplete-loss-marked-not-counted", ste_bypass, LOSS_MARK, false, ESYNC_MODE_PATCHED },
+	{ "f1-after-loss-counted-later", ste_bypass, LOSS_MARK | LOSS_COUNT_AFTER | BUG_NO_SYNC_LAST,
+	  false, ESYNC_MODE_PATCHED },
+	/* An invalidate-all clones no alias's DTE */
+	{ "a1-amd-dte-no-clone-inv-all", dte_clone, BUG_NO_CLONE | INV_ALL_TOO, true,
+	  ESYNC_MODE_PATCHED },
 };
 
 static int gen_all(const char *dir)
