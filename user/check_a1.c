@@ -194,11 +194,11 @@ static void a1_final(struct esync_seq *s)
 		/* D's own entry is the one written: nothing of it to clone */
 		if (!is_d && cloned(s, i))
 			continue;
-		esync_devid_str(dev, id, sizeof(id));
-		if (completed(s, dev) && !is_d && needs_clone(s))
-			list_add(uncloned, sizeof(uncloned), &upos, &nuncloned, id);
-		else if (completed(s, dev))
+		if (completed(s, dev) && (is_d || !needs_clone(s)))
 			continue;
+		esync_devid_str(dev, id, sizeof(id));
+		if (completed(s, dev))
+			list_add(uncloned, sizeof(uncloned), &upos, &nuncloned, id);
 		else if (issued)
 			list_add(pending, sizeof(pending), &ppos, &npending, id);
 		else
