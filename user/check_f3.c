@@ -2,7 +2,8 @@
 /*
  * F3 order: rules on the order of invalidations that the trace can decide.
  * A device TLB (SMMU ATC, VT-d device-TLB, AMD IOTLB) is invalidated once,
- * after the new entry is in place; on VT-d the PASID-cache invalidation
+ * after the new entry is in place (SMMU: after its invalidation completed);
+ * on VT-d the PASID-cache invalidation
  * precedes the IOTLB invalidation of the entry's domain (and PASID), which
  * precedes the device-TLB one (spec 6.2.3.1, 6.5.2.5): an IOTLB flushed
  * first is refilled from the stale cached entry.
@@ -28,7 +29,7 @@ static bool tlb_for_entry(const struct esync_seq *s, const struct esync_inv *inv
 {
 	if (inv->family != ESYNC_FAMILY_VTD || s->format != ESYNC_FMT_VTD_PASID)
 		return true;
-	if (inv->has_did && !esync_seq_has_did(s, inv->did))
+	if (!esync_seq_vtd_tlb_reaches(s, inv))
 		return false;
 	return !inv->has_sub || inv->sub == s->sub;
 }
@@ -59,6 +60,12 @@ static void f3_command(struct esync_seq *s, const struct esync_inv *inv,
 		}
 		s->entry_inv_since_store = true;
 		s->tlb_before_entry_inv = false;
+		/*
+		 * VT-d: an IOTLB invalidation before it, anyone's, can be
+		 * refilled from the stale cached entry: only one after it counts
+		 */
+		if (s->format == ESYNC_FMT_VTD_PASID)
+			s->tlb_since_store = false;
 	}
 	if (inv->kind == ESYNC_INV_TLB) {
 		if (!tlb_for_entry(s, inv))
@@ -71,7 +78,22 @@ static void f3_command(struct esync_seq *s, const struct esync_inv *inv,
 	}
 	if (inv->kind != ESYNC_INV_DEVTLB || !named || !for_device(s, inv))
 		return;
-	if (inv->family == ESYNC_FAMILY_VTD && !s->tlb_since_store) {
+	/*
+	 * SMMU: until the new STE/CD's invalidation has completed, the SMMU
+	 * may still hand the device the old one, to refill its ATC from
+	 */
+	if (inv->family == ESYNC_FAMILY_SMMU && s->win_stores) {
+		esync_inv_describe(inv, cmd, sizeof(cmd));
+		esync_report(s, ESYNC_CHK_F3, s->step,
+			     "%s was issued before the invalidation of the new entry completed (%u store%s since the last completed sync): the device can refill its ATC from the old entry",
+			     cmd, s->win_stores, s->win_stores == 1 ? "" : "s");
+	}
+	/*
+	 * (An entry that was not present cached nothing to refill from: its
+	 * setup owes no IOTLB invalidation)
+	 */
+	if (inv->family == ESYNC_FAMILY_VTD && !s->tlb_since_store &&
+	    (s->format != ESYNC_FMT_VTD_PASID || (s->cur[0] & 1))) {
 		esync_inv_describe(inv, cmd, sizeof(cmd));
 		esync_report(s, ESYNC_CHK_F3, s->step,
 			     "%s was issued with no IOTLB invalidation of the entry's domain (DID/PASID) before it since the last store: the IOTLB must be invalidated first",

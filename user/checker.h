@@ -229,6 +229,14 @@ void esync_seq_each_on_iommu(struct esync_seq *s,
 bool esync_inv_same_cache(const struct esync_seq *s, const struct esync_inv *inv);
 /* True if inv invalidates s's entry. */
 bool esync_inv_covers(const struct esync_seq *s, const struct esync_inv *inv);
+/*
+ * VT-d: true if IOTLB invalidation inv reaches what the entry translated
+ * while present during this write (cur, target, now): under a DID it had
+ * then, by the kind its page-table type needs (spec Table 28: the domain
+ * IOTLB for second-stage and nested, the PASID IOTLB for first-stage and
+ * pass-through); a global invalidation reaches everything.
+ */
+bool esync_seq_vtd_tlb_reaches(const struct esync_seq *s, const struct esync_inv *inv);
 /* VT-d: true if did is a DID the entry held during this write. */
 bool esync_seq_has_did(const struct esync_seq *s, uint32_t did);
 /*

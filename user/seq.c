@@ -561,6 +561,26 @@ bool esync_seq_has_did(const struct esync_seq *s, uint32_t did)
 	       esync_field_get(f, s->now) == did;
 }
 
+bool esync_seq_vtd_tlb_reaches(const struct esync_seq *s, const struct esync_inv *inv)
+{
+	const uint64_t *vals[3] = { s->cur, s->target, s->now };
+
+	if (!s->did_field || !inv->has_did)
+		return true;
+	for (unsigned int i = 0; i < 3; i++) {
+		unsigned int pgtt = (unsigned int)(vals[i][0] >> 6) & 7;
+		/* Second-stage and nested: the domain's IOTLB (2); else the PASID IOTLB (6) */
+		bool domain = pgtt == 2 || pgtt == 3;
+
+		if (!(vals[i][0] & 1) || !pgtt || pgtt > 4 ||
+		    esync_field_get(s->did_field, vals[i]) != inv->did)
+			continue;
+		if ((inv->opcode == 2) == domain)
+			return true;
+	}
+	return false;
+}
+
 bool esync_inv_covers(const struct esync_seq *s, const struct esync_inv *inv)
 {
 	if (!esync_inv_same_cache(s, inv))
@@ -915,10 +935,17 @@ static void on_begin(struct esync_engine *e, const union esync_event *ev)
 static struct esync_seq *owner(struct esync_engine *e, const struct esync_ev_hdr *h,
 			       uint64_t entry)
 {
-	/* By its seq: two writers of one entry may be open at once */
-	struct esync_seq *s = h->seq ? lookup_seq(e, h->seq, h->iommu) : NULL;
+	/*
+	 * By its seq: two writers of one entry may be open at once.  (The
+	 * series' entry events carry no IOMMU: the seq and entry say which.)
+	 */
+	struct esync_seq *s = NULL;
 
-	if (!s || s->entry != entry)
+	if (h->seq)
+		for (s = e->by_seq.b[hash_seq(h->seq, e->by_seq.n)]; s; s = s->snext)
+			if (s->id == h->seq && s->entry == entry)
+				break;
+	if (!s)
 		s = lookup_entry(e, entry);
 
 	if (!s || s->ended || (h->seq && s->id && h->seq != s->id)) {

@@ -126,6 +126,11 @@ EXPECT=(
 	"h3-legacy-vtd-stray-bits|1|H3 0xffff888010203000 0000:00:02.0 pasid 0x0;F1 0xffff888010203000 0000:00:02.0 pasid 0x0"
 	"legacy-vtd-block-from-stale|3|"
 	"clean-smmu-same-value-stores|0|"
+	"f3-vtd-iotlb-under-cleared-did|1|F3 0xffff888010203000 0000:00:02.0 pasid 0x3"
+	"f3-vtd-iotlb-wrong-kind|1|F3 0xffff888010203000 0000:00:02.0 pasid 0x3"
+	"f3-vtd-other-iotlb-before-pasid-cache|1|F3 0xffff888010203000 0000:00:02.0 pasid 0x3"
+	"clean-smmu-atc-after-sync|0|"
+	"f3-smmu-atc-before-sync|1|F3 0xffff000040001000 sid 0x10"
 	"incomplete-amd-alias-wait-cut-after-end|2|incomplete 0xffff888020100050 0000:02:01.0 irte 5"
 	"clean-smmu-two-writers-in-turn|0|"
 	"h5-smmu-two-writers-at-once|1|H5 0xffff000040001000 sid 0x10"
@@ -145,8 +150,10 @@ EXPECT=(
 	"v1/clean-amd-irte32|3|"
 	# ... but the generator of that time tore the PASID entry down with a
 	# PASID-cache invalidation under the cleared DID only, not the DID it
-	# was cached under: a real missed invalidation, F1 now
-	"v1/clean-vtd-pasid|1|F1 0xffff888010203000 0000:00:02.0 pasid 0x3"
+	# was cached under: a real missed invalidation, F1 now; and its IOTLB
+	# under that cleared DID, which reaches none of the entry's
+	# translations, before the device TLB: F3
+	"v1/clean-vtd-pasid|1|F3 0xffff888010203000 0000:00:02.0 pasid 0x3;F1 0xffff888010203000 0000:00:02.0 pasid 0x3"
 	"v1/h1-torn-view|1|H1 0xffff000040001000 sid 0x10"
 	"v1/f1-missing-sync|1|F1 0xffff000040001000 sid 0x10"
 	"v1/f2-wrong-sid|1|F2 0xffff000040001000 sid 0x10"

@@ -156,6 +156,22 @@ enum bug {
  * between its write-begin and its store (a lock the driver forgot)
  */
 #define BUG_RACE		(1ull << 58)
+/*
+ * VT-d, with the IOTLB flush after the writer: under the DID the entry has
+ * at its end (a teardown: the cleared one), or by the other kind than its
+ * page-table type needs
+ */
+#define BUG_IOTLB_NEW_DID	(1ull << 59)
+#define BUG_IOTLB_WRONG_KIND	(1ull << 60)
+/*
+ * VT-d: another task (no write) flushes the entry's IOTLB before the
+ * writer's PASID-cache invalidation; the writer flushes no IOTLB itself
+ */
+#define BUG_OTHER_IOTLB_FIRST	(1ull << 61)
+/* SMMU: the writer invalidates the device's ATC after its last sync (ATS) */
+#define SMMU_ATC		(1ull << 62)
+/* ... or after its last store, before that store's sync */
+#define BUG_ATC_EARLY		(1ull << 63)
 /* The task of no write that waits: an interrupt on an idle CPU has tid 0 */
 #define OTHER_TID(bugs)		((bugs) & OTHER_IDLE ? 0u : 4444u)
 #define BUG_V0_AMONG_MANY (1ull << 37)	/* AMD DTE, disruptive: V=0 for a moment,
@@ -600,6 +616,13 @@ static void driver_sync(struct gen *g, struct entry *e, uint64_t seq,
 		if (bugs & BUG_IOTLB_FIRST)
 			vtd_desc(g, e, seq, 6 | 3u << 4 | (uint64_t)stale_did << 16 |
 				 (uint64_t)e->sub << 32);
+		if (bugs & BUG_OTHER_IOTLB_FIRST) {
+			uint32_t tid = g->tid;
+
+			g->tid = 4444;
+			vtd_desc(g, e, 0, 2 | 2u << 4 | (uint64_t)stale_did << 16);
+			g->tid = tid;
+		}
 		vtd_pc_inval(g, e, seq, bugs);
 		if (g->slots)
 			wait_slot = g->qslot++ % ESYNC_VTD_QI_SLOTS + 1;
@@ -701,6 +724,7 @@ static bool copy(struct writer *w, const uint64_t *vals, unsigned int start,
 			fault(w->g, w->e, 0, false);
 			w->bugs &= ~FAULT_MID;
 		}
+
 		if (w->bugs & BUG_CUT)
 			w->g->stop = true;
 		if (w->bugs & BUG_LOST) {
@@ -868,6 +892,9 @@ static void write_entry(struct gen *g, struct entry *e, const uint64_t *target_i
 		how = ESYNC_HOW_NO_CHANGE;
 	}
 
+	/* After the last store, before its sync */
+	if (bugs & BUG_ATC_EARLY)
+		smmu_cmd(g, e, w.seq, 0x40, e->dev, 0, 0);
 	flush_sync(&w, true);
 	if (w.stopped)
 		how = ESYNC_HOW_FAILED;
@@ -886,15 +913,25 @@ static void write_entry(struct gen *g, struct entry *e, const uint64_t *target_i
 		emit(g, &l, ESYNC_EV_LOST, sizeof(l), 0, e->iommu);
 	}
 
-	/* VT-d flushes the IOTLB, then the device TLB, once, after the writer */
+	/*
+	 * VT-d flushes the IOTLB, then the device TLB, once, after the writer:
+	 * the IOTLB under the DID the entry had while present, by the kind
+	 * its page-table type needs (the domain's for second-stage and
+	 * nested, the PASID's for first-stage and pass-through)
+	 */
 	if (f->id == ESYNC_FMT_VTD_PASID && e->ats) {
-		uint32_t did = vtd_did(e) + (bugs & BUG_IOTLB_OTHER_DID ? 1 : 0);
-		uint64_t iotlb = 6 | 3u << 4 | (uint64_t)did << 16 |
-				 (uint64_t)e->sub << 32;
+		const uint64_t *was = b.cur[0] & 1 && !(bugs & BUG_IOTLB_NEW_DID) ? b.cur : e->val;
+		unsigned int pgtt = (unsigned int)(was[0] >> 6) & 7;
+		uint32_t did = (uint32_t)(was[1] & 0xffff) + (bugs & BUG_IOTLB_OTHER_DID ? 1 : 0);
+		bool domain = (pgtt == 2 || pgtt == 3) != !!(bugs & BUG_IOTLB_WRONG_KIND);
+		uint64_t iotlb = (domain ? 2 | 2u << 4 : 6 | 3u << 4 | (uint64_t)e->sub << 32) |
+				 (uint64_t)did << 16;
 		uint64_t devtlb = 8 | (uint64_t)(e->dev & 0xffff) << 16 |
 				  (uint64_t)e->sub << 32;
 
-		if (bugs & BUG_DEVTLB_FIRST) {
+		if (bugs & BUG_OTHER_IOTLB_FIRST) {
+			vtd_desc(g, e, w.seq, devtlb);
+		} else if (bugs & BUG_DEVTLB_FIRST) {
 			vtd_desc(g, e, w.seq, devtlb);
 			vtd_desc(g, e, w.seq, iotlb);
 		} else {
@@ -902,6 +939,11 @@ static void write_entry(struct gen *g, struct entry *e, const uint64_t *target_i
 			vtd_desc(g, e, w.seq, devtlb);
 		}
 		completion(g, e, w.seq, ESYNC_FAMILY_VTD, 5 | 1u << 5, 0);
+	}
+	/* SMMU with ATS: the ATC, once the new entry is in place */
+	if (bugs & SMMU_ATC && (f->id == ESYNC_FMT_SMMU_STE || f->id == ESYNC_FMT_SMMU_CD)) {
+		smmu_cmd(g, e, w.seq, 0x40, e->dev, 0, ESYNC_SMMU_F_SYNC);
+		completion(g, e, w.seq, ESYNC_FAMILY_SMMU, 0x46, 0);
 	}
 }
 
@@ -1030,6 +1072,16 @@ static void clean_vtd(struct gen *g, uint64_t bugs)
 	write_words(g, &e, bugs, pt, 1, 0, 0);		/* set up pass-through */
 	write_words(g, &e, bugs, sl, 1, 0, 0);		/* PT -> SL, hitless */
 	write_words(g, &e, bugs, 0, 0, 0, 0);		/* tear down */
+}
+
+/* An SL entry's page-table pointer changes, hitless (DID 1, ATS) */
+static void vtd_sl_change(struct gen *g, uint64_t bugs)
+{
+	struct entry e = vtd();
+
+	e.val[0] = 1 | 2u << 2 | 2u << 6 | 0x7000;
+	e.val[1] = 1;
+	write_words(g, &e, bugs, 1 | 2u << 2 | 2u << 6 | 0x8000, 1, 0, 0);
 }
 
 static const struct esync_alias_set amd_topo[] = {
@@ -1392,6 +1444,13 @@ static void ste_two_writers(struct gen *g, uint64_t bugs)
 	for (size_t i = 0; i < ca.n; i++)
 		if (ca.ev[i].hdr.kind == ESYNC_EV_WRITE_END)
 			ca.ev[i].end.final[0] = STE_ABORT;
+	/* As the series traces them: on the second SMMU, entry events without it */
+	for (size_t i = 0; i < ca.n + cb.n; i++) {
+		union esync_event *x = i < ca.n ? &ca.ev[i] : &cb.ev[i - ca.n];
+
+		x->hdr.iommu = x->hdr.kind == ESYNC_EV_WRITE_BEGIN || x->hdr.kind == ESYNC_EV_SMMU_CMD ||
+			       x->hdr.kind == ESYNC_EV_COMPLETION;
+	}
 	replay(g, &ca.ev[0]);
 	for (size_t j = 0; j < cb.n; j++)
 		replay(g, &cb.ev[j]);
@@ -1837,6 +1896,14 @@ static const struct dump dumps[] = {
 	{ "long-smmu", long_smmu, 0, false, ESYNC_MODE_PATCHED },
 	/* A store of the value a quantum has owes no sync */
 	{ "clean-smmu-same-value-stores", clean_ste, SAME_VALUE_STORES, false, ESYNC_MODE_PATCHED },
+	/* VT-d: the IOTLB flush before the device TLB reaches the entry's translations or not */
+	{ "f3-vtd-iotlb-under-cleared-did", clean_vtd, BUG_IOTLB_NEW_DID, false, ESYNC_MODE_PATCHED },
+	{ "f3-vtd-iotlb-wrong-kind", clean_vtd, BUG_IOTLB_WRONG_KIND, false, ESYNC_MODE_PATCHED },
+	{ "f3-vtd-other-iotlb-before-pasid-cache", vtd_sl_change, BUG_OTHER_IOTLB_FIRST, false,
+	  ESYNC_MODE_PATCHED },
+	/* SMMU ATS: the ATC invalidated once the new entry is in place, or before */
+	{ "clean-smmu-atc-after-sync", ste_bypass, SMMU_ATC, false, ESYNC_MODE_PATCHED },
+	{ "f3-smmu-atc-before-sync", ste_bypass, BUG_ATC_EARLY, false, ESYNC_MODE_PATCHED },
 	/* Two tasks write one entry: one after the other, or one inside the other */
 	{ "clean-smmu-two-writers-in-turn", ste_two_writers, 0, false, ESYNC_MODE_PATCHED },
 	{ "h5-smmu-two-writers-at-once", ste_two_writers, BUG_RACE, false, ESYNC_MODE_PATCHED },
