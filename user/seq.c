@@ -1371,6 +1371,14 @@ static void on_command(struct esync_engine *e, const union esync_event *ev)
 		    s->amd_wait_pending) {
 			/* The result of the wait it queued last: the same task, next event */
 			s->amd_wait_pending = false;
+		} else if (ev->hdr.kind == ESYNC_EV_COMPLETION && inv.family == ESYNC_FAMILY_AMD &&
+			   (e->input & ESYNC_IN_AMD_DONE) && !s->wait_queued) {
+			/*
+			 * A result, but no COMPLETION_WAIT of this write was
+			 * queued (iommu_completion_wait() returned early):
+			 * nothing on the queue was waited for
+			 */
+			return;
 		} else {
 			settle_wait(e, s);
 		}

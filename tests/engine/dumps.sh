@@ -126,6 +126,7 @@ EXPECT=(
 	"h3-legacy-vtd-stray-bits|1|H3 0xffff888010203000 0000:00:02.0 pasid 0x0;F1 0xffff888010203000 0000:00:02.0 pasid 0x0"
 	"legacy-vtd-block-from-stale|3|"
 	"clean-smmu-same-value-stores|0|"
+	"f1-amd-dte-result-without-wait|1|F1 0xffff888020004100 0000:02:01.0;F1 0xffff888020004000 0000:02:00.0"
 	"f3-vtd-iotlb-under-cleared-did|1|F3 0xffff888010203000 0000:00:02.0 pasid 0x3"
 	"f3-vtd-iotlb-wrong-kind|1|F3 0xffff888010203000 0000:00:02.0 pasid 0x3"
 	"f3-vtd-other-iotlb-before-pasid-cache|1|F3 0xffff888010203000 0000:00:02.0 pasid 0x3"

@@ -196,6 +196,11 @@ struct gen {
 	bool slots;		/* VT-d descriptors and waits carry queue slots */
 	uint32_t qslot;		/* the next free slot */
 	struct capture *cap;	/* non-NULL: keep events here */
+	/*
+	 * AMD: iommu_completion_wait() returns at once (nothing to wait for,
+	 * it believes) and reports success: no COMPLETION_WAIT is queued
+	 */
+	bool waitless;
 };
 
 struct entry {
@@ -416,7 +421,8 @@ static void amd_flush(struct gen *g, const struct entry *e, uint64_t seq,
 			amd_cmd(g, e, seq, type, e->alias[i]);
 	if (bugs & INV_ALL_TOO)
 		amd_cmd(g, e, seq, 0x08, 0);	/* INVALIDATE_IOMMU_ALL */
-	amd_cmd(g, e, seq, 0x01, 0);
+	if (!g->waitless)
+		amd_cmd(g, e, seq, 0x01, 0);
 	if (!(bugs & UNTRACED_WAIT))
 		completion(g, e, seq, ESYNC_FAMILY_AMD, 1ull << 60, wait_status(g, bugs));
 }
@@ -1542,6 +1548,13 @@ static void dte_clone(struct gen *g, uint64_t bugs)
 		write_words(g, &a, DTE_CLONES, d0 | 0x123000ull, 9, 0, 0);
 }
 
+/* A DTE write whose wait returns success without a COMPLETION_WAIT queued */
+static void dte_waitless(struct gen *g, uint64_t bugs)
+{
+	g->waitless = true;
+	dte_clone(g, bugs);
+}
+
 /*
  * Stock set_dte_entry(), as the legacy collector gives it: the DTE before
  * and after, then DTE[1] and DTE[0] stored one after the other into the
@@ -1859,6 +1872,8 @@ static const struct dump dumps[] = {
 	/* A DTE alias: cloned by a write of its own, or forgotten */
 	{ "clean-amd-dte-clone", dte_clone, 0, true, ESYNC_MODE_PATCHED },
 	{ "a1-amd-dte-no-clone", dte_clone, BUG_NO_CLONE, true, ESYNC_MODE_PATCHED },
+	/* A wait's result with no COMPLETION_WAIT queued waited for nothing */
+	{ "f1-amd-dte-result-without-wait", dte_waitless, 0, true, ESYNC_MODE_PATCHED },
 	{ "a1-amd-dte-stale-clone", dte_clone, BUG_STALE_CLONE, true, ESYNC_MODE_PATCHED },
 	/* Faults, linked to the write of the entry they name */
 	{ "fault-smmu-during-write", ste_to_s2, FAULT_MID, false, ESYNC_MODE_PATCHED },
