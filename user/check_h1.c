@@ -75,8 +75,12 @@ static bool h1_view(struct esync_seq *s, const uint64_t *view,
 	struct h1_ctx *c = ctx;
 	uint64_t used[ESYNC_EV_MAX_WORDS] = { 0 };
 	const uint64_t *live = s->fmt->live_when_disrupted;
-	bool disrupted = esync_format_disrupted(s->fmt, view);
+	bool disrupted;
 
+	/* The old entry and the target, whole, are no tear (most views) */
+	if (esync_same(s, view, s->cur) || esync_same(s, view, s->target))
+		return true;
+	disrupted = esync_format_disrupted(s->fmt, view);
 	if (disrupted && !live)
 		return true;
 	s->fmt->get_used(view, used);

@@ -14,12 +14,14 @@
 /* The target sets bits outside its own used bits */
 static void stray_bits(struct esync_seq *s)
 {
-	uint64_t stray[ESYNC_EV_MAX_WORDS];
+	uint64_t stray[ESYNC_EV_MAX_WORDS] = { 0 };
 	uint64_t zero[ESYNC_EV_MAX_WORDS] = { 0 };
 	char names[200];
 
-	for (unsigned int w = 0; w < s->words; w++) {
+	/* Every word's first: the names cover all of them */
+	for (unsigned int w = 0; w < s->words; w++)
 		stray[w] = s->target[w] & ~s->target_used[w];
+	for (unsigned int w = 0; w < s->words; w++) {
 		if (!stray[w])
 			continue;
 		esync_format_diff(s->fmt, s->target, zero, stray, names, sizeof(names));

@@ -18,6 +18,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "events.h"
 #include "finding.h"
@@ -82,6 +83,9 @@ struct esync_seq {
 
 	/* Torn-view window: how many values each quanta took (in win[]) */
 	uint8_t nwin[ESYNC_MAX_QUANTA];
+	unsigned long win_views;	/* their product: the views it holds */
+	uint8_t win_vary[ESYNC_MAX_QUANTA];	/* the quanta with nwin > 1, in order */
+	unsigned int win_nvary;
 	unsigned int win_stores;	/* stores since the last completed sync */
 	unsigned int win_step;		/* step of the first of them */
 	bool win_overflow;
@@ -269,6 +273,16 @@ static inline void esync_quanta_put(const struct esync_seq *s, uint64_t *e,
 		e[q * s->qwords + 1] = v[1];
 }
 
+/* a == b over the entry's words. */
+static inline bool esync_same(const struct esync_seq *s, const uint64_t *a,
+			      const uint64_t *b)
+{
+	for (unsigned int w = 0; w < s->words; w++)
+		if (a[w] != b[w])
+			return false;
+	return true;
+}
+
 /* (a & m) == (b & m) over the entry's words. */
 static inline bool esync_same_under(const struct esync_seq *s, const uint64_t *a,
 				    const uint64_t *b, const uint64_t *m)
@@ -282,11 +296,7 @@ static inline bool esync_same_under(const struct esync_seq *s, const uint64_t *a
 /* How many torn views the current window holds (the product of nwin). */
 static inline unsigned long esync_window_views(const struct esync_seq *s)
 {
-	unsigned long total = 1;
-
-	for (unsigned int q = 0; q < s->nq; q++)
-		total *= s->nwin[q];
-	return total;
+	return s->win_views;
 }
 
 /*
@@ -294,11 +304,46 @@ static inline unsigned long esync_window_views(const struct esync_seq *s)
  * cartesian product of each quanta's values); idx[q] is the index of the
  * value quanta q has in the view (0: the value at the window's start).
  * Stops when fn returns false.  Returns the number of views, or 0 if the
- * window holds more than 'limit' views (nothing was enumerated).
+ * window holds more than 'limit' views (nothing was enumerated).  Inline,
+ * so that each check's fn is inlined into its loop.
  */
-unsigned long esync_for_each_view(struct esync_seq *s, unsigned long limit,
-				  bool (*fn)(struct esync_seq *s, const uint64_t *view,
-					     const unsigned int *idx, void *ctx),
-				  void *ctx);
+static inline unsigned long
+esync_for_each_view(struct esync_seq *s, unsigned long limit,
+		    bool (*fn)(struct esync_seq *s, const uint64_t *view,
+			       const unsigned int *idx, void *ctx),
+		    void *ctx)
+{
+	unsigned int idx[ESYNC_MAX_QUANTA] = { 0 };
+	const uint8_t *vary = s->win_vary;
+	unsigned int nvary = s->win_nvary;
+	uint64_t view[ESYNC_EV_MAX_WORDS];
+	unsigned long total = esync_window_views(s);
+
+	if (s->win_overflow || total > limit)
+		return 0;
+	memcpy(view, s->win[0], sizeof(view));
+	for (;;) {
+		unsigned int k;
+
+		if (!fn(s, view, idx, ctx))
+			break;
+		/*
+		 * Next view: an odometer over the quanta that took more than
+		 * one value; only the quanta it turns are rewritten.
+		 */
+		for (k = 0; k < nvary; k++) {
+			unsigned int q = vary[k];
+
+			if (++idx[q] == s->nwin[q])
+				idx[q] = 0;
+			esync_quanta_put(s, view, q, esync_win_val(s, idx[q], q));
+			if (idx[q])
+				break;
+		}
+		if (k == nvary)
+			break;
+	}
+	return total;
+}
 
 #endif /* ESYNC_CHECKER_H */

@@ -601,46 +601,6 @@ bool esync_inv_covers(const struct esync_seq *s, const struct esync_inv *inv)
 	}
 }
 
-unsigned long esync_for_each_view(struct esync_seq *s, unsigned long limit,
-				  bool (*fn)(struct esync_seq *s, const uint64_t *view,
-					     const unsigned int *idx, void *ctx),
-				  void *ctx)
-{
-	unsigned int idx[ESYNC_MAX_QUANTA] = { 0 };
-	unsigned int vary[ESYNC_MAX_QUANTA], nvary = 0;
-	uint64_t view[ESYNC_EV_MAX_WORDS];
-	unsigned long total = esync_window_views(s);
-
-	if (s->win_overflow || total > limit)
-		return 0;
-	for (unsigned int q = 0; q < s->nq; q++)
-		if (s->nwin[q] > 1)
-			vary[nvary++] = q;
-	memcpy(view, s->win[0], sizeof(view));
-	for (;;) {
-		unsigned int k;
-
-		if (!fn(s, view, idx, ctx))
-			break;
-		/*
-		 * Next view: an odometer over the quanta that took more than
-		 * one value; only the quanta it turns are rewritten.
-		 */
-		for (k = 0; k < nvary; k++) {
-			unsigned int q = vary[k];
-
-			if (++idx[q] == s->nwin[q])
-				idx[q] = 0;
-			esync_quanta_put(s, view, q, esync_win_val(s, idx[q], q));
-			if (idx[q])
-				break;
-		}
-		if (k == nvary)
-			break;
-	}
-	return total;
-}
-
 static bool checking(const struct esync_seq *s)
 {
 	return s->fmt && !s->incomplete;
@@ -661,6 +621,8 @@ static void window_reset(struct esync_seq *s)
 {
 	memcpy(s->win[0], s->now, sizeof(s->win[0]));
 	memset(s->nwin, 1, sizeof(s->nwin));
+	s->win_views = 1;
+	s->win_nvary = 0;
 	s->win_stores = 0;
 	s->win_overflow = false;
 	dids_unflushed(s);
@@ -679,7 +641,16 @@ static void window_add(struct esync_seq *s, unsigned int q, const uint64_t v[2])
 	}
 	if (k < ESYNC_WIN_MAX) {
 		esync_quanta_put(s, s->win[k], q, v);
+		s->win_views = s->win_views / k * (k + 1);
 		s->nwin[q]++;
+		if (k == 1) {
+			/* q varies from now on: into win_vary, kept in quanta order */
+			unsigned int j = s->win_nvary++;
+
+			for (; j && s->win_vary[j - 1] > q; j--)
+				s->win_vary[j] = s->win_vary[j - 1];
+			s->win_vary[j] = (uint8_t)q;
+		}
 	} else {
 		s->win_overflow = true;
 	}

@@ -590,4 +590,14 @@ else
 	fail "--max-open and a write after its end" "exit $rc" "$(cat "$TMP/out")"
 fi
 
+## H3 stray bits: the fields named are those of every word the target strays in
+
+"$ESYNC" check "$DATA/e2e/mutant-smmu-ste-left-invalid.dump" > "$TMP/out" 2>&1
+rc=$?
+if [ $rc = 1 ] && grep -q "outside its own used bits: word 0 mask 0x00000000411ae00a (CONFIG,S1CTXPTR,S1DSS,S1CIR,S1COR,S1CSH)" "$TMP/out"; then
+	ok "H3 stray bits name the fields of words 0 and 1 (not of a word left unset)"
+else
+	fail "H3 stray bits: field names" "exit $rc" "$(head -3 "$TMP/out")"
+fi
+
 tap_done
