@@ -1602,6 +1602,15 @@ static void stock_set_dte(struct gen *g, struct entry *e, uint64_t d0, uint64_t 
  * translated DTE straight to another domain does not: (old table, new
  * DomainID) is reachable and is neither entry.
  */
+static void stock_dte(struct gen *g, uint64_t bugs);
+
+/* A legacy recording of two kinds of entry: STEs seen at their syncs, DTEs whole */
+static void legacy_mixed(struct gen *g, uint64_t bugs)
+{
+	clean_ste(g, bugs);
+	stock_dte(g, bugs);
+}
+
 static void stock_dte(struct gen *g, uint64_t bugs)
 {
 	struct entry e = amd(&esync_fmt_amd_dte, 0xffff888020004100);
@@ -1907,6 +1916,9 @@ static const struct dump dumps[] = {
 	  ESYNC_MODE_LEGACY | GEN_VTD_SNAPSHOTS },
 	{ "legacy-vtd-block-from-stale", stock_vtd, STOCK_VTD_FROM_STALE, false,
 	  ESYNC_MODE_LEGACY | GEN_VTD_SNAPSHOTS },
+	/* The step checks judged the STEs only: skipped for the DTEs, not "ran" */
+	{ "legacy-mixed-smmu-amd", legacy_mixed, 0, true,
+	  ESYNC_MODE_LEGACY | GEN_SMMU_SNAPSHOTS | GEN_AMD_DTE_SNAPSHOTS },
 	/* A long dump for damage in the middle */
 	{ "long-smmu", long_smmu, 0, false, ESYNC_MODE_PATCHED },
 	/* A store of the value a quantum has owes no sync */
