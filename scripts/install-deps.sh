@@ -6,6 +6,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 kver=$(sed -n 's/^version: //p' "$top/kernel-patch/BASE")
 packages=(
 	build-essential make gcc clang llvm libclang-rt-14-dev	# tool, tests, fuzzing
+	valgrind						# memcheck of every dump
 	libbpf-dev bpftool libelf-dev zlib1g-dev		# BPF side
 	libbpf-dev:arm64 libelf-dev:arm64 zlib1g-dev:arm64	# static arm64 esync
 	"linux-source-6.12=$kver"				# kernel-patch/BASE

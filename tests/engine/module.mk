@@ -19,7 +19,7 @@ TEST_BINS += $(ENGINE_UNIT)
 
 # The dump tests run the tool on tests/data and need the generator
 TEST_SCRIPTS += tests/engine/dumps.sh tests/engine/fuzz-short.sh
-TEST_SCRIPTS += tests/engine/cli.sh
+TEST_SCRIPTS += tests/engine/cli.sh tests/engine/memcheck.sh
 check: $(O)/esync $(ENGINE_T)/gen-dumps $(if $(shell command -v $(FUZZ_CC)),$(ENGINE_T)/fuzz-dump)
 
 # Regenerates the committed dumps (after a deliberate change)
