@@ -159,6 +159,8 @@ static void release_faults(struct show_ctx *c, bool all)
 		c->held[n].l.ev = &c->held[n].ev;
 		print_fault(&c->held[n].l);
 	}
+	if (!n)
+		return;
 	memmove(c->held, c->held + n, (c->nheld - n) * sizeof(*c->held));
 	c->nheld -= n;
 }
