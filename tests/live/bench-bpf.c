@@ -68,7 +68,7 @@ int main(int argc, char **argv)
 	struct bench_bpf *s;
 	struct esync_ring rb;
 	pthread_t th;
-	double empty_ns, store_ns, t0, t1;
+	double empty_ns, store_ns, ring_ns, t0, t1;
 
 	if (geteuid()) {
 		printf("bench-bpf: SKIP: needs root (BPF_PROG_TEST_RUN)\n");
@@ -108,6 +108,17 @@ int main(int argc, char **argv)
 	printf("bench-bpf: empty bpf_loop body (reference)   %6.1f ns/event\n", empty_ns);
 	printf("bench-bpf: store collector body (reserve+fill+submit) %6.1f ns/event, %.1f ns over the reference (target <= 100)\n",
 	       store_ns, store_ns - empty_ns);
+	while (atomic_load(&consumed) < s->bss->produced)
+		sched_yield();
+	/*
+	 * The floor under it: the ring buffer's reserve and submit of an
+	 * event of the same size, with nothing filled in (the consumer
+	 * drains it as it does the stores)
+	 */
+	run_prog(s->progs.bench_ring);
+	ring_ns = (double)s->bss->elapsed_ns / n;
+	printf("bench-bpf: ring buffer reserve+submit alone   %6.1f ns/event, %.1f ns over the reference; the store body adds %.1f ns to it\n",
+	       ring_ns, ring_ns - empty_ns, store_ns - ring_ns);
 	while (atomic_load(&consumed) < s->bss->produced)
 		sched_yield();
 
