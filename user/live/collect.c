@@ -4,6 +4,7 @@
  * lifecycle (open, set rodata and autoload, load, attach), ring-buffer
  * consumption and drop accounting.
  */
+#include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <dirent.h>
@@ -40,6 +41,7 @@ struct esync_collect {
 	struct esync_collect_opts o;
 	struct esync_probe_result probe;
 	uint64_t drops_seen;
+	uint64_t missed_seen;
 	int ncpu;
 	struct bpf_link *links[ESYNC_MAX_HOOKS];
 };
@@ -244,22 +246,49 @@ void esync_collect_counters(struct esync_collect *c, uint64_t out[ESYNC_CNT_NR])
 	free(v);
 }
 
-/* New drops since the last look become one ESYNC_EV_LOST in the stream */
+/*
+ * Runs of the attached programs the kernel skipped: a tracepoint, kprobe or
+ * fentry hit while a BPF program was already running on that CPU (an
+ * interrupt during one of ours, or any kprobe program for kprobes) does
+ * not run its program, and counts it in the program's recursion_misses.
+ * Each is an event lost without a trace in the ring buffer.
+ */
+uint64_t esync_collect_missed(const struct esync_collect *c)
+{
+	uint64_t n = 0;
+
+	for (unsigned int i = 0; i < esync_nr_hooks; i++) {
+		struct bpf_program *p = c->links[i] ? prog_by_name(c->skel, esync_hooks[i].prog) : NULL;
+		struct bpf_prog_info info;
+		__u32 len = sizeof(info);
+
+		memset(&info, 0, sizeof(info));
+		if (p && !bpf_obj_get_info_by_fd(bpf_program__fd(p), &info, &len))
+			n += info.recursion_misses;
+	}
+	return n;
+}
+
+/*
+ * New drops and missed runs since the last look become one ESYNC_EV_LOST
+ * in the stream: the engine marks every write open then incomplete
+ */
 static void report_drops(struct esync_collect *c)
 {
-	uint64_t cnt[ESYNC_CNT_NR];
+	uint64_t cnt[ESYNC_CNT_NR], missed = esync_collect_missed(c);
 	struct esync_ev_lost lost = { 0 };
 	struct timespec ts;
 
 	esync_collect_counters(c, cnt);
-	if (cnt[ESYNC_CNT_DROPS] <= c->drops_seen)
+	if (cnt[ESYNC_CNT_DROPS] <= c->drops_seen && missed <= c->missed_seen)
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	lost.hdr.ts_ns = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 	lost.hdr.kind = ESYNC_EV_LOST;
 	lost.hdr.size = sizeof(lost);
-	lost.lost = cnt[ESYNC_CNT_DROPS] - c->drops_seen;
+	lost.lost = cnt[ESYNC_CNT_DROPS] - c->drops_seen + missed - c->missed_seen;
 	c->drops_seen = cnt[ESYNC_CNT_DROPS];
+	c->missed_seen = missed;
 	c->o.on_event(c->o.ctx, (const union esync_event *)&lost);
 }
 

@@ -2,9 +2,9 @@
 /*
  * The live collector: checks that tracing can work here, probes the
  * kernel, loads and attaches the BPF programs that fit, and hands every
- * event from the ring buffer to a callback.  Ring-buffer drops come out as
- * ESYNC_EV_LOST events in the stream, so the engine marks the writes they
- * cut as incomplete.
+ * event from the ring buffer to a callback.  Ring-buffer drops, and runs
+ * of the programs that the kernel skipped, come out as ESYNC_EV_LOST events
+ * in the stream, so the engine marks the writes they cut as incomplete.
  */
 #ifndef ESYNC_COLLECT_H
 #define ESYNC_COLLECT_H
@@ -48,6 +48,8 @@ const struct esync_probe_result *esync_collect_probe(const struct esync_collect 
 int esync_collect_poll(struct esync_collect *c, int timeout_ms);
 /* Sums of the per-CPU counters (ESYNC_CNT_*). */
 void esync_collect_counters(struct esync_collect *c, uint64_t out[ESYNC_CNT_NR]);
+/* Runs of the programs the kernel skipped because they would have nested */
+uint64_t esync_collect_missed(const struct esync_collect *c);
 void esync_collect_close(struct esync_collect *c);
 
 #endif /* ESYNC_COLLECT_H */

@@ -106,7 +106,7 @@ static double now_s(void)
 }
 
 static void summary(struct esync_session *s, const struct esync_stats *st,
-		    const uint64_t *cnt)
+		    const uint64_t *cnt, uint64_t missed)
 {
 	FILE *o = s->json ? stderr : s->out;
 	uint64_t nfind = 0;
@@ -127,6 +127,9 @@ static void summary(struct esync_session *s, const struct esync_stats *st,
 	fprintf(o, "; %" PRIu64 " dropped by the ring buffer", cnt[ESYNC_CNT_DROPS]);
 	if (cnt[ESYNC_CNT_DROPS])
 		fprintf(o, " (writes they cut are incomplete: raise --buffer-size)");
+	if (missed)
+		fprintf(o, "; %" PRIu64 " collector runs skipped by the kernel (nested in another BPF program on their CPU; the writes open then are incomplete)",
+			missed);
 	if (cnt[ESYNC_CNT_CMD_DROPPED])
 		fprintf(o, "; %" PRIu64 " commands of no entry write not recorded (map/unmap TLB flushes)",
 			cnt[ESYNC_CNT_CMD_DROPPED]);
@@ -154,7 +157,7 @@ int esync_session_run(struct esync_session *s)
 	struct esync_collect *c;
 	struct sigaction sa = { .sa_handler = on_signal };
 	const struct esync_stats *st;
-	uint64_t cnt[ESYNC_CNT_NR];
+	uint64_t cnt[ESYNC_CNT_NR], missed;
 	char err[512];
 	bool no_iommu;
 	double end;
@@ -215,12 +218,13 @@ int esync_session_run(struct esync_session *s)
 		;
 	esync_engine_finish(r.eng);
 	esync_collect_counters(c, cnt);
+	missed = esync_collect_missed(c);
 	st = esync_engine_stats(r.eng);
-	summary(s, st, cnt);
+	summary(s, st, cnt, missed);
 	/* As esync check: clean only when every check ran on some write */
 	if (s->shown)
 		status = ESYNC_EXIT_FINDINGS;
-	else if (cnt[ESYNC_CNT_DROPS] || s->seq_incomplete_findings)
+	else if (cnt[ESYNC_CNT_DROPS] || missed || s->seq_incomplete_findings)
 		status = ESYNC_EXIT_INCOMPLETE;
 	else if (!st->seqs || !(esync_collect_probe(c)->checks & ~(1u << ESYNC_CHK_INCOMPLETE)))
 		status = ESYNC_EXIT_NOTHING;
