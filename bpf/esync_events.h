@@ -96,6 +96,11 @@ struct esync_ev_hdr {
  * It marks the place of the loss; the count comes as an ESYNC_EV_LOST.
  */
 #define ESYNC_EVF_LOST_BEFORE	0x8000
+/*
+ * lost: events no event marks the place of (the kernel skipped a collector
+ * nested on its CPU, which then emits nothing): the writes open here are cut
+ */
+#define ESYNC_EVF_LOST_UNPLACED	0x0001
 
 /* entry_sync_write_begin */
 struct esync_ev_write_begin {

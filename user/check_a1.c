@@ -113,6 +113,18 @@ static void a1_clone_seen(struct esync_seq *held, struct esync_seq *clone)
 		held->hold = false;
 }
 
+/*
+ * The alias's DTE already holds the new translation: cloned before D's
+ * write (its own write, which F1 judges), or left so by an earlier one
+ */
+static bool holds_translation(const struct esync_seq *s, uint32_t alias)
+{
+	const uint64_t *v = esync_seq_last_value(s, ESYNC_FMT_AMD_DTE,
+						 (s->dev & ~0xffffu) | (alias & 0xffff));
+
+	return v && v[0] == s->now[0] && v[1] == s->now[1];
+}
+
 static void a1_end(struct esync_seq *s)
 {
 	const struct esync_alias_set *set;
@@ -125,7 +137,8 @@ static void a1_end(struct esync_seq *s)
 		return;
 	s->a1_clone_wait = 0;
 	for (unsigned int i = 0; i < set->nr && i < 64; i++)
-		if ((set->alias[i] & 0xffff) != (s->dev & 0xffff))
+		if ((set->alias[i] & 0xffff) != (s->dev & 0xffff) &&
+		    !holds_translation(s, set->alias[i]))
 			s->a1_clone_wait |= 1ull << i;
 	s->hold = s->a1_clone_wait != 0;
 }
@@ -162,13 +175,13 @@ static void list_add(char *buf, size_t len, size_t *pos, unsigned int *n, const 
 static void a1_final(struct esync_seq *s)
 {
 	const struct esync_alias_set *set;
-	char missing[200], pending[200], uncloned[200], done[200], id[16];
-	size_t mpos = 0, ppos = 0, upos = 0, dpos = 0;
-	unsigned int nmissing = 0, npending = 0, nuncloned = 0, ndone = 0, nr;
+	char missing[200], pending[200], uncloned[200], done[200], cut[200], id[16];
+	size_t mpos = 0, ppos = 0, upos = 0, dpos = 0, cpos = 0;
+	unsigned int nmissing = 0, npending = 0, nuncloned = 0, ndone = 0, ncut = 0, nr;
 	bool self = false, f1;
 	const char *what = s->format == ESYNC_FMT_AMD_DTE ? "DTE" : "IRTE";
 
-	missing[0] = pending[0] = uncloned[0] = done[0] = 0;
+	missing[0] = pending[0] = uncloned[0] = done[0] = cut[0] = 0;
 	/* An invalidate-all clones no alias's DTE */
 	if (!applies(s) || !s->nr_stores || (s->a1_all_done && !needs_clone(s)))
 		return;
@@ -197,6 +210,12 @@ static void a1_final(struct esync_seq *s)
 		if (completed(s, dev) && (is_d || !needs_clone(s)))
 			continue;
 		esync_devid_str(dev, id, sizeof(id));
+		/* The input ended while the write waited for this clone */
+		if (!is_d && needs_clone(s) && s->hold_cut && i < 64 &&
+		    (s->a1_clone_wait & 1ull << i)) {
+			list_add(cut, sizeof(cut), &cpos, &ncut, id);
+			continue;
+		}
 		if (completed(s, dev))
 			list_add(uncloned, sizeof(uncloned), &upos, &nuncloned, id);
 		else if (issued)
@@ -204,6 +223,10 @@ static void a1_final(struct esync_seq *s)
 		else
 			list_add(missing, sizeof(missing), &mpos, &nmissing, id);
 	}
+	if (ncut)
+		esync_report(s, ESYNC_CHK_INCOMPLETE, s->store_step,
+			     "the input ends while the DTE change waits for the clone%s of DMA alias%s %s: A1 cannot judge %s",
+			     ncut > 1 ? "s" : "", ncut > 1 ? "es" : "", cut, ncut > 1 ? "them" : "it");
 	if (!nmissing && !npending && !nuncloned)
 		return;
 	for (unsigned int i = 0; i < s->a1_done_nr; i++) {

@@ -55,10 +55,11 @@ static void report_view(struct esync_seq *s, const uint64_t *view,
 	esync_format_diff(s->fmt, view, s->cur, used, d_old, sizeof(d_old));
 	esync_format_diff(s->fmt, view, s->target, used, d_tgt, sizeof(d_tgt));
 	esync_report(s, ESYNC_CHK_H1, s->step,
-		     "reachable view %s %s neither like the old entry (differs in %s) nor like the target (differs in %s); %lu torn view%s in the window of steps %u-%u",
+		     "reachable view %s %s neither like the old entry (differs in %s) nor like the target (differs in %s); %lu torn view%s in the window of steps %u-%u%s",
 		     hex, disrupted ? "blocks DMA, but the fields the hardware still uses of it behave" :
 		     "is valid but behaves", d_old[0] ? d_old : "-", d_tgt[0] ? d_tgt : "-", torn,
-		     torn == 1 ? "" : "s", s->win_step, s->step);
+		     torn == 1 ? "" : "s", s->win_step, s->step,
+		     s->win_carried ? ", which still holds the values an earlier write of this entry stored and never fenced with a completed sync" : "");
 }
 
 /* The first torn view of a window (set when torn becomes 1), and how many */

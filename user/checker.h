@@ -89,6 +89,7 @@ struct esync_seq {
 	unsigned int win_stores;	/* stores since the last completed sync */
 	unsigned int win_step;		/* step of the first of them */
 	bool win_overflow;
+	bool win_carried;	/* it holds values an earlier write left unfenced */
 	bool covered;			/* entry invalidated since the last store */
 	/*
 	 * VT-d, slots traced: where in the queue the command that covered it
@@ -143,6 +144,8 @@ struct esync_seq {
 	 * the wait is over or a second of trace time has passed.
 	 */
 	bool hold;
+	/* ... and the input ended while it still waited */
+	bool hold_cut;
 
 	/* Engine links */
 	struct esync_seq *hnext;		/* by entry */
@@ -224,6 +227,13 @@ const struct esync_alias_set *esync_seq_aliases(const struct esync_seq *s);
 
 /* True if dev (AMD DeviceID, low 16 bits compared) is one of s's DMA aliases. */
 bool esync_seq_is_alias(const struct esync_seq *s, uint32_t dev);
+
+/*
+ * The entry the last traced write of dev (format's, on s's IOMMU) left, once
+ * that write ended; NULL if there is none or it is still open.
+ */
+const uint64_t *esync_seq_last_value(const struct esync_seq *s, unsigned int format,
+				     uint32_t dev);
 
 /* Calls fn(other, s) for every other write open on s's IOMMU. */
 void esync_seq_each_on_iommu(struct esync_seq *s,

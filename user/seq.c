@@ -17,6 +17,7 @@
  * rule: the next write-begin on the IOMMU or the first completion after
  * commands that followed the end.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,6 +57,22 @@ struct last_write {
 	uint32_t entry_sub;	/* the written entry's substream */
 	uint16_t format, iommu;
 	uint8_t words;
+	struct carry *carry;	/* the window it left open, if any */
+};
+
+/*
+ * The torn-view window a write left open: its last stores were never
+ * fenced by a completed sync (F1 lets that pass while every view is
+ * non-valid).  The hardware may still fetch those values, so the next
+ * write of the entry starts its window from them, not from its
+ * write-begin's value alone.
+ */
+struct carry {
+	uint64_t entry;
+	uint8_t words;
+	bool overflow;
+	uint8_t nwin[ESYNC_MAX_QUANTA];
+	uint64_t win[ESYNC_WIN_MAX][ESYNC_EV_MAX_WORDS];
 };
 
 #define SUB_ANY	(~0u)
@@ -465,6 +482,16 @@ static void lw_end(struct esync_engine *e, struct esync_seq *s, uint64_t ts)
 	memcpy(r->value, s->now, s->words * sizeof(uint64_t));
 }
 
+const uint64_t *esync_seq_last_value(const struct esync_seq *s, unsigned int format,
+				     uint32_t dev)
+{
+	const struct esync_engine *e = s->eng;
+	uint32_t i = lw_find(e, (uint16_t)format, s->iommu, dev, key_sub(format, 0));
+	const struct last_write *r = i ? &e->lw[i - 1] : NULL;
+
+	return r && r->ts_end && r->words ? r->value : NULL;
+}
+
 bool esync_seq_runs(const struct esync_seq *s, unsigned int check)
 {
 	return !(s->off & (1u << check)) && (s->eng->mask & (1u << check));
@@ -625,6 +652,7 @@ static void window_reset(struct esync_seq *s)
 	s->win_nvary = 0;
 	s->win_stores = 0;
 	s->win_overflow = false;
+	s->win_carried = false;
 	dids_unflushed(s);
 }
 
@@ -691,6 +719,61 @@ static void target_now(struct esync_seq *s)
 	s->fmt->get_used(s->target, s->target_used);
 }
 
+/* s is done: the window it leaves open goes to its key's record */
+static void carry_out(struct esync_engine *e, struct esync_seq *s)
+{
+	struct last_write *r = lw_of(e, s);
+	struct carry *k;
+
+	if (!r)
+		return;
+	if (!checking(s) || !s->win_stores || s->legacy) {
+		free(r->carry);
+		r->carry = NULL;
+		return;
+	}
+	k = r->carry ? r->carry : malloc(sizeof(*k));
+	r->carry = k;
+	if (!k)
+		return;
+	k->entry = s->entry;
+	k->words = (uint8_t)s->words;
+	k->overflow = s->win_overflow;
+	memcpy(k->nwin, s->nwin, sizeof(k->nwin));
+	memcpy(k->win, s->win, sizeof(k->win));
+}
+
+/* A write begins where an earlier one left its window open: take it over */
+static void carry_in(struct esync_engine *e, struct esync_seq *s)
+{
+	struct last_write *r = s->last ? &e->lw[s->last - 1] : NULL;
+	struct carry *k = r ? r->carry : NULL;
+	uint64_t v[2];
+
+	if (!k)
+		return;
+	r->carry = NULL;
+	if (checking(s) && k->entry == s->entry && k->words == s->words && !s->legacy) {
+		memcpy(s->win, k->win, sizeof(s->win));
+		memcpy(s->nwin, k->nwin, sizeof(s->nwin));
+		s->win_overflow = k->overflow;
+		s->win_views = 1;
+		s->win_nvary = 0;
+		for (unsigned int q = 0; q < s->nq; q++) {
+			s->win_views *= s->nwin[q];
+			if (s->nwin[q] > 1)
+				s->win_vary[s->win_nvary++] = (uint8_t)q;
+		}
+		/* ... and what the entry holds now, if something else wrote it since */
+		for (unsigned int q = 0; q < s->nq; q++) {
+			esync_quanta_get(s, s->cur, q, v);
+			window_add(s, q, v);
+		}
+		s->win_carried = true;
+	}
+	free(k);
+}
+
 static void seq_finalize(struct esync_engine *e, struct esync_seq *s)
 {
 	const struct esync_checker *c;
@@ -698,6 +781,7 @@ static void seq_finalize(struct esync_engine *e, struct esync_seq *s)
 	settle_wait(e, s);
 	seq_unlink(e, s);
 	lw_end(e, s, s->ended ? s->ts_end : s->ts_last);
+	carry_out(e, s);
 	if (checking(s)) {
 		target_now(s);
 		if (s->win_stores)
@@ -897,6 +981,7 @@ static void on_begin(struct esync_engine *e, const union esync_event *ev)
 	e->st.seqs++;
 	e->st.by_format[s->format & 15]++;
 	lw_begin(e, s);
+	carry_in(e, s);
 	if (checking(s))
 		FOR_CHECKERS(e, c, begin)
 			c->begin(s);
@@ -1299,6 +1384,14 @@ static void on_command(struct esync_engine *e, const union esync_event *ev)
 
 	e->order++;
 	esync_inv_decode(ev, &inv);
+	/*
+	 * VT-d: qi_submit_sync() aborted the batch (an invalidation time-out
+	 * elsewhere on the queue) and submits it again: no result yet, the
+	 * wait of the batch submitted again gives it
+	 */
+	if (ev->hdr.kind == ESYNC_EV_COMPLETION && inv.family == ESYNC_FAMILY_VTD &&
+	    ev->completion.status == -EAGAIN)
+		return;
 	inv.qpos = vtd_qpos(e, ev, &inv);
 	/*
 	 * A wait queued: a completion command, or a command with the sync
@@ -1342,15 +1435,14 @@ static void on_command(struct esync_engine *e, const union esync_event *ev)
 		    s->amd_wait_pending) {
 			/* The result of the wait it queued last: the same task, next event */
 			s->amd_wait_pending = false;
-		} else if (ev->hdr.kind == ESYNC_EV_COMPLETION && inv.family == ESYNC_FAMILY_AMD &&
-			   (e->input & ESYNC_IN_AMD_DONE) && !s->wait_queued) {
-			/*
-			 * A result, but no COMPLETION_WAIT of this write was
-			 * queued (iommu_completion_wait() returned early):
-			 * nothing on the queue was waited for
-			 */
-			return;
 		} else {
+			/*
+			 * (An AMD result with no COMPLETION_WAIT of this write
+			 * queued: iommu_completion_wait() found need_sync clear,
+			 * so some task queued a COMPLETION_WAIT after this
+			 * write's invalidations, and it waited for that one's
+			 * semaphore: it completes them, whatever its order.)
+			 */
 			settle_wait(e, s);
 		}
 		/* Its result completes what was queued before the wait, no more */
@@ -1576,10 +1668,12 @@ void esync_engine_event(struct esync_engine *e, const union esync_event *ev)
 		/*
 		 * The collector's count, after the loss it counts was marked
 		 * where it happened: writes begun since were seen whole.  A
-		 * count without a mark (an older collector, perf) or of no
-		 * known size (a damaged stretch of a dump) marks its own place.
+		 * count without a mark (an older collector, perf), of runs
+		 * the kernel skipped (nothing marked them) or of no known
+		 * size (a damaged stretch of a dump) marks its own place.
 		 */
-		if (ev->lost.lost && e->loss_marked) {
+		if (ev->lost.lost && e->loss_marked &&
+		    !(ev->hdr.flags & ESYNC_EVF_LOST_UNPLACED)) {
 			e->loss_marked = false;
 			break;
 		}
@@ -1602,6 +1696,8 @@ void esync_engine_finish(struct esync_engine *e)
 		if (s->amd_wait_pending && !s->incomplete)
 			s->incomplete = "cut by the end of the input before its last COMPLETION_WAIT was seen to return";
 		s->amd_wait_pending = false;
+		/* What it waited for may have come after the input's end */
+		s->hold_cut = s->hold;
 		seq_finalize(e, s);
 	}
 }
@@ -1687,6 +1783,8 @@ void esync_engine_free(struct esync_engine *e)
 	free(e->by_tid.b);
 	free(e->iommu);
 	free(e->topo.sets);
+	for (size_t i = 0; i < e->lw_nr; i++)
+		free(e->lw[i].carry);
 	free(e->lw);
 	free(e->lw_ix);
 	free(e->uw);

@@ -192,13 +192,17 @@ struct gen {
 	int failed;
 	bool stop;		/* BUG_CUT: emit nothing more */
 	bool fail_done;		/* BUG_FAIL_SYNC happened */
+	int fail_status;	/* ... with this status (0: -ETIMEDOUT) */
+	int retry_status;	/* RETRY_WAIT: the status of the wait again */
 	bool fail_now;		/* ... in the write being generated */
 	bool slots;		/* VT-d descriptors and waits carry queue slots */
 	uint32_t qslot;		/* the next free slot */
 	struct capture *cap;	/* non-NULL: keep events here */
 	/*
-	 * AMD: iommu_completion_wait() returns at once (nothing to wait for,
-	 * it believes) and reports success: no COMPLETION_WAIT is queued
+	 * AMD: iommu_completion_wait() finds need_sync clear (another task
+	 * queued a COMPLETION_WAIT after the write's invalidations; the
+	 * collector keeps no wait of a task in no write) and waits for that
+	 * one: its result comes, no COMPLETION_WAIT of the write is queued
 	 */
 	bool waitless;
 };
@@ -409,7 +413,7 @@ static int wait_status(struct gen *g, uint64_t bugs)
 	if (!(bugs & BUG_FAIL_SYNC) || g->fail_done)
 		return 0;
 	g->fail_done = g->fail_now = true;
-	return -110;	/* -ETIMEDOUT */
+	return g->fail_status ? g->fail_status : -110;	/* -ETIMEDOUT */
 }
 
 static void amd_flush(struct gen *g, const struct entry *e, uint64_t seq,
@@ -580,7 +584,10 @@ static void retry_wait(struct gen *g, struct entry *e, uint64_t seq)
 		completion(g, e, seq, ESYNC_FAMILY_SMMU, 0x46, 0);
 		break;
 	case ESYNC_FMT_VTD_PASID:
-		completion(g, e, seq, ESYNC_FAMILY_VTD, 5 | 1u << 5, 0);
+		/* -EAGAIN: qi_submit_sync() submits the aborted batch again */
+		if (g->fail_status == -11)
+			vtd_pc_inval(g, e, seq, 0);
+		completion(g, e, seq, ESYNC_FAMILY_VTD, 5 | 1u << 5, g->retry_status);
 		break;
 	default:
 		amd_cmd(g, e, seq, 0x01, 0);
@@ -1127,6 +1134,8 @@ static void dte_write(struct gen *g, struct entry *e, uint64_t bugs,
 	}
 }
 
+static void trace_goes_on(struct gen *g);
+
 static void clean_dte(struct gen *g, uint64_t bugs)
 {
 	struct entry e = amd(&esync_fmt_amd_dte, 0xffff888020004100);
@@ -1135,6 +1144,8 @@ static void clean_dte(struct gen *g, uint64_t bugs)
 	dte_write(g, &e, bugs, d0, 7, 0, 0);
 	dte_write(g, &e, bugs, d0, 9, 0, 0);	/* domain change, hitless */
 	dte_write(g, &e, bugs, d0 & ~0x123000ull, 9, 0, 0);
+	if (bugs & OLD_ALIAS_FLUSH)
+		trace_goes_on(g);
 }
 
 static void clean_irte(struct gen *g, uint64_t bugs)
@@ -1170,6 +1181,17 @@ static void clean_test(struct gen *g, uint64_t bugs)
 }
 
 typedef void (*scenario_fn)(struct gen *g, uint64_t bugs);
+
+/*
+ * The trace goes on for two seconds more (writes of another entry): what a
+ * write still waits for then (A1: its aliases' DTE clones) is known not to
+ * come, where an input that ends at once leaves it unknown.
+ */
+static void trace_goes_on(struct gen *g)
+{
+	g->ts += 2000000000ull;
+	clean_test(g, 0);
+}
 
 /*
  * Faults after correct writes: a translation fault after the STE's last
@@ -1264,6 +1286,25 @@ static void ste_to_s2_fault(struct gen *g, uint64_t bugs)
 	fault(g, &e, 0, true);
 }
 
+/*
+ * An S2 STE torn down to zeros (V=0 first, then the other quanta), then
+ * made a bypass STE by one store of its first quantum.  BUG_NO_SYNC_LAST:
+ * the teardown's last step is never synced; no view of the teardown is
+ * valid, but the hardware may still fetch its old SHCFG with the new V=1
+ * word, a view the bypass write's own window must hold.
+ */
+static void ste_teardown_then_bypass(struct gen *g, uint64_t bugs)
+{
+	struct entry e = ste();
+
+	e.val[0] = STE_S2;
+	e.val[1] = 1ull << 44 | 1ull << 28;	/* SHCFG=1, EATS=1 */
+	e.val[2] = 0x5 | 0x80ull << 32;
+	e.val[3] = 0x40000000;
+	write_words(g, &e, bugs, 0, 0, 0, 0);
+	write_words(g, &e, 0, STE_BYPASS, 0, 0, 0);
+}
+
 static void ste_bypass(struct gen *g, uint64_t bugs)
 {
 	struct entry e = ste();
@@ -1298,6 +1339,23 @@ static void vtd_pt_to_sl(struct gen *g, uint64_t bugs)
 	e.val[0] = 1 | 2u << 2 | 4u << 6;
 	e.val[1] = 1;
 	write_words(g, &e, bugs, 1 | 2u << 2 | 2u << 6 | 0x7000, 1, 0, 0);
+}
+
+/*
+ * VT-d: the sync's batch is aborted (qi_wait -EAGAIN: a device-TLB time-out
+ * elsewhere on the queue) and submitted again, and that wait succeeds (or,
+ * vtd_eagain_timeout, times out): no result until the retry's
+ */
+static void vtd_eagain_ok(struct gen *g, uint64_t bugs)
+{
+	g->fail_status = -11;
+	vtd_pt_to_sl(g, bugs | BUG_FAIL_SYNC | RETRY_WAIT);
+}
+
+static void vtd_eagain_timeout(struct gen *g, uint64_t bugs)
+{
+	g->retry_status = -110;
+	vtd_eagain_ok(g, bugs);
 }
 
 /* A second-stage entry moves to another domain: only its DID changes */
@@ -1546,9 +1604,56 @@ static void dte_clone(struct gen *g, uint64_t bugs)
 		write_words(g, &a, DTE_CLONES, d0 | 0x456000ull, 7, 0, 0);
 	else if (!(bugs & BUG_NO_CLONE))
 		write_words(g, &a, DTE_CLONES, d0 | 0x123000ull, 9, 0, 0);
+	trace_goes_on(g);
 }
 
-/* A DTE write whose wait returns success without a COMPLETION_WAIT queued */
+/*
+ * The alias's DTE cloned to the new translation (its own write, invalidated
+ * and waited for) before D's DTE is written: the order does not matter,
+ * both hold the translation once D's write ends (BUG_STALE_CLONE: the
+ * alias got another one)
+ */
+static void dte_clone_first(struct gen *g, uint64_t bugs)
+{
+	struct entry e = amd(&esync_fmt_amd_dte, 0xffff888020004100);
+	struct entry a = amd(&esync_fmt_amd_dte, 0xffff888020004000);
+	uint64_t d0 = 1 | 1u << 1 | 4u << 9 | 1ull << 61 | 1ull << 62;
+
+	a.dev = 0x0200;
+	a.nr_alias = 0;
+	e.val[0] = a.val[0] = d0 | 0x123000ull;
+	e.val[1] = a.val[1] = 7;
+	write_words(g, &a, DTE_CLONES, d0 | (bugs & BUG_STALE_CLONE ? 0x456000ull : 0x123000ull),
+		    9, 0, 0);
+	write_words(g, &e, DTE_CLONES, d0 | 0x123000ull, 9, 0, 0);
+	trace_goes_on(g);
+}
+
+/*
+ * The input ends after D's DTE write, before the clone of its alias
+ * (BUG_CUT: inside the clone, after its first store): the clone is cut
+ * off, not known to be missing
+ */
+static void dte_clone_cut(struct gen *g, uint64_t bugs)
+{
+	struct entry e = amd(&esync_fmt_amd_dte, 0xffff888020004100);
+	struct entry a = amd(&esync_fmt_amd_dte, 0xffff888020004000);
+	uint64_t d0 = 1 | 1u << 1 | 4u << 9 | 1ull << 61 | 1ull << 62;
+
+	a.dev = 0x0200;
+	a.nr_alias = 0;
+	e.val[0] = a.val[0] = d0 | 0x123000ull;
+	e.val[1] = a.val[1] = 7;
+	write_words(g, &e, DTE_CLONES, d0 | 0x123000ull, 9, 0, 0);
+	if (bugs & BUG_CUT)
+		write_words(g, &a, DTE_CLONES | BUG_CUT, d0 | 0x123000ull, 9, 0, 0);
+}
+
+/*
+ * A DTE write whose wait returns without a COMPLETION_WAIT of its own
+ * queued: iommu_completion_wait() found need_sync clear (another task's
+ * wait was queued after the write's invalidation) and waited for that one
+ */
 static void dte_waitless(struct gen *g, uint64_t bugs)
 {
 	g->waitless = true;
@@ -1789,6 +1894,8 @@ static const struct dump dumps[] = {
 	  ESYNC_MODE_PATCHED },
 	{ "f1-vtd-fail-then-ok", vtd_pt_to_sl, BUG_FAIL_SYNC | RETRY_WAIT, false,
 	  ESYNC_MODE_PATCHED },
+	{ "clean-vtd-wait-eagain-then-ok", vtd_eagain_ok, 0, false, ESYNC_MODE_PATCHED },
+	{ "f1-vtd-wait-eagain-then-timeout", vtd_eagain_timeout, 0, false, ESYNC_MODE_PATCHED },
 	{ "f1-amd-fail-then-ok", irte_affinity, BUG_FAIL_SYNC | RETRY_WAIT, true,
 	  ESYNC_MODE_PATCHED },
 	/* A write's invalidations waited for by another task (no write) */
@@ -1881,9 +1988,24 @@ static const struct dump dumps[] = {
 	/* A DTE alias: cloned by a write of its own, or forgotten */
 	{ "clean-amd-dte-clone", dte_clone, 0, true, ESYNC_MODE_PATCHED },
 	{ "a1-amd-dte-no-clone", dte_clone, BUG_NO_CLONE, true, ESYNC_MODE_PATCHED },
-	/* A wait's result with no COMPLETION_WAIT queued waited for nothing */
-	{ "f1-amd-dte-result-without-wait", dte_waitless, 0, true, ESYNC_MODE_PATCHED },
+	/*
+	 * A wait's result with no COMPLETION_WAIT of the write queued: the
+	 * driver waited for the last one queued, after the write's
+	 * invalidation (need_sync was clear); failed, it fences nothing
+	 */
+	{ "clean-amd-dte-early-wait-result", dte_waitless, 0, true, ESYNC_MODE_PATCHED },
+	{ "f1-amd-dte-early-wait-result-fails", dte_waitless, BUG_FAIL_SYNC, true,
+	  ESYNC_MODE_PATCHED },
 	{ "a1-amd-dte-stale-clone", dte_clone, BUG_STALE_CLONE, true, ESYNC_MODE_PATCHED },
+	{ "clean-amd-dte-clone-first", dte_clone_first, 0, true, ESYNC_MODE_PATCHED },
+	{ "a1-amd-dte-stale-clone-first", dte_clone_first, BUG_STALE_CLONE, true,
+	  ESYNC_MODE_PATCHED },
+	{ "incomplete-amd-dte-cut-before-clone", dte_clone_cut, 0, true, ESYNC_MODE_PATCHED },
+	{ "incomplete-amd-dte-cut-in-clone", dte_clone_cut, BUG_CUT, true, ESYNC_MODE_PATCHED },
+	{ "clean-smmu-teardown-then-bypass", ste_teardown_then_bypass, 0, false,
+	  ESYNC_MODE_PATCHED },
+	{ "h1-smmu-teardown-unfenced-then-bypass", ste_teardown_then_bypass, BUG_NO_SYNC_LAST,
+	  false, ESYNC_MODE_PATCHED },
 	/* Faults, linked to the write of the entry they name */
 	{ "fault-smmu-during-write", ste_to_s2, FAULT_MID, false, ESYNC_MODE_PATCHED },
 	{ "fault-smmu-after-torn", ste_to_s2_fault, BUG_NEVER_DISRUPTIVE, false,

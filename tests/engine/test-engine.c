@@ -613,6 +613,10 @@ static void test_alias_from_record(void)
 	amd(e, 0, 2, 0x0300);
 	amd(e, 0, 1, 0);
 	end(e, 1, 0x1000, tgt, 4, 1);
+	/* The trace goes on for two seconds: no clone of the aliases came */
+	now_ts += 2000000000ull;
+	hdr(&ev, ESYNC_EV_TOPOLOGY, 0, 1);
+	esync_engine_event(e, &ev);
 	esync_engine_finish(e);
 	ASSERT_EQ(1, c.n);
 	EXPECT_STREQ("A1", esync_check_name(c.f[0].check));
@@ -807,6 +811,42 @@ static void test_lost_mark(void)
 	esync_engine_free(e);
 }
 
+/*
+ * A drop marked at its place, then runs the kernel skipped (nothing marks
+ * them): the drop's count confirms its mark, the skipped runs cut every
+ * write open when they are counted, even while a mark is pending
+ */
+static void test_lost_unplaced(void)
+{
+	const struct esync_format *f = &esync_fmt_test;
+	uint64_t v[4] = { 1 | 1u << 1, 0x11 << 16 };
+	union esync_event ev = { 0 };
+	struct collect c;
+	struct esync_engine *e = engine(&c);
+
+	begin(e, 1, 0x6000, f, 0x20, v, v, 0);
+	end(e, 1, 0x6000, v, 4, 0);
+	hdr(&ev, ESYNC_EV_SMMU_CMD, 0, 0);
+	ev.hdr.flags = ESYNC_EVF_LOST_BEFORE;
+	ev.smmu.cmd[0] = 0x46;
+	esync_engine_event(e, &ev);
+	begin(e, 2, 0x7000, f, 0x20, v, v, 0);
+	memset(&ev, 0, sizeof(ev));
+	hdr(&ev, ESYNC_EV_LOST, 0, 0);
+	ev.hdr.flags = ESYNC_EVF_LOST_UNPLACED;
+	ev.lost.lost = 3;
+	esync_engine_event(e, &ev);
+	end(e, 2, 0x7000, v, 4, 0);
+	esync_engine_finish(e);
+	ASSERT_EQ(2, c.n);
+	EXPECT_EQ(1, c.f[0].seq);
+	EXPECT_EQ(ESYNC_CHK_INCOMPLETE, c.f[1].check);
+	EXPECT_EQ(2, c.f[1].seq);
+	EXPECT_STREQ("events were lost while this write was open", c.f[1].evidence);
+	EXPECT_EQ(3, esync_engine_stats(e)->lost);
+	esync_engine_free(e);
+}
+
 static void test_lost_and_unknown(void)
 {
 	const struct esync_format *f = &esync_fmt_test;
@@ -962,6 +1002,6 @@ TAP_MAIN(TAP_CASE(setup), TAP_CASE(test_crc32c), TAP_CASE(test_crc32c_lengths),
 	 TAP_CASE(test_dump_window), TAP_CASE(test_dump_cut_while_mapped),
 	 TAP_CASE(test_alias_from_record), TAP_CASE(test_command_write_id),
 	 TAP_CASE(test_torn_128), TAP_CASE(test_bounded),
-	 TAP_CASE(test_index_churn), TAP_CASE(test_lost_mark),
+	 TAP_CASE(test_index_churn), TAP_CASE(test_lost_mark), TAP_CASE(test_lost_unplaced),
 	 TAP_CASE(test_lost_and_unknown), TAP_CASE(test_fault_decode),
 	 TAP_CASE(cleanup))

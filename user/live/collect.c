@@ -269,27 +269,37 @@ uint64_t esync_collect_missed(const struct esync_collect *c)
 	return n;
 }
 
-/*
- * New drops and missed runs since the last look become one ESYNC_EV_LOST
- * in the stream: the engine marks every write open then incomplete
- */
-static void report_drops(struct esync_collect *c)
+static void report_lost(struct esync_collect *c, uint64_t n, uint16_t flags)
 {
-	uint64_t cnt[ESYNC_CNT_NR], missed = esync_collect_missed(c);
 	struct esync_ev_lost lost = { 0 };
 	struct timespec ts;
 
-	esync_collect_counters(c, cnt);
-	if (cnt[ESYNC_CNT_DROPS] <= c->drops_seen && missed <= c->missed_seen)
-		return;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	lost.hdr.ts_ns = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 	lost.hdr.kind = ESYNC_EV_LOST;
 	lost.hdr.size = sizeof(lost);
-	lost.lost = cnt[ESYNC_CNT_DROPS] - c->drops_seen + missed - c->missed_seen;
-	c->drops_seen = cnt[ESYNC_CNT_DROPS];
-	c->missed_seen = missed;
+	lost.hdr.flags = flags;
+	lost.lost = n;
 	c->o.on_event(c->o.ctx, (const union esync_event *)&lost);
+}
+
+/*
+ * New drops and missed runs since the last look become ESYNC_EV_LOST
+ * events in the stream.  The drops' places were marked as they happened
+ * (ESYNC_EVF_LOST_BEFORE), their count only confirms them; a missed run
+ * marks nothing, so its own event marks every write open now incomplete.
+ */
+static void report_drops(struct esync_collect *c)
+{
+	uint64_t cnt[ESYNC_CNT_NR], missed = esync_collect_missed(c);
+
+	esync_collect_counters(c, cnt);
+	if (cnt[ESYNC_CNT_DROPS] > c->drops_seen)
+		report_lost(c, cnt[ESYNC_CNT_DROPS] - c->drops_seen, 0);
+	c->drops_seen = cnt[ESYNC_CNT_DROPS];
+	if (missed > c->missed_seen)
+		report_lost(c, missed - c->missed_seen, ESYNC_EVF_LOST_UNPLACED);
+	c->missed_seen = missed;
 }
 
 int esync_collect_poll(struct esync_collect *c, int timeout_ms)
