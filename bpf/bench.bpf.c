@@ -10,6 +10,7 @@
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
 
 #include "esync_events.h"
 #include "esync_bpf.h"
@@ -62,6 +63,28 @@ int bench_ring(void *ctx)
 
 	bpf_loop(loops, body_ring, NULL, 0);
 	elapsed_ns = bpf_ktime_get_ns() - t0;
+	return 0;
+}
+
+/* Who the collectors take the caller for (tests/live/issuer-check.c) */
+__u32 issuer;
+
+SEC("raw_tp")
+int whoami(void *ctx)
+{
+	issuer = issuer_tid();
+	return 0;
+}
+
+/* ... and, in a device interrupt's handler, for that CPU's interrupt context */
+__u64 irq_hits, irq_named;
+
+SEC("raw_tp/irq_handler_entry")
+int irq_entry(void *ctx)
+{
+	__sync_fetch_and_add(&irq_hits, 1);
+	if (issuer_tid() & ESYNC_TID_IRQ)
+		__sync_fetch_and_add(&irq_named, 1);
 	return 0;
 }
 
@@ -140,7 +163,7 @@ int bench_cmd(void *ctx)
 	if (which == 1 && !bpf_map_delete_elem(&task_writes, &other))
 		__sync_fetch_and_add(&tasks_in_write, -1);
 	if (which == 2) {
-		__u32 tid = (__u32)bpf_get_current_pid_tgid();
+		__u32 tid = issuer_tid();
 
 		if (!bpf_map_delete_elem(&task_writes, &tid))
 			__sync_fetch_and_add(&tasks_in_write, -1);

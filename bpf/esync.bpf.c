@@ -790,7 +790,7 @@ static __always_inline void smmu_legacy_stores(struct smmu_legacy_write *w)
 SEC("kprobe/arm_smmu_write_entry")
 int BPF_KPROBE(smmu_write_entry, void *writer, __u64 *entry, const __u64 *target)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	__u32 tid = issuer_tid();
 	struct smmu_legacy_write *w;
 	static const struct smmu_legacy_write zero;
 
@@ -811,7 +811,7 @@ int BPF_KPROBE(smmu_write_entry, void *writer, __u64 *entry, const __u64 *target
 static __always_inline void smmu_legacy_sync(struct pt_regs *ctx, void *writer,
 					     __u32 format)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	__u32 tid = issuer_tid();
 	struct smmu_legacy_write *w;
 
 	count(ESYNC_CNT_SMMU_STEPS);
@@ -866,7 +866,7 @@ int BPF_KPROBE(smmu_cd_sync, void *writer)
 SEC("kretprobe/arm_smmu_write_entry")
 int BPF_KRETPROBE(smmu_write_entry_ret)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	__u32 tid = issuer_tid();
 	struct smmu_legacy_write *w;
 	__u64 now0 = 0, ops = 0, fn = 0;
 
@@ -1058,7 +1058,7 @@ SEC("kprobe/set_dte_entry")
 int BPF_KPROBE(amd_set_dte, struct amd_iommu___esync *iommu,
 	       struct iommu_dev_data___esync *dd)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	__u32 tid = issuer_tid();
 	struct amd_dte_write w = {};
 	void *table;
 
@@ -1090,7 +1090,7 @@ static __always_inline __u32 amd_dte_store(const struct amd_dte_write *w, __u64 
 SEC("kretprobe/set_dte_entry")
 int BPF_KRETPROBE(amd_set_dte_ret)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	__u32 tid = issuer_tid();
 	struct esync_ev_write_begin *b;
 	struct esync_ev_write_end *e;
 	struct amd_dte_write *w;
@@ -1350,7 +1350,7 @@ static __always_inline struct vtd_legacy_write *vtd_legacy_new(__u32 tid, __u64 
 SEC("kprobe/intel_pasid_tear_down_entry")
 int BPF_KPROBE(vtd_teardown, void *iommu, struct device___esync *dev, __u32 pasid)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	__u32 tid = issuer_tid();
 	struct vtd_legacy_write *w;
 	__u64 entry, cur[VTD_PASID_WORDS];
 
@@ -1378,7 +1378,7 @@ int BPF_KPROBE(vtd_teardown, void *iommu, struct device___esync *dev, __u32 pasi
 SEC("kretprobe/intel_pasid_tear_down_entry")
 int BPF_KRETPROBE(vtd_teardown_ret)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	__u32 tid = issuer_tid();
 	struct vtd_legacy_write *w = bpf_map_lookup_elem(&vtd_writes, &tid);
 
 	if (!w)
@@ -1399,7 +1399,7 @@ int BPF_KPROBE(vtd_qi_sync, void *iommu)
 
 	if (vtd_writes_open <= 0)
 		return 0;
-	tid = (__u32)bpf_get_current_pid_tgid();
+	tid = issuer_tid();
 	w = bpf_map_lookup_elem(&vtd_writes, &tid);
 	if (!w)
 		return 0;
@@ -1412,7 +1412,7 @@ int BPF_KPROBE(vtd_qi_sync, void *iommu)
 SEC("kprobe/pasid_flush_caches")
 int BPF_KPROBE(vtd_setup_flush, void *iommu, void *pte, __u32 pasid)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	__u32 tid = issuer_tid();
 	struct vtd_legacy_write *w = bpf_map_lookup_elem(&vtd_writes, &tid);
 
 	count(ESYNC_CNT_VTD_PASID);
@@ -1441,7 +1441,7 @@ int BPF_KPROBE(vtd_setup_flush, void *iommu, void *pte, __u32 pasid)
 SEC("kretprobe/pasid_flush_caches")
 int BPF_KRETPROBE(vtd_setup_flush_ret)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	__u32 tid = issuer_tid();
 	struct vtd_legacy_write *w = bpf_map_lookup_elem(&vtd_writes, &tid);
 
 	if (w)
@@ -1453,7 +1453,7 @@ int BPF_KRETPROBE(vtd_setup_flush_ret)
 SEC("kprobe/__iommu_attach_device")
 int BPF_KPROBE(iommu_attach, void *domain, struct device___esync *dev)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	__u32 tid = issuer_tid();
 	struct attach_op op = {
 		.op = __sync_fetch_and_add(&attach_op_next, 1) + 1,
 		.dev = vtd_dev_rid(dev),
@@ -1467,7 +1467,7 @@ int BPF_KPROBE(iommu_attach, void *domain, struct device___esync *dev)
 SEC("kretprobe/__iommu_attach_device")
 int BPF_KRETPROBE(iommu_attach_ret)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	__u32 tid = issuer_tid();
 	struct vtd_legacy_write *w = bpf_map_lookup_elem(&vtd_writes, &tid);
 
 	bpf_map_delete_elem(&attach_ops, &tid);

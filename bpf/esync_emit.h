@@ -29,6 +29,50 @@ struct {
 	__type(value, __u64);
 } counters SEC(".maps");
 
+/*
+ * Interrupt context, told by the stack: a hardirq, and the softirqs run on
+ * its way out, run on the CPU's interrupt stack, not the task's.  (The
+ * preempt count would say it too, but x86 keeps it in a per-CPU variable
+ * whose address the verifier takes from kallsyms, which lists no data
+ * without KALLSYMS_ALL.)  An interrupt of user space (x86 stays on the
+ * task's stack: no write of the task is in progress then), or a softirq
+ * run when a task enables bottom halves, is taken as the task's.  The frame address is
+ * read back through a map as a number; the bound is a generous stack size,
+ * so that a task's frame is never taken for an interrupt's.
+ */
+#define ESYNC_STACK_SPAN	(64u << 10)
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} frame_addr SEC(".maps");
+
+static __always_inline bool in_interrupt_stack(void)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+	volatile __u64 *slot;
+	__u32 zero = 0;
+	__u64 here;
+	char mark = 0;
+
+	slot = bpf_map_lookup_elem(&frame_addr, &zero);
+	if (!slot)
+		return false;
+	*slot = (__u64)(unsigned long)&mark;
+	here = *slot;
+	return here - (__u64)(unsigned long)t->stack >= ESYNC_STACK_SPAN;
+}
+
+/* hdr.tid of what the current context emits (ESYNC_TID_*) */
+static __always_inline __u32 issuer_tid(void)
+{
+	if (in_interrupt_stack())
+		return ESYNC_TID_IRQ | bpf_get_smp_processor_id();
+	return (__u32)bpf_get_current_pid_tgid();
+}
+
 /* Set by userspace before load (esync_wake_mask()) */
 const volatile __u64 wake_mask = 1023;
 
@@ -69,7 +113,7 @@ static __always_inline void *reserve_by(__u32 size, __u16 kind, __u64 seq,
 		drops_unmarked = 0;
 		h->flags = ESYNC_EVF_LOST_BEFORE;
 	}
-	h->tid = tid ? tid : (__u32)bpf_get_current_pid_tgid();
+	h->tid = tid ? tid : issuer_tid();
 	return h;
 }
 

@@ -81,8 +81,17 @@ struct esync_ev_hdr {
 	esync_u16 kind;		/* enum esync_ev_kind */
 	esync_u16 size;		/* of the whole event, header included */
 	esync_u16 flags;		/* ESYNC_EVF_* of its kind, else 0 */
-	esync_u32 tid;		/* kernel task that emitted it; 0 if unknown */
+	esync_u32 tid;		/* kernel task that emitted it (ESYNC_TID_*); 0 if unknown */
 };
+
+/*
+ * hdr.tid of an event emitted in interrupt context: the interrupt context
+ * of that CPU (the low bits), not the task it interrupted.  It runs to its
+ * end before the interrupted task goes on, so it is a writer of its own:
+ * the IRTE an affinity change writes in an interrupt, a flush-queue
+ * timer's TLB and ATC flushes.  Task ids stay below 2^22.
+ */
+#define ESYNC_TID_IRQ		0x80000000u
 
 /*
  * write-begin: the writer does not say its target (a stock driver's, seen

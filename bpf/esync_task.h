@@ -5,7 +5,10 @@
  * and wait for them from the writing task, inside its sync callback or
  * right after its write-end (VT-d's IOTLB and device-TLB flushes, AMD's
  * alias flushes); so a command names the write of its task, which keeps
- * commands of writes that run at the same time on other CPUs apart.
+ * commands of writes that run at the same time on other CPUs apart.  The
+ * task is the issuer (issuer_tid()): a thread, or the interrupt context of
+ * a CPU, whose flushes (a flush-queue timer's) are no part of the write of
+ * the thread it interrupted.
  *
  * A task is "in" a write from its write-begin until its next one, or until
  * ESYNC_AFTER_CMDS commands or ESYNC_AFTER_NS after its write-end.
@@ -81,8 +84,12 @@ static __always_inline struct esync_cpu_task *this_cpu_task(void)
 
 static __always_inline void cache_task(__u32 tid, const struct esync_task_write *w)
 {
-	struct esync_cpu_task *c = this_cpu_task();
+	struct esync_cpu_task *c;
 
+	/* An interrupt leaves the answer of the task it interrupted alone */
+	if (tid & ESYNC_TID_IRQ)
+		return;
+	c = this_cpu_task();
 	if (!c)
 		return;
 	c->tid = tid;
@@ -92,7 +99,7 @@ static __always_inline void cache_task(__u32 tid, const struct esync_task_write 
 
 static __always_inline void task_write_begin(__u64 seq)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	__u32 tid = issuer_tid();
 	struct esync_task_write w = { .seq = seq };
 	struct esync_task_write *old = bpf_map_lookup_elem(&task_writes, &tid);
 
@@ -106,7 +113,7 @@ static __always_inline void task_write_begin(__u64 seq)
 
 static __always_inline void task_write_end(__u64 seq)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	__u32 tid = issuer_tid();
 	struct esync_task_write *w = bpf_map_lookup_elem(&task_writes, &tid);
 
 	if (!w || w->seq != seq)
@@ -114,6 +121,30 @@ static __always_inline void task_write_end(__u64 seq)
 	w->end_ns = bpf_ktime_get_ns();
 	__sync_fetch_and_add(&write_gen, 1);
 	cache_task(tid, w);
+}
+
+/*
+ * task_command_seq() for an interrupt context: looked up each time, never
+ * through the per-CPU answer, which the interrupted task may be reading;
+ * its waits are all kept (they are few)
+ */
+static __always_inline __u64 irq_command_seq(enum esync_cmd_class cls, bool *keep, __u32 tid)
+{
+	struct esync_task_write *w = NULL;
+
+	if (tasks_in_write > 0)
+		w = bpf_map_lookup_elem(&task_writes, &tid);
+	if (w && w->seq && (!w->end_ns || (w->after < ESYNC_AFTER_CMDS &&
+					   bpf_ktime_get_ns() - w->end_ns < ESYNC_AFTER_NS))) {
+		if (w->end_ns)
+			w->after++;
+		*keep = cls != ESYNC_CMD_OTHER;
+		return w->seq;
+	}
+	if (w && !bpf_map_delete_elem(&task_writes, &tid))
+		__sync_fetch_and_add(&tasks_in_write, -1);
+	*keep = cls == ESYNC_CMD_ENTRY || cls == ESYNC_CMD_WAIT;
+	return 0;
 }
 
 /*
@@ -134,8 +165,10 @@ static __always_inline __u64 task_command_seq(enum esync_cmd_class cls, bool *ke
 	/* The common case, an unmap's flush with no write anywhere: no lookup */
 	if (tasks_in_write <= 0 && (cls == ESYNC_CMD_TLB || cls == ESYNC_CMD_OTHER))
 		return 0;
-	tid = (__u32)bpf_get_current_pid_tgid();
+	tid = issuer_tid();
 	*tid_out = tid;
+	if (tid & ESYNC_TID_IRQ)
+		return irq_command_seq(cls, keep, tid);
 	c = this_cpu_task();
 	if (!c)
 		return 0;

@@ -21,6 +21,14 @@ $(LIVE_T)/verifier-check: tests/live/verifier-check.c $(BPF_OUT)/esync.skel.h
 
 TEST_BINS += $(LIVE_T)/verifier-check
 
+# The collectors take a task for a task, not an interrupt (root)
+$(LIVE_T)/issuer-check: tests/live/issuer-check.c $(BPF_OUT)/bench.skel.h
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D) && $(CC) $(ESYNC_CFLAGS) $(ESYNC_LDFLAGS) $(ESYNC_INC) -I$(BPF_OUT) \
+		-o $@ tests/live/issuer-check.c $(ESYNC_LIBS)
+
+TEST_BINS += $(LIVE_T)/issuer-check
+
 # BPF cost per event and ring-buffer ingestion (root)
 $(LIVE_T)/bench-bpf: tests/live/bench-bpf.c $(BPF_OUT)/bench.skel.h $(ENGINE_LIB_OBJS) $(O)/user/live/ring.o
 	$(call msg,CC,$@)
