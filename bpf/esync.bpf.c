@@ -392,7 +392,7 @@ static __always_inline void emit_completion(__u16 iommu, __u8 family, int status
 	struct esync_ev_completion *ev;
 	bool keep;
 	__u32 tid;
-	__u64 seq = command_seq(ESYNC_CMD_WAIT, &keep, &tid);
+	__u64 seq = command_seq(ESYNC_CMD_RESULT, &keep, &tid);
 
 	if (!keep)
 		return;

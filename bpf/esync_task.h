@@ -15,7 +15,8 @@
  * Commands of tasks in no write are the TLB invalidations and waits of
  * ordinary map/unmap: no check uses them, so they are dropped before any
  * ring space is reserved, except entry-cache invalidations (which may still
- * cover an entry) and the wait that follows one on the same CPU.
+ * cover an entry) and, on the same CPU, the waits that follow one up to and
+ * with the first wait's result (its status says whether it completed).
  */
 #ifndef ESYNC_TASK_H
 #define ESYNC_TASK_H
@@ -29,7 +30,8 @@ enum esync_cmd_class {
 	ESYNC_CMD_OTHER = 0,	/* prefetch, page responses: never used */
 	ESYNC_CMD_ENTRY,	/* entry-cache invalidation: always kept */
 	ESYNC_CMD_TLB,		/* IOTLB / device TLB: only within a write */
-	ESYNC_CMD_WAIT,		/* completion: within a write, or after an entry one */
+	ESYNC_CMD_WAIT,		/* a wait queued: within a write, or after an entry one */
+	ESYNC_CMD_RESULT,	/* its result: the same (and it ends "after") */
 };
 
 struct esync_task_write {
@@ -63,7 +65,7 @@ volatile __u64 write_gen;
  */
 struct esync_cpu_task {
 	__u32 tid;
-	__u32 entry_inv_pending;	/* an entry-cache invalidation of no write waits */
+	__u32 entry_inv_pending;	/* an entry-cache invalidation waits for a result */
 	__u64 gen;
 	struct esync_task_write w;	/* seq 0: the task is in no write */
 };
@@ -143,7 +145,7 @@ static __always_inline __u64 irq_command_seq(enum esync_cmd_class cls, bool *kee
 	}
 	if (w && !bpf_map_delete_elem(&task_writes, &tid))
 		__sync_fetch_and_add(&tasks_in_write, -1);
-	*keep = cls == ESYNC_CMD_ENTRY || cls == ESYNC_CMD_WAIT;
+	*keep = cls == ESYNC_CMD_ENTRY || cls == ESYNC_CMD_WAIT || cls == ESYNC_CMD_RESULT;
 	return 0;
 }
 
@@ -199,15 +201,23 @@ static __always_inline __u64 task_command_seq(enum esync_cmd_class cls, bool *ke
 		if (!bpf_map_delete_elem(&task_writes, &tid))
 			__sync_fetch_and_add(&tasks_in_write, -1);
 	}
+	/*
+	 * An entry-cache invalidation, of a write or not, keeps the waits
+	 * on this CPU until a wait's result (its status) is kept too
+	 */
+	if (cls == ESYNC_CMD_ENTRY)
+		c->entry_inv_pending = 1;
 	if (seq) {
+		if (cls == ESYNC_CMD_RESULT)
+			c->entry_inv_pending = 0;
 		*keep = cls != ESYNC_CMD_OTHER;
 		return seq;
 	}
 	if (cls == ESYNC_CMD_ENTRY) {
-		c->entry_inv_pending = 1;
 		*keep = true;
-	} else if (cls == ESYNC_CMD_WAIT && c->entry_inv_pending) {
-		c->entry_inv_pending = 0;
+	} else if ((cls == ESYNC_CMD_WAIT || cls == ESYNC_CMD_RESULT) && c->entry_inv_pending) {
+		if (cls == ESYNC_CMD_RESULT)
+			c->entry_inv_pending = 0;
 		*keep = true;
 	}
 	return 0;
