@@ -153,6 +153,11 @@ static void decode_vtd(const struct esync_ev_vtd_desc *d, struct esync_inv *inv)
 		inv->sub = (uint32_t)BITS(q0, 51, 32);
 		break;
 	case 7:		/* PASID-cache: 0 domain, 1 PASID, 3 global */
+		/* 2 is reserved: the IOMMU invalidates nothing (a queue error) */
+		if (gran == 2) {
+			inv->kind = ESYNC_INV_OTHER;
+			break;
+		}
 		inv->kind = ESYNC_INV_ENTRY;
 		inv->target = ESYNC_INVT_PASID;
 		inv->has_did = gran != 3;

@@ -128,6 +128,9 @@ static void test_decode(void)
 	ev.vtd.qw[0] = 7 | 3u << 4;					/* global */
 	decode(&ev, &inv);
 	EXPECT_FALSE(inv.has_did || inv.has_sub);
+	ev.vtd.qw[0] = 7 | 2u << 4 | 0x12ull << 16 | 0x5ull << 32;	/* reserved */
+	decode(&ev, &inv);
+	EXPECT_EQ(ESYNC_INV_OTHER, inv.kind);
 	ev.vtd.qw[0] = 3 | 0x0208ull << 32;				/* device-TLB */
 	decode(&ev, &inv);
 	EXPECT_EQ(ESYNC_INV_DEVTLB, inv.kind);
