@@ -20,8 +20,8 @@
  *
  * 32-bit legacy format ("amd-irte32"): one 32-bit quantum in the low half of
  * word 0: RemapEn b0, SupIOPF b1, IntType[4:2], RqEoi b5, DM b6,
- * Destination[15:8], Vector[23:16]; RemapEn and SupIOPF when RemapEn is 0,
- * else all of these.
+ * Destination[15:8], Vector[23:16]; all of these are used whatever RemapEn
+ * says, for the reason given above.
  */
 #include "format.h"
 
