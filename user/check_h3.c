@@ -14,13 +14,20 @@
 /* The target sets bits outside its own used bits */
 static void stray_bits(struct esync_seq *s)
 {
-	uint64_t stray[ESYNC_EV_MAX_WORDS] = { 0 };
-	uint64_t zero[ESYNC_EV_MAX_WORDS] = { 0 };
+	uint64_t stray[ESYNC_EV_MAX_WORDS], zero[ESYNC_EV_MAX_WORDS], any = 0;
 	char names[200];
 
 	/* Every word's first: the names cover all of them */
-	for (unsigned int w = 0; w < s->words; w++)
+	for (unsigned int w = 0; w < s->words; w++) {
 		stray[w] = s->target[w] & ~s->target_used[w];
+		any |= stray[w];
+	}
+	/* (the common case: no work for a clean target) */
+	if (!any)
+		return;
+	for (unsigned int w = s->words; w < ESYNC_EV_MAX_WORDS; w++)
+		stray[w] = 0;
+	memset(zero, 0, sizeof(zero));
 	for (unsigned int w = 0; w < s->words; w++) {
 		if (!stray[w])
 			continue;
