@@ -36,9 +36,10 @@ struct {
  * whose address the verifier takes from kallsyms, which lists no data
  * without KALLSYMS_ALL.)  An interrupt of user space (x86 stays on the
  * task's stack: no write of the task is in progress then), or a softirq
- * run when a task enables bottom halves, is taken as the task's.  The frame address is
- * read back through a map as a number; the bound is a generous stack size,
- * so that a task's frame is never taken for an interrupt's.
+ * run when a task enables bottom halves, is taken as the task's.  The
+ * frame address is read back through a map as a number; the bound is a
+ * generous stack size, so that a task's frame is never taken for an
+ * interrupt's.
  */
 #define ESYNC_STACK_SPAN	(64u << 10)
 
@@ -54,7 +55,7 @@ static __always_inline bool in_interrupt_stack(void)
 	struct task_struct *t = bpf_get_current_task_btf();
 	volatile __u64 *slot;
 	__u32 zero = 0;
-	__u64 here;
+	__u64 here, depth;
 	char mark = 0;
 
 	slot = bpf_map_lookup_elem(&frame_addr, &zero);
@@ -62,7 +63,13 @@ static __always_inline bool in_interrupt_stack(void)
 		return false;
 	*slot = (__u64)(unsigned long)&mark;
 	here = *slot;
-	return here - (__u64)(unsigned long)t->stack >= ESYNC_STACK_SPAN;
+	/* From the number read back, not from the pointer */
+	depth = here - (__u64)(unsigned long)t->stack;
+	barrier_var(depth);
+	/* An interrupt ran in between and left its frame: ours is a task's */
+	if (here != (__u64)(unsigned long)&mark)
+		return false;
+	return depth >= ESYNC_STACK_SPAN;
 }
 
 /* hdr.tid of what the current context emits (ESYNC_TID_*) */
