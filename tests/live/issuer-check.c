@@ -53,9 +53,12 @@ int main(void)
 		       s->bss->issuer, s->bss->issuer & ESYNC_TID_IRQ ? ", an interrupt context" : "",
 		       err);
 
-	/* Device interrupts, for up to two seconds of disk writes */
+	/*
+	 * Device interrupts, for up to four seconds of disk writes; this
+	 * thread sleeps, so most of them come to an idle CPU or the kernel
+	 */
 	l = bpf_program__attach_raw_tracepoint(s->progs.irq_entry, "irq_handler_entry");
-	for (int i = 0; l && i < 20 && s->bss->irq_hits < 10; i++) {
+	for (int i = 0; l && i < 40 && s->bss->irq_hits < 50; i++) {
 		FILE *f = tmpfile();
 
 		if (f) {
@@ -67,8 +70,9 @@ int main(void)
 		usleep(100000);
 	}
 	bpf_link__destroy(l);
-	if (!l || !s->bss->irq_hits)
-		printf("ok 2 # SKIP no device interrupt seen here\n");
+	if (!l || s->bss->irq_hits < 20)
+		printf("ok 2 # SKIP %llu device interrupts seen here, too few to judge\n",
+		       l ? (unsigned long long)s->bss->irq_hits : 0ull);
 	else if (s->bss->irq_named)
 		printf("ok 2 - %llu of %llu device interrupt handlers named the interrupt context%s\n",
 		       (unsigned long long)s->bss->irq_named, (unsigned long long)s->bss->irq_hits,
