@@ -24,6 +24,18 @@ __u64 elapsed_ns;
 __u64 drops;
 __u64 produced;
 
+/* A program that times loops runs of body */
+#define TIMED_LOOP(name, body)						\
+	SEC("raw_tp")							\
+	int name(void *ctx)						\
+	{								\
+		__u64 t0 = bpf_ktime_get_ns();				\
+									\
+		bpf_loop(loops, body, NULL, 0);				\
+		elapsed_ns = bpf_ktime_get_ns() - t0;			\
+		return 0;						\
+	}
+
 static long body_empty(__u32 i, void *ctx)
 {
 	return 0;
@@ -56,15 +68,7 @@ static long body_ring(__u32 i, void *ctx)
 	return 0;
 }
 
-SEC("raw_tp")
-int bench_ring(void *ctx)
-{
-	__u64 t0 = bpf_ktime_get_ns();
-
-	bpf_loop(loops, body_ring, NULL, 0);
-	elapsed_ns = bpf_ktime_get_ns() - t0;
-	return 0;
-}
+TIMED_LOOP(bench_ring, body_ring)
 
 /* Who the collectors take the caller for (tests/live/issuer-check.c) */
 __u32 issuer;
@@ -88,25 +92,9 @@ int irq_entry(void *ctx)
 	return 0;
 }
 
-SEC("raw_tp")
-int bench_empty(void *ctx)
-{
-	__u64 t0 = bpf_ktime_get_ns();
+TIMED_LOOP(bench_empty, body_empty)
 
-	bpf_loop(loops, body_empty, NULL, 0);
-	elapsed_ns = bpf_ktime_get_ns() - t0;
-	return 0;
-}
-
-SEC("raw_tp")
-int bench_store(void *ctx)
-{
-	__u64 t0 = bpf_ktime_get_ns();
-
-	bpf_loop(loops, body_store, NULL, 0);
-	elapsed_ns = bpf_ktime_get_ns() - t0;
-	return 0;
-}
+TIMED_LOOP(bench_store, body_store)
 
 /*
  * What emit_smmu does with a TLB invalidation: decide (and count a drop),

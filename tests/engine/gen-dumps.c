@@ -1585,20 +1585,33 @@ static void dte_blocked_irq(struct gen *g, uint64_t bugs)
 }
 
 /*
+ * D (02:01.0) behind a PCIe-to-PCI bridge and its alias 02:00.0, each DTE
+ * on the same translation (root 0x123000, domain 7); the DTE's first word
+ * without its root
+ */
+static uint64_t dte_pair(struct entry *e, struct entry *a)
+{
+	uint64_t d0 = 1 | 1u << 1 | 4u << 9 | 1ull << 61 | 1ull << 62;
+
+	*e = amd(&esync_fmt_amd_dte, 0xffff888020004100);
+	*a = amd(&esync_fmt_amd_dte, 0xffff888020004000);
+	a->dev = 0x0200;
+	a->nr_alias = 0;
+	e->val[0] = a->val[0] = d0 | 0x123000ull;
+	e->val[1] = a->val[1] = 7;
+	return d0;
+}
+
+/*
  * A DTE change of a device behind a PCIe-to-PCI bridge, as the series
  * writes it: the device's own DTE, flushed under its own ID, then the
  * alias's DTE cloned to the same translation by a write of its own.
  */
 static void dte_clone(struct gen *g, uint64_t bugs)
 {
-	struct entry e = amd(&esync_fmt_amd_dte, 0xffff888020004100);
-	struct entry a = amd(&esync_fmt_amd_dte, 0xffff888020004000);
-	uint64_t d0 = 1 | 1u << 1 | 4u << 9 | 1ull << 61 | 1ull << 62;
+	struct entry e, a;
+	uint64_t d0 = dte_pair(&e, &a);
 
-	a.dev = 0x0200;
-	a.nr_alias = 0;
-	e.val[0] = a.val[0] = d0 | 0x123000ull;
-	e.val[1] = a.val[1] = 7;
 	write_words(g, &e, bugs | DTE_CLONES, d0 | 0x123000ull, 9, 0, 0);
 	if (bugs & BUG_STALE_CLONE)
 		write_words(g, &a, DTE_CLONES, d0 | 0x456000ull, 7, 0, 0);
@@ -1615,14 +1628,9 @@ static void dte_clone(struct gen *g, uint64_t bugs)
  */
 static void dte_clone_first(struct gen *g, uint64_t bugs)
 {
-	struct entry e = amd(&esync_fmt_amd_dte, 0xffff888020004100);
-	struct entry a = amd(&esync_fmt_amd_dte, 0xffff888020004000);
-	uint64_t d0 = 1 | 1u << 1 | 4u << 9 | 1ull << 61 | 1ull << 62;
+	struct entry e, a;
+	uint64_t d0 = dte_pair(&e, &a);
 
-	a.dev = 0x0200;
-	a.nr_alias = 0;
-	e.val[0] = a.val[0] = d0 | 0x123000ull;
-	e.val[1] = a.val[1] = 7;
 	write_words(g, &a, DTE_CLONES, d0 | (bugs & BUG_STALE_CLONE ? 0x456000ull : 0x123000ull),
 		    9, 0, 0);
 	write_words(g, &e, DTE_CLONES, d0 | 0x123000ull, 9, 0, 0);
@@ -1636,14 +1644,9 @@ static void dte_clone_first(struct gen *g, uint64_t bugs)
  */
 static void dte_clone_cut(struct gen *g, uint64_t bugs)
 {
-	struct entry e = amd(&esync_fmt_amd_dte, 0xffff888020004100);
-	struct entry a = amd(&esync_fmt_amd_dte, 0xffff888020004000);
-	uint64_t d0 = 1 | 1u << 1 | 4u << 9 | 1ull << 61 | 1ull << 62;
+	struct entry e, a;
+	uint64_t d0 = dte_pair(&e, &a);
 
-	a.dev = 0x0200;
-	a.nr_alias = 0;
-	e.val[0] = a.val[0] = d0 | 0x123000ull;
-	e.val[1] = a.val[1] = 7;
 	write_words(g, &e, DTE_CLONES, d0 | 0x123000ull, 9, 0, 0);
 	if (bugs & BUG_CUT)
 		write_words(g, &a, DTE_CLONES | BUG_CUT, d0 | 0x123000ull, 9, 0, 0);
