@@ -10,12 +10,9 @@
 #include <errno.h>
 #include <stddef.h>
 #include <fcntl.h>
-#include <signal.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -53,9 +50,11 @@ static int topo_cmp(const void *a, const void *b)
 
 /*
  * What the window holds at first and grows by; a header with many
- * topology records may need more, and gets it.
+ * topology records may need more, and gets it.  (Read in pieces of the
+ * size cat reads in, the file stays in the CPU's caches from read() to
+ * checksum.)
  */
-#define WINDOW (1u << 20)
+#define WINDOW (256u << 10)
 
 static void read_failed(struct esync_dump_reader *r, int err)
 {
@@ -85,11 +84,16 @@ static __attribute__((noinline)) size_t fill_slow(struct esync_dump_reader *r,
 	if (have >= want || r->fd < 0)
 		return have < want ? have : want;
 	if (r->buf && off > r->base) {
-		memmove(r->buf, r->buf + (off - r->base), have);
+		uint8_t *to = r->next_window ? r->next_window(r->window_ctx, r->buf) : r->buf;
+
+		memmove(to, r->buf + (off - r->base), have);
+		r->buf = to;
+		r->data = to;
 		r->base = off;
 		r->len = have;
 	}
-	if (want > r->cap || !r->buf) {
+	/* (the windows handed in are as large as any frame) */
+	if (!r->next_window && (want > r->cap || !r->buf)) {
 		size_t cap = r->cap ? r->cap : WINDOW;
 		uint8_t *buf;
 
@@ -327,104 +331,39 @@ int esync_dump_open_mem(struct esync_dump_reader *r, const void *buf,
 	return read_header(r);
 }
 
-/*
- * A mapped file that another process cuts short while it is read: its
- * pages past the new end fault.  That is no crash to leave behind: say
- * what happened, and exit as for an input that is not whole.
- */
-#define MAX_MAPS 8
-static struct mapped {
-	const uint8_t *_Atomic base;
-	size_t len;
-	const char *name;
-} maps[MAX_MAPS];
-
-static void bus_error(int sig, siginfo_t *si, void *uc)
+size_t esync_dump_window_size(const struct esync_dump_reader *r)
 {
-	const uint8_t *at = si->si_addr;
-	static const char cut[] = ": the dump was cut short by another process while esync read it; the results are incomplete: check a copy that stays whole\n";
-
-	(void)uc;
-	for (int i = 0; i < MAX_MAPS; i++) {
-		const uint8_t *base = maps[i].base;
-
-		if (base && at >= base && at < base + maps[i].len) {
-			if (write(STDERR_FILENO, "esync: ", 7) < 0 ||
-			    write(STDERR_FILENO, maps[i].name, strlen(maps[i].name)) < 0 ||
-			    write(STDERR_FILENO, cut, sizeof(cut) - 1) < 0)
-				_exit(2);
-			_exit(2);	/* ESYNC_EXIT_INCOMPLETE */
-		}
-	}
-	signal(sig, SIG_DFL);
-	raise(sig);
+	return r->cap > WINDOW ? r->cap : WINDOW;
 }
 
-static bool map_register(const void *base, size_t len, const char *name)
+bool esync_dump_move_windows(struct esync_dump_reader *r, uint8_t *first,
+			     uint8_t *(*next)(void *ctx, uint8_t *old), void *ctx)
 {
-	static bool handler;
+	size_t unread = r->base + r->len - r->off;
+	uint8_t *to = first;
 
-	if (!handler) {
-		struct sigaction sa = { .sa_sigaction = bus_error, .sa_flags = SA_SIGINFO };
-
-		sigemptyset(&sa.sa_mask);
-		if (sigaction(SIGBUS, &sa, NULL) < 0)
+	/* A caller's buffer (r->stable), or a dump read whole, stays put */
+	if (next && (r->stable || r->fd < 0 || unread > esync_dump_window_size(r)))
+		return false;
+	if (!next && !r->next_window)
+		return true;
+	if (!next) {
+		to = malloc(esync_dump_window_size(r));
+		if (!to)
 			return false;
-		handler = true;
 	}
-	for (int i = 0; i < MAX_MAPS; i++) {
-		if (!maps[i].base) {
-			maps[i].len = len;
-			maps[i].name = name;
-			maps[i].base = base;
-			return true;
-		}
-	}
-	return false;
-}
-
-static void map_unregister(const void *base)
-{
-	for (int i = 0; i < MAX_MAPS; i++)
-		if (maps[i].base == base)
-			maps[i].base = NULL;
-}
-
-/*
- * Maps a regular file whole: reading it then costs no copy (a page fault
- * per few pages, read ahead by the kernel).  Where mapping fails, the
- * file is read through the window as a pipe is.
- */
-static void map_file(struct esync_dump_reader *r, size_t size)
-{
-	void *map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, r->fd, 0);
-
-	if (map == MAP_FAILED)
-		return;
-	if (!map_register(map, size, r->name)) {
-		munmap(map, size);
-		return;
-	}
-	madvise(map, size, MADV_SEQUENTIAL);
-	close(r->fd);
-	r->fd = -1;
-	r->map = map;
-	r->map_len = size;
-	r->data = map;
-	r->base = 0;
-	r->len = size;
-	r->stable = true;
-}
-
-/* Gives back the mapped pages before off, by the megabyte (a call per thousands of records) */
-void esync_dump_release(struct esync_dump_reader *r, size_t off)
-{
-	size_t end = off & ~(size_t)((1u << 20) - 1);
-
-	if (!r->map || end <= r->released)
-		return;
-	madvise((uint8_t *)r->map + r->released, end - r->released, MADV_DONTNEED);
-	r->released = end;
+	if (r->buf)
+		memcpy(to, r->buf + (r->off - r->base), unread);
+	if (!r->next_window)
+		free(r->buf);
+	r->cap = esync_dump_window_size(r);
+	r->buf = to;
+	r->data = to;
+	r->base = r->off;
+	r->len = unread;
+	r->next_window = next;
+	r->window_ctx = ctx;
+	return true;
 }
 
 int esync_dump_open(struct esync_dump_reader *r, const char *path)
@@ -451,9 +390,7 @@ int esync_dump_open(struct esync_dump_reader *r, const char *path)
 		return -1;
 	}
 	r->fd = fd;
-	if (S_ISREG(st.st_mode) && st.st_size > 0 && (uint64_t)st.st_size <= SIZE_MAX)
-		map_file(r, (size_t)st.st_size);
-	else if (S_ISREG(st.st_mode))
+	if (S_ISREG(st.st_mode))
 		posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 	if (read_header(r) < 0) {
 		char err[sizeof(r->err)];
@@ -598,12 +535,8 @@ void esync_dump_close(struct esync_dump_reader *r)
 {
 	if (r->fd >= 0)
 		close(r->fd);
-	if (r->map) {
-		map_unregister(r->map);
-		munmap(r->map, r->map_len);
-	}
-	r->map = NULL;
-	free(r->buf);
+	if (!r->next_window)
+		free(r->buf);
 	esync_dump_info_free(&r->info);
 	r->fd = -1;
 	r->buf = NULL;

@@ -109,13 +109,10 @@ struct esync_dump_reader {
 	size_t base, len;
 	uint8_t *buf;		/* data, when the reader owns it */
 	size_t cap;
-	/*
-	 * A regular file is mapped whole instead (map, map_len): frames are
-	 * checked where they lie, and an event is handed out without a copy.
-	 */
-	void *map;
-	size_t map_len, released;	/* pages before released: given back */
-	/* data stays where it is until close: a mapped file or a caller's buffer */
+	/* Set: the window moves into the buffer it gives (esync_dump_move_windows) */
+	uint8_t *(*next_window)(void *ctx, uint8_t *old);
+	void *window_ctx;
+	/* data stays where it is until close: a caller's buffer */
 	bool stable;
 	int fd;			/* -1: no more to read (a buffer, or the end) */
 	bool done;		/* reading stopped at damage it cannot pass */
@@ -156,17 +153,26 @@ int esync_dump_next(struct esync_dump_reader *r, union esync_event *ev);
 
 /*
  * As esync_dump_next, without the copy where it can: *ev points at the
- * event where it lies in the input (until close when r->stable, else
- * until the next call), or at scratch (a gap's mark, an unaligned record).
+ * event where it lies in the input (until close when r->stable, as
+ * esync_dump_move_windows() says with windows, else until the next
+ * call), or at scratch (a gap's mark, an unaligned record).
  */
 int esync_dump_next_ref(struct esync_dump_reader *r, const union esync_event **ev,
 			union esync_event *scratch);
 
 /*
- * The input up to byte offset off is read and handed out: a mapped file
- * gives back the pages before it (memory stays the same whatever the size).
+ * From now on the window, when it moves on, moves into the buffer
+ * next(ctx, old) gives, of esync_dump_window_size() bytes, instead of to
+ * the start of the one it leaves: the events handed out of that one stay
+ * where they are for as long as next() does not give it out again (their
+ * user says when: dump_ahead.c).  first: where the window starts.  false
+ * where the window does not move (a caller's buffer, an input read
+ * whole) or holds more than a buffer.  next NULL: the reader owns its
+ * window again (a copy of the bytes not read yet).
  */
-void esync_dump_release(struct esync_dump_reader *r, size_t off);
+bool esync_dump_move_windows(struct esync_dump_reader *r, uint8_t *first,
+			     uint8_t *(*next)(void *ctx, uint8_t *old), void *ctx);
+size_t esync_dump_window_size(const struct esync_dump_reader *r);
 
 void esync_dump_close(struct esync_dump_reader *r);
 

@@ -2,11 +2,13 @@
 /*
  * Dump read-ahead (see dump_ahead.h).  The reading thread (or, without
  * one, the caller's) fills batches: pointers to the events, checked where
- * they lie in a mapped file, or in copies the batch keeps where the input
- * is read through a moving window (a pipe).  Batches are handed over whole
- * by a count, so that the two threads meet once per hundreds of events.
- * A batch ends after an event that carries a warning, so each batch needs
- * room for one warning only.
+ * they lie in the reader's window.  With a thread, the window moves from
+ * buffer to buffer of a pool, and a buffer is given out again only once
+ * every batch that points into it was taken back: no event is copied.
+ * (Without one, or where the window cannot move so, the batches keep
+ * copies.)  Batches are handed over whole by a count, so that the two
+ * threads meet once per hundreds of events.  A batch ends after an event
+ * that carries a warning, so each batch needs room for one warning only.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -24,6 +26,13 @@
 #define NR_BATCHES	16
 /* Polls before a side waits asleep (a batch takes some 50 us to check) */
 #define SPIN		4000
+/*
+ * Window buffers (of 256 KB at least): enough for the batches that may be
+ * out, so that the reader seldom waits for one to come back.  It never
+ * waits in vain: once all those filled are taken back, only the batch
+ * being filled points into any (three at most: it holds 270 KB at most).
+ */
+#define NR_WINDOWS	(NR_BATCHES + 2)
 
 struct batch {
 	size_t n;		/* events */
@@ -49,6 +58,14 @@ struct esync_dump_ahead {
 	_Atomic bool stop;	/* the consumer is going: reading stops */
 	_Atomic int sleepers;
 	bool threaded;		/* false: the caller's thread fills batches[0] */
+	/*
+	 * The reader's side: the window buffers, the one the window is in,
+	 * and for each, 1 + the last batch an event in it went to (0: none)
+	 */
+	uint8_t *win[NR_WINDOWS];
+	unsigned int cur_win;
+	unsigned long win_use[NR_WINDOWS];
+	bool windows;		/* the window moves through win[] */
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	/* The consumer's side */
@@ -63,8 +80,8 @@ struct esync_dump_ahead {
 static void fill(struct esync_dump_ahead *a, struct batch *b)
 {
 	struct esync_dump_reader *r = a->r;
+	unsigned long use = atomic_load(&a->filled) + 1;
 
-	esync_dump_release(r, b->end_off);
 	b->n = 0;
 	b->used = 0;
 	b->rc = 1;
@@ -78,12 +95,14 @@ static void fill(struct esync_dump_ahead *a, struct batch *b)
 			b->rc = rc;
 			break;
 		}
-		/* In a window that moves, or a mark made up: a copy, kept */
-		if (ev == scratch || !r->stable) {
+		/* In a window that moves in place, or a mark made up: a copy, kept */
+		if (ev == scratch || !(r->stable || a->windows)) {
 			if (ev != scratch)
 				memcpy(scratch, ev, ev->hdr.size);
 			ev = scratch;
 			b->used += ev->hdr.size;
+		} else if (a->windows) {
+			a->win_use[a->cur_win] = use;
 		}
 		b->ev[b->n++] = ev;
 		if (r->warn[0]) {
@@ -105,6 +124,22 @@ static bool can_fill(struct esync_dump_ahead *a)
 static bool can_take(struct esync_dump_ahead *a)
 {
 	return atomic_load(&a->filled) != atomic_load(&a->taken);
+}
+
+/* A window buffer no batch still out points into, other than the window's own; -1: none */
+static int free_window(struct esync_dump_ahead *a)
+{
+	unsigned long taken = atomic_load(&a->taken);
+
+	for (unsigned int i = 0; i < NR_WINDOWS; i++)
+		if (i != a->cur_win && a->win_use[i] <= taken)
+			return (int)i;
+	return -1;
+}
+
+static bool can_move(struct esync_dump_ahead *a)
+{
+	return free_window(a) >= 0 || atomic_load(&a->stop);
 }
 
 static void wait_for(struct esync_dump_ahead *a, bool (*ready)(struct esync_dump_ahead *))
@@ -138,6 +173,26 @@ static void wake(struct esync_dump_ahead *a)
 	pthread_mutex_unlock(&a->lock);
 }
 
+/*
+ * Where the window moves next (the reader's thread, every few thousand
+ * events).  Waits, if it must, for the consumer to take back a batch:
+ * it has them all, so it does.  When it is going, nothing is read any
+ * more: any buffer will do.
+ */
+static uint8_t *next_window(void *ctx, uint8_t *old)
+{
+	struct esync_dump_ahead *a = ctx;
+	int i;
+
+	wait_for(a, can_move);
+	i = free_window(a);
+	if (i < 0)
+		i = (int)(a->cur_win + 1) % NR_WINDOWS;
+	a->cur_win = (unsigned int)i;
+	a->win_use[i] = 0;
+	return a->win[i];
+}
+
 static void *reader(void *arg)
 {
 	struct esync_dump_ahead *a = arg;
@@ -157,6 +212,35 @@ static void *reader(void *arg)
 	}
 }
 
+/* The reader has a window of its own again; the pool goes */
+static void end_windows(struct esync_dump_ahead *a)
+{
+	if (a->windows)
+		esync_dump_move_windows(a->r, NULL, NULL, NULL);
+	a->windows = false;
+	for (unsigned int i = 0; i < NR_WINDOWS; i++) {
+		free(a->win[i]);
+		a->win[i] = NULL;
+	}
+}
+
+/* The window into the pool (or, short of memory, it stays where it is) */
+static void start_windows(struct esync_dump_ahead *a)
+{
+	size_t size = esync_dump_window_size(a->r);
+	unsigned int i;
+
+	for (i = 0; i < NR_WINDOWS; i++) {
+		a->win[i] = aligned_alloc(64, (size + 63) & ~(size_t)63);
+		if (!a->win[i])
+			break;
+	}
+	a->windows = i == NR_WINDOWS &&
+		     esync_dump_move_windows(a->r, a->win[0], next_window, a);
+	if (!a->windows)
+		end_windows(a);
+}
+
 struct esync_dump_ahead *esync_dump_ahead_start(struct esync_dump_reader *r)
 {
 	struct esync_dump_ahead *a = calloc(1, sizeof(*a));
@@ -170,7 +254,10 @@ struct esync_dump_ahead *esync_dump_ahead_start(struct esync_dump_reader *r)
 	/* On one CPU the two sides would only take turns (and poll in vain) */
 	if (sched_getaffinity(0, sizeof(cpus), &cpus) == 0 && CPU_COUNT(&cpus) < 2)
 		return a;
+	start_windows(a);
 	a->threaded = !pthread_create(&a->thread, NULL, reader, a);
+	if (!a->threaded)
+		end_windows(a);
 	return a;
 }
 
@@ -219,6 +306,7 @@ void esync_dump_ahead_end(struct esync_dump_ahead *a)
 		pthread_cond_broadcast(&a->cond);
 		pthread_mutex_unlock(&a->lock);
 		pthread_join(a->thread, NULL);
+		end_windows(a);
 	}
 	pthread_cond_destroy(&a->cond);
 	pthread_mutex_destroy(&a->lock);

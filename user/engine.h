@@ -74,7 +74,15 @@ enum esync_input_flags {
  */
 uint32_t esync_legacy_checks(unsigned int format);
 
-#define ESYNC_DEFAULT_MAX_OPEN 65536
+/*
+ * Writes open at once before the oldest is cut (reported incomplete).  A
+ * write is open while its task is inside it, or while it waits for its
+ * commands or its aliases' clones: a few per CPU on a busy host.  More
+ * are writes whose end never came (a writer path without its write-end,
+ * events lost); this many keep 7 MB, and each new write's state stays in
+ * memory already touched.
+ */
+#define ESYNC_DEFAULT_MAX_OPEN 4096
 
 /* check_mask: bit per ESYNC_CHK_* to run; topo is copied.  NULL on ENOMEM. */
 struct esync_engine *esync_engine_new(const struct esync_engine_sink *sink,

@@ -21,7 +21,8 @@
 
 int esync_ring_open(struct esync_ring *r, int map_fd, size_t size)
 {
-	struct epoll_event ev = { .events = EPOLLIN };
+	/* Edge-triggered: a wait ends at a wake-up, not because data waits */
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLET };
 	void *p;
 	int err;
 
@@ -58,32 +59,26 @@ long esync_ring_consume(struct esync_ring *r,
 			void (*fn)(void *ctx, const void *data, size_t len), void *ctx)
 {
 	unsigned long cons = __atomic_load_n(r->consumer_pos, __ATOMIC_ACQUIRE);
+	unsigned long prod = __atomic_load_n(r->producer_pos, __ATOMIC_ACQUIRE);
 	unsigned long published = cons;
 	long n = 0;
 
-	for (;;) {
-		unsigned long prod = __atomic_load_n(r->producer_pos, __ATOMIC_ACQUIRE);
+	while (cons < prod) {
+		const uint32_t *hdr = (const uint32_t *)(r->data + (cons & (r->size - 1)));
+		uint32_t len = __atomic_load_n(hdr, __ATOMIC_ACQUIRE);
 
-		if (cons >= prod)
+		if (len & RB_BUSY)
 			break;
-		while (cons < prod) {
-			const uint32_t *hdr = (const uint32_t *)(r->data + (cons & (r->size - 1)));
-			uint32_t len = __atomic_load_n(hdr, __ATOMIC_ACQUIRE);
-
-			if (len & RB_BUSY)
-				goto out;
-			cons += ((len & ~(RB_BUSY | RB_DISCARD)) + RB_HDR + 7) & ~7ul;
-			if (!(len & RB_DISCARD)) {
-				fn(ctx, hdr + RB_HDR / 4, len & ~(RB_BUSY | RB_DISCARD));
-				n++;
-			}
-			if (cons - published >= r->size / 4) {
-				__atomic_store_n(r->consumer_pos, cons, __ATOMIC_RELEASE);
-				published = cons;
-			}
+		cons += ((len & ~(RB_BUSY | RB_DISCARD)) + RB_HDR + 7) & ~7ul;
+		if (!(len & RB_DISCARD)) {
+			fn(ctx, hdr + RB_HDR / 4, len & ~(RB_BUSY | RB_DISCARD));
+			n++;
+		}
+		if (cons - published >= r->size / 4) {
+			__atomic_store_n(r->consumer_pos, cons, __ATOMIC_RELEASE);
+			published = cons;
 		}
 	}
-out:
 	if (cons != published)
 		__atomic_store_n(r->consumer_pos, cons, __ATOMIC_RELEASE);
 	return n;
