@@ -564,6 +564,18 @@ static enum check_state check_state(unsigned int k, uint32_t mask, uint32_t allo
 		*why = "ran on some writes only: the stock-kernel collectors of AMD DTE and IRTE writes cannot give it (they are seen whole, their flushes come later from other functions)";
 		return CHK_SKIPPED;
 	}
+	/* A1 judged the writes of some AMD devices only */
+	if (k == ESYNC_CHK_A1 && st->a1_ambiguous) {
+		static char buf[320];
+		unsigned int d = st->a1_ambiguous_dev & 0xffff;
+
+		snprintf(buf, sizeof(buf),
+			 "%" PRIu64 " AMD write%s of devices whose DMA aliases are not known (the first: DeviceID %02x:%02x.%u on IOMMU %u, which several PCI segments have; the input does not say which one that IOMMU serves)",
+			 st->a1_ambiguous, st->a1_ambiguous == 1 ? "" : "s", d >> 8,
+			 (d >> 3) & 0x1f, d & 7, st->a1_ambiguous_iommu);
+		*why = buf;
+		return CHK_SKIPPED;
+	}
 	if (st->ran & (1u << k))
 		return CHK_RAN;
 	if (!st->seqs) {
@@ -579,6 +591,10 @@ static enum check_state check_state(unsigned int k, uint32_t mask, uint32_t allo
 		if (!amd) {
 			*why = "no AMD DTE or IRTE write in the input";
 			return CHK_NA;
+		}
+		if (st->findings[ESYNC_CHK_INCOMPLETE]) {
+			*why = "no write in the input was whole (see incomplete)";
+			return CHK_SKIPPED;
 		}
 		*why = "no DMA alias topology for the devices written (record on the host, or add topology records)";
 		return CHK_SKIPPED;
@@ -738,6 +754,20 @@ static int check_file(struct check_ctx *c, const char *path, const char *label,
 	for (int k = 0; k < ESYNC_CHK_INCOMPLETE; k++)
 		nfind += st->findings[k];
 
+	/*
+	 * Events lost, or of writes begun before the input: incomplete even
+	 * where no write was open to be reported so
+	 */
+	if (c->mode == OUT_TAP && (st->lost || st->loss_places > r.gaps || st->orphans)) {
+		uint64_t places = st->loss_places > r.gaps ? st->loss_places - r.gaps : 0;
+
+		tap_point(c, false, false);
+		tap_str(c->out, label);
+		fprintf(c->out, ": input not whole\n");
+		fprintf(c->out, "  # events lost: %" PRIu64 " (at %" PRIu64 " place%s); events of writes begun before the input: %" PRIu64 "\n",
+			st->lost, places, places == 1 ? "" : "s", st->orphans);
+	}
+
 	/* Each check: ran, skipped (why) or not applicable */
 	for (unsigned int k = 0; k < ESYNC_CHK_INCOMPLETE; k++) {
 		const char *why;
@@ -840,6 +870,8 @@ static int check_file(struct check_ctx *c, const char *path, const char *label,
 			fprintf(out, "clean");
 		else if (status == ESYNC_EXIT_NOTHING)
 			fprintf(out, "nothing checked");
+		else if (!nfind && status == ESYNC_EXIT_INCOMPLETE)
+			fprintf(out, "no finding, but incomplete");
 		else if (!nfind && nskipped)
 			fprintf(out, "no finding, but not clean: %u check%s skipped", nskipped,
 				nskipped == 1 ? "" : "s");

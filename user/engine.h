@@ -41,6 +41,13 @@ struct esync_stats {
 	uint64_t faults_linked;	/* ... linked to a write */
 	uint64_t max_open;	/* most writes open at once */
 	uint32_t ran;		/* bit per check that judged at least one write */
+	/*
+	 * Whole AMD writes A1 did not judge: several PCI segments have their
+	 * DeviceID (the first: its DeviceID and IOMMU)
+	 */
+	uint64_t a1_ambiguous;
+	uint32_t a1_ambiguous_dev;
+	uint16_t a1_ambiguous_iommu;
 };
 
 /*

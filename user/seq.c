@@ -526,9 +526,49 @@ void esync_report(struct esync_seq *s, unsigned int check, unsigned int step,
 		e->sink.finding(e->sink.ctx, &f);
 }
 
+static bool amd_format(unsigned int format)
+{
+	return format == ESYNC_FMT_AMD_DTE || format == ESYNC_FMT_AMD_IRTE ||
+	       format == ESYNC_FMT_AMD_IRTE32;
+}
+
+/*
+ * An AMD write names its device by the 16-bit DeviceID the IOMMU knows it
+ * by, with no PCI segment: it is looked up on every segment, and a
+ * DeviceID that several segments have gives no set (*ambiguous).
+ */
+static const struct esync_alias_set *aliases_of(const struct esync_seq *s, bool *ambiguous)
+{
+	*ambiguous = false;
+	if (amd_format(s->format) && s->dev <= 0xffff)
+		return esync_topology_find_devid(&s->eng->topo, (uint16_t)s->dev, ambiguous);
+	return esync_topology_find(&s->eng->topo, s->dev);
+}
+
 const struct esync_alias_set *esync_seq_aliases(const struct esync_seq *s)
 {
-	return esync_topology_find(&s->eng->topo, s->dev);
+	bool ambiguous;
+
+	return aliases_of(s, &ambiguous);
+}
+
+/*
+ * A whole AMD write A1 would judge, whose DeviceID several PCI segments
+ * of the topology have: A1 did not judge it.  (A DeviceID the topology
+ * does not have is no PCI function, an IOAPIC's or an HPET's: its DMA
+ * aliases are the IVRS aliases, which a set of another device lists.)
+ */
+static void count_no_aliases(struct esync_engine *e, const struct esync_seq *s)
+{
+	bool ambiguous;
+
+	if (!amd_format(s->format) || !(e->mask & ~s->off & (1u << ESYNC_CHK_A1)) ||
+	    aliases_of(s, &ambiguous) || !ambiguous)
+		return;
+	if (!e->st.a1_ambiguous++) {
+		e->st.a1_ambiguous_dev = s->dev;
+		e->st.a1_ambiguous_iommu = s->iommu;
+	}
 }
 
 bool esync_seq_is_alias(const struct esync_seq *s, uint32_t dev)
@@ -727,7 +767,8 @@ static void carry_out(struct esync_engine *e, struct esync_seq *s)
 
 	if (!r)
 		return;
-	if (!checking(s) || !s->win_stores || s->legacy) {
+	/* (a write that stored nothing keeps the window it took over open) */
+	if (!checking(s) || (!s->win_stores && !s->win_carried) || s->legacy) {
 		free(r->carry);
 		r->carry = NULL;
 		return;
@@ -789,8 +830,10 @@ static void seq_finalize(struct esync_engine *e, struct esync_seq *s)
 				c->window(s);
 		FOR_CHECKERS(e, c, final)
 			c->final(s);
-		if (!s->incomplete)
+		if (!s->incomplete) {
 			e->st.ran |= esync_seq_checks(s, e->mask);
+			count_no_aliases(e, s);
+		}
 	}
 	if (s->incomplete)
 		esync_report(s, ESYNC_CHK_INCOMPLETE, s->step, "%s", s->incomplete);
@@ -904,7 +947,11 @@ static void on_begin(struct esync_engine *e, const union esync_event *ev)
 		 * for the commands after its end: both go on, each named by
 		 * its seq, and each sees the other's stores as foreign (H5).
 		 * Events of the entry that name no write go to the newest.
+		 * One that ended and only lingers left its window open to
+		 * the new write, as it would at its finish.
 		 */
+		if (s->ended)
+			carry_out(e, s);
 		ientry_del(&e->by_entry, s);
 	} else if (s) {
 		if (!s->ended)

@@ -735,6 +735,48 @@ const struct esync_alias_set *esync_topology_find(const struct esync_topology *t
 	return NULL;
 }
 
+/* The first set at or after dev (t->nr if none) */
+static unsigned int lower_bound(const struct esync_topology *t, uint32_t dev)
+{
+	unsigned int lo = 0, hi = t->nr;
+
+	while (lo < hi) {
+		unsigned int mid = lo + (hi - lo) / 2;
+
+		if (t->sets[mid].dev < dev)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+const struct esync_alias_set *esync_topology_find_devid(const struct esync_topology *t,
+							 uint16_t devid, bool *ambiguous)
+{
+	const struct esync_alias_set *found = NULL;
+	unsigned int i = 0;
+
+	*ambiguous = false;
+	/* Segment by segment: a lookup in each (a host has a few) */
+	while (t && i < t->nr) {
+		uint32_t seg = t->sets[i].dev >> 16;
+		unsigned int at = lower_bound(t, seg << 16 | devid);
+
+		if (at < t->nr && t->sets[at].dev == (seg << 16 | devid)) {
+			if (found) {
+				*ambiguous = true;
+				return NULL;
+			}
+			found = &t->sets[at];
+		}
+		if (seg == 0xffff)
+			break;
+		i = lower_bound(t, (seg + 1) << 16);
+	}
+	return found;
+}
+
 bool esync_alias_set_contains(const struct esync_alias_set *s, uint32_t id)
 {
 	if (s->dev == id)

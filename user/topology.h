@@ -47,6 +47,14 @@ const struct esync_alias_set *esync_topology_find(const struct esync_topology *t
 /* True if 'id' is dev itself or one of its aliases. */
 bool esync_alias_set_contains(const struct esync_alias_set *s, uint32_t id);
 
+/*
+ * The set of the device whose 16-bit DeviceID (an AMD IOMMU's requester
+ * ID, which does not say its PCI segment) is devid, on whichever segment
+ * has it.  NULL when none has it, or when several do (*ambiguous then).
+ */
+const struct esync_alias_set *esync_topology_find_devid(const struct esync_topology *t,
+							 uint16_t devid, bool *ambiguous);
+
 void esync_topology_free(struct esync_topology *t);
 
 /* "0000:02:01.0" into buf (at least 13 bytes). */

@@ -154,6 +154,17 @@ else
 	fail "--tap on a legacy dump supporting no check: its write is a # SKIP" "$t"
 fi
 
+## D3: events lost where no write was open to be cut: a failing TAP point
+
+t=$("$ESYNC" check --tap "$DATA/incomplete-lost-before-writes.dump" 2>/dev/null)
+if grep -q '^ok 1 - seq 1 amd-irte ' <<< "$t" &&
+   grep -q '^not ok 2 - .*incomplete-lost-before-writes.dump: input not whole$' <<< "$t" &&
+   grep -q '^  # events lost: 3 (at 1 place)' <<< "$t"; then
+	ok "--tap: events lost with no write open fail a point of their own"
+else
+	fail "--tap: events lost with no write open" "$t"
+fi
+
 ## D3: a damaged stretch skipped is a failing TAP point
 
 t=$("$ESYNC" check --tap "$TMP/flip.dump" 2>/dev/null)

@@ -1305,6 +1305,40 @@ static void ste_teardown_then_bypass(struct gen *g, uint64_t bugs)
 	write_words(g, &e, 0, STE_BYPASS, 0, 0, 0);
 }
 
+/* ... with, in between, a write of the entry that changes nothing */
+static void ste_teardown_noop_then_bypass(struct gen *g, uint64_t bugs)
+{
+	struct entry e = ste();
+
+	e.val[0] = STE_S2;
+	e.val[1] = 1ull << 44 | 1ull << 28;
+	e.val[2] = 0x5 | 0x80ull << 32;
+	e.val[3] = 0x40000000;
+	write_words(g, &e, bugs, 0, 0, 0, 0);
+	write_words(g, &e, 0, 0, 0, 0, 0);
+	write_words(g, &e, 0, STE_BYPASS, 0, 0, 0);
+}
+
+/*
+ * ... the bypass written by another task while the teardown's write still
+ * lingers for the commands after its end (the window is the entry's,
+ * whichever task stored its values)
+ */
+static void ste_teardown_then_bypass_other_task(struct gen *g, uint64_t bugs)
+{
+	struct entry e = ste();
+	uint32_t tid = g->tid;
+
+	e.val[0] = STE_S2;
+	e.val[1] = 1ull << 44 | 1ull << 28;
+	e.val[2] = 0x5 | 0x80ull << 32;
+	e.val[3] = 0x40000000;
+	write_words(g, &e, bugs, 0, 0, 0, 0);
+	g->tid = 4444;
+	write_words(g, &e, 0, STE_BYPASS, 0, 0, 0);
+	g->tid = tid;
+}
+
 static void ste_bypass(struct gen *g, uint64_t bugs)
 {
 	struct entry e = ste();
@@ -1856,9 +1890,46 @@ struct dump {
 	const char *name;
 	scenario_fn fn;
 	uint64_t bugs;
-	bool amd_topology;
+	unsigned int topology;	/* enum topology (true: amd_topo) */
 	uint32_t mode;		/* enum esync_mode */
 };
+
+/*
+ * Two PCI segments: the same DeviceID on each, with an alias on segment 0
+ * only; an AMD write names no segment, so its aliases are not known
+ */
+static const struct esync_alias_set two_segments[] = {
+	{ .dev = 0x00208, .nr = 1, .alias = { 0x00200 } },
+	{ .dev = 0x10208, .nr = 0 },
+};
+
+/* The device and its alias on segment 1 only */
+static const struct esync_alias_set segment1[] = {
+	{ .dev = 0x10208, .nr = 1, .alias = { 0x10200 } },
+};
+
+enum topology { TOPO_NONE, TOPO_AMD, TOPO_TWO_SEGMENTS, TOPO_SEGMENT1 };
+
+static const struct {
+	const struct esync_alias_set *sets;
+	unsigned int nr;
+} topologies[] = {
+	[TOPO_AMD] = { amd_topo, 1 },
+	[TOPO_TWO_SEGMENTS] = { two_segments, 2 },
+	[TOPO_SEGMENT1] = { segment1, 1 },
+};
+
+/* Events lost before any write (none open), then an IRTE write */
+static void irte_lost_before(struct gen *g, uint64_t bugs)
+{
+	struct esync_ev_lost l = { .lost = 3 };
+	struct entry e = amd(&esync_fmt_amd_irte, 0xffff888020100050);
+
+	e.val[0] = 1 | 0x1u << 8;
+	e.val[1] = 0x41;
+	emit(g, &l, ESYNC_EV_LOST, sizeof(l), 0, e.iommu);
+	write_words(g, &e, bugs, 1 | 0x2u << 8, 0x41, 0, 0);
+}
 
 static const struct dump dumps[] = {
 	{ "clean-smmu-ste", clean_ste, 0, false, ESYNC_MODE_PATCHED },
@@ -2009,6 +2080,21 @@ static const struct dump dumps[] = {
 	  ESYNC_MODE_PATCHED },
 	{ "h1-smmu-teardown-unfenced-then-bypass", ste_teardown_then_bypass, BUG_NO_SYNC_LAST,
 	  false, ESYNC_MODE_PATCHED },
+	/* AMD DeviceIDs name no PCI segment */
+	{ "partial-amd-irte-two-segments", irte_affinity, 0, TOPO_TWO_SEGMENTS,
+	  ESYNC_MODE_PATCHED },
+	{ "clean-amd-irte-segment1", irte_affinity, 0, TOPO_SEGMENT1, ESYNC_MODE_PATCHED },
+	{ "a1-amd-irte-segment1", irte_affinity, BUG_NO_ALIAS, TOPO_SEGMENT1, ESYNC_MODE_PATCHED },
+	/* Events lost while no write was open: incomplete all the same */
+	{ "incomplete-lost-before-writes", irte_lost_before, 0, true, ESYNC_MODE_PATCHED },
+	{ "clean-smmu-teardown-noop-then-bypass", ste_teardown_noop_then_bypass, 0, false,
+	  ESYNC_MODE_PATCHED },
+	{ "h1-smmu-teardown-unfenced-noop-then-bypass", ste_teardown_noop_then_bypass,
+	  BUG_NO_SYNC_LAST, false, ESYNC_MODE_PATCHED },
+	{ "clean-smmu-teardown-then-bypass-other-task", ste_teardown_then_bypass_other_task, 0,
+	  false, ESYNC_MODE_PATCHED },
+	{ "h1-smmu-teardown-unfenced-then-bypass-other-task",
+	  ste_teardown_then_bypass_other_task, BUG_NO_SYNC_LAST, false, ESYNC_MODE_PATCHED },
 	/* Faults, linked to the write of the entry they name */
 	{ "fault-smmu-during-write", ste_to_s2, FAULT_MID, false, ESYNC_MODE_PATCHED },
 	{ "fault-smmu-after-torn", ste_to_s2_fault, BUG_NEVER_DISRUPTIVE, false,
@@ -2088,9 +2174,8 @@ static int gen_all(const char *dir)
 		struct gen g;
 
 		snprintf(path, sizeof(path), "%s/%s.dump", dir, d->name);
-		if (gen_open_mode(&g, path, d->amd_topology ? amd_topo : NULL,
-				  d->amd_topology ? 1 : 0,
-				  d->mode))
+		if (gen_open_mode(&g, path, topologies[d->topology].sets,
+				  topologies[d->topology].nr, d->mode))
 			return 1;
 		d->fn(&g, d->bugs);
 		if (gen_close(&g, path))
