@@ -1480,9 +1480,9 @@ static void on_command(struct esync_engine *e, const union esync_event *ev)
 		}
 		if (ev->hdr.kind == ESYNC_EV_COMPLETION && inv.family == ESYNC_FAMILY_AMD &&
 		    s->amd_wait_pending) {
-			/* The result of the wait it queued last: the same task, next event */
+			/* The result of the wait it queued last */
 			s->amd_wait_pending = false;
-		} else {
+		} else if (ev->hdr.kind == ESYNC_EV_COMPLETION || !command) {
 			/*
 			 * (An AMD result with no COMPLETION_WAIT of this write
 			 * queued: iommu_completion_wait() found need_sync clear,
@@ -1492,6 +1492,11 @@ static void on_command(struct esync_engine *e, const union esync_event *ev)
 			 */
 			settle_wait(e, s);
 		}
+		/*
+		 * (A command of the write after a wait it queued does not
+		 * settle that wait: a driver may queue its wait first and wait
+		 * after its invalidations, which that wait does not complete.)
+		 */
 		/* Its result completes what was queued before the wait, no more */
 		if (result_follows)
 			s->wait_queued = e->order;

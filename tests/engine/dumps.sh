@@ -70,6 +70,8 @@ EXPECT=(
 	# A write's own wait, too, completes only what was queued before it
 	"f1-amd-own-wait-before-other-flush|1|F1 0xffff888020100050 0000:02:01.0 irte 5;A1 0xffff888020100050 0000:02:01.0 irte 5"
 	"f1-smmu-own-sync-before-other-cfgi|1|F1 0xffff000040001000 sid 0x10;H1 0xffff000040001000 sid 0x10"
+	"f1-amd-own-wait-before-own-flush|1|F1 0xffff888020100050 0000:02:01.0 irte 5;A1 0xffff888020100050 0000:02:01.0 irte 5"
+	"f1-smmu-own-sync-before-own-cfgi|1|F1 0xffff000040001000 sid 0x10;H1 0xffff000040001000 sid 0x10"
 	# VT-d places such a wait by its slot, unless its batch went untraced
 	"clean-vtd-other-task-waits|0|"
 	"clean-vtd-other-task-waits-batch-untraced|0|"

@@ -199,6 +199,11 @@ struct gen {
 	uint32_t qslot;		/* the next free slot */
 	struct capture *cap;	/* non-NULL: keep events here */
 	/*
+	 * With BUG_OWN_WAIT_FIRST: the writer itself invalidates the entry
+	 * behind the wait it queued, then waits for that wait
+	 */
+	bool own_inv_behind_wait;
+	/*
 	 * AMD: iommu_completion_wait() finds need_sync clear (another task
 	 * queued a COMPLETION_WAIT after the write's invalidations; the
 	 * collector keeps no wait of a task in no write) and waits for that
@@ -527,7 +532,7 @@ static void sync_by_other(struct gen *g, struct entry *e, uint64_t seq, uint64_t
 	}
 	uint32_t others = bugs & NINE_OTHER_WAITS ? 9 : 1, tid = g->tid;
 	bool smmu = e->f->id == ESYNC_FMT_SMMU_STE;
-	uint64_t by = bugs & BUG_OWN_WAIT_FIRST ? 0 : seq;
+	uint64_t by = bugs & BUG_OWN_WAIT_FIRST && !g->own_inv_behind_wait ? 0 : seq;
 
 	if (bugs & OTHER_INV_ALL) {
 		amd_cmd(g, e, seq, 0x05, e->dev);
@@ -542,7 +547,8 @@ static void sync_by_other(struct gen *g, struct entry *e, uint64_t seq, uint64_t
 			smmu_cmd(g, e, seq, 0x46, 0, 0, 0);
 		else
 			amd_cmd(g, e, seq, 0x01, 0);
-		g->tid = OTHER_TID(bugs);
+		if (!g->own_inv_behind_wait)
+			g->tid = OTHER_TID(bugs);
 	}
 	if (bugs & BUG_OTHER_WAIT_BEFORE)
 		for (uint32_t i = 0; i < others; i++)
@@ -1886,6 +1892,21 @@ static void long_smmu(struct gen *g, uint64_t bugs)
 	ste_to_s2(g, BUG_NEVER_DISRUPTIVE);
 }
 
+/* The writer queues its wait, then its invalidations behind it, then waits */
+static void irte_own_wait_then_inv(struct gen *g, uint64_t bugs)
+{
+	g->own_inv_behind_wait = true;
+	irte_affinity(g, bugs | BUG_OWN_WAIT_FIRST);
+	g->own_inv_behind_wait = false;
+}
+
+static void ste_own_wait_then_inv(struct gen *g, uint64_t bugs)
+{
+	g->own_inv_behind_wait = true;
+	ste_bypass(g, bugs | BUG_OWN_WAIT_FIRST);
+	g->own_inv_behind_wait = false;
+}
+
 struct dump {
 	const char *name;
 	scenario_fn fn;
@@ -2080,6 +2101,9 @@ static const struct dump dumps[] = {
 	  ESYNC_MODE_PATCHED },
 	{ "h1-smmu-teardown-unfenced-then-bypass", ste_teardown_then_bypass, BUG_NO_SYNC_LAST,
 	  false, ESYNC_MODE_PATCHED },
+	/* The writer's own wait, queued before its invalidations, completes none */
+	{ "f1-amd-own-wait-before-own-flush", irte_own_wait_then_inv, 0, true, ESYNC_MODE_PATCHED },
+	{ "f1-smmu-own-sync-before-own-cfgi", ste_own_wait_then_inv, 0, false, ESYNC_MODE_PATCHED },
 	/* AMD DeviceIDs name no PCI segment */
 	{ "partial-amd-irte-two-segments", irte_affinity, 0, TOPO_TWO_SEGMENTS,
 	  ESYNC_MODE_PATCHED },
