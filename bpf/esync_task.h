@@ -11,7 +11,8 @@
  * the thread it interrupted.
  *
  * A task is "in" a write from its write-begin until its next one, or until
- * ESYNC_AFTER_CMDS commands or ESYNC_AFTER_NS after its write-end.
+ * ESYNC_AFTER_CMDS commands or ESYNC_AFTER_NS after its write-end (an
+ * interrupt context, until its write-end).
  * Commands of tasks in no write are the TLB invalidations and waits of
  * ordinary map/unmap: no check uses them, so they are dropped before any
  * ring space is reserved, except entry-cache invalidations (which may still
@@ -120,6 +121,17 @@ static __always_inline void task_write_end(__u64 seq)
 
 	if (!w || w->seq != seq)
 		return;
+	/*
+	 * An interrupt context's write issued all its commands inside it
+	 * (an IRTE's flushes run in its sync): what the CPU's next
+	 * interrupts issue, a flush-queue timer's flushes, is theirs
+	 */
+	if (tid & ESYNC_TID_IRQ) {
+		if (!bpf_map_delete_elem(&task_writes, &tid))
+			__sync_fetch_and_add(&tasks_in_write, -1);
+		__sync_fetch_and_add(&write_gen, 1);
+		return;
+	}
 	w->end_ns = bpf_ktime_get_ns();
 	__sync_fetch_and_add(&write_gen, 1);
 	cache_task(tid, w);

@@ -62,9 +62,12 @@ static void f3_command(struct esync_seq *s, const struct esync_inv *inv,
 		s->tlb_before_entry_inv = false;
 		/*
 		 * VT-d: an IOTLB invalidation before it, anyone's, can be
-		 * refilled from the stale cached entry: only one after it counts
+		 * refilled from the stale cached entry: only one after it
+		 * counts.  (Once the stores were fenced, nothing stale is
+		 * left to refill from: another invalidation then undoes
+		 * nothing.)
 		 */
-		if (s->format == ESYNC_FMT_VTD_PASID)
+		if (s->format == ESYNC_FMT_VTD_PASID && s->win_stores)
 			s->tlb_since_store = false;
 	}
 	if (inv->kind == ESYNC_INV_TLB) {
@@ -76,7 +79,9 @@ static void f3_command(struct esync_seq *s, const struct esync_inv *inv,
 		s->tlb_since_store = true;
 		return;
 	}
-	if (inv->kind != ESYNC_INV_DEVTLB || !named || !for_device(s, inv))
+	/* An interrupt remapping entry translates no DMA: no device TLB holds it */
+	if (inv->kind != ESYNC_INV_DEVTLB || !named || !for_device(s, inv) ||
+	    s->format == ESYNC_FMT_AMD_IRTE || s->format == ESYNC_FMT_AMD_IRTE32)
 		return;
 	/*
 	 * SMMU: until the new STE/CD's invalidation has completed, the SMMU

@@ -139,6 +139,7 @@ EXPECT=(
 	"incomplete-amd-dte-cut-in-clone|2|incomplete 0xffff888020004100 0000:02:01.0;incomplete 0xffff888020004000 0000:02:00.0"
 	"clean-smmu-teardown-then-bypass|0|"
 	"h1-smmu-teardown-unfenced-then-bypass|1|H1 0xffff000040001000 sid 0x10"
+	"clean-vtd-other-pasid-cache-before-devtlb|0|"
 	"partial-amd-irte-two-segments|3|"
 	"clean-amd-irte-segment1|0|"
 	"a1-amd-irte-segment1|1|A1 0xffff888020100050 0000:02:01.0 irte 5"

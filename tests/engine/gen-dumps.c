@@ -204,6 +204,12 @@ struct gen {
 	 */
 	bool own_inv_behind_wait;
 	/*
+	 * VT-d, after the writer: another task (no write) invalidates the
+	 * entry's PASID cache between the writer's IOTLB and device-TLB
+	 * invalidations, and waits for it
+	 */
+	bool other_pc_between;
+	/*
 	 * AMD: iommu_completion_wait() finds need_sync clear (another task
 	 * queued a COMPLETION_WAIT after the write's invalidations; the
 	 * collector keeps no wait of a task in no write) and waits for that
@@ -955,6 +961,14 @@ static void write_entry(struct gen *g, struct entry *e, const uint64_t *target_i
 			vtd_desc(g, e, w.seq, iotlb);
 		} else {
 			vtd_desc(g, e, w.seq, iotlb);
+			if (g->other_pc_between) {
+				uint32_t tid = g->tid;
+
+				vtd_other_pc_inval(g, e, vtd_did(e));
+				g->tid = 4242;
+				completion(g, e, 0, ESYNC_FAMILY_VTD, 5 | 1u << 5, 0);
+				g->tid = tid;
+			}
 			vtd_desc(g, e, w.seq, devtlb);
 		}
 		completion(g, e, w.seq, ESYNC_FAMILY_VTD, 5 | 1u << 5, 0);
@@ -1907,6 +1921,14 @@ static void ste_own_wait_then_inv(struct gen *g, uint64_t bugs)
 	g->own_inv_behind_wait = false;
 }
 
+/* A PASID-cache invalidation of another task between a fenced write's IOTLB and device-TLB flushes */
+static void vtd_other_pc_between(struct gen *g, uint64_t bugs)
+{
+	g->other_pc_between = true;
+	clean_vtd(g, bugs);
+	g->other_pc_between = false;
+}
+
 struct dump {
 	const char *name;
 	scenario_fn fn;
@@ -2104,6 +2126,8 @@ static const struct dump dumps[] = {
 	/* The writer's own wait, queued before its invalidations, completes none */
 	{ "f1-amd-own-wait-before-own-flush", irte_own_wait_then_inv, 0, true, ESYNC_MODE_PATCHED },
 	{ "f1-smmu-own-sync-before-own-cfgi", ste_own_wait_then_inv, 0, false, ESYNC_MODE_PATCHED },
+	{ "clean-vtd-other-pasid-cache-before-devtlb", vtd_other_pc_between, 0, false,
+	  ESYNC_MODE_PATCHED },
 	/* AMD DeviceIDs name no PCI segment */
 	{ "partial-amd-irte-two-segments", irte_affinity, 0, TOPO_TWO_SEGMENTS,
 	  ESYNC_MODE_PATCHED },
