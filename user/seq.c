@@ -558,7 +558,7 @@ const struct esync_alias_set *esync_seq_aliases(const struct esync_seq *s)
  * does not have is no PCI function, an IOAPIC's or an HPET's: its DMA
  * aliases are the IVRS aliases, which a set of another device lists.)
  */
-static void count_no_aliases(struct esync_engine *e, const struct esync_seq *s)
+static void count_ambiguous_aliases(struct esync_engine *e, const struct esync_seq *s)
 {
 	bool ambiguous;
 
@@ -832,7 +832,7 @@ static void seq_finalize(struct esync_engine *e, struct esync_seq *s)
 			c->final(s);
 		if (!s->incomplete) {
 			e->st.ran |= esync_seq_checks(s, e->mask);
-			count_no_aliases(e, s);
+			count_ambiguous_aliases(e, s);
 		}
 	}
 	if (s->incomplete)
@@ -1496,8 +1496,8 @@ static void on_command(struct esync_engine *e, const union esync_event *ev)
 		 * (A command of the write after a wait it queued does not
 		 * settle that wait: a driver may queue its wait first and wait
 		 * after its invalidations, which that wait does not complete.)
+		 * Its result completes what was queued before the wait, no more.
 		 */
-		/* Its result completes what was queued before the wait, no more */
 		if (result_follows)
 			s->wait_queued = e->order;
 		if (ev->hdr.kind == ESYNC_EV_COMPLETION) {
