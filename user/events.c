@@ -134,8 +134,8 @@ static void decode_vtd(const struct esync_ev_vtd_desc *d, struct esync_inv *inv)
 		inv->has_dev = gran == 3;
 		inv->dev = (uint32_t)BITS(q0, 47, 32);
 		break;
-	case 2:		/* IOTLB: 1 global */
-		inv->kind = ESYNC_INV_TLB;
+	case 2:		/* IOTLB: 1 global, 2 domain, 3 pages; 0 reserved */
+		inv->kind = gran ? ESYNC_INV_TLB : ESYNC_INV_OTHER;
 		inv->has_did = gran != 1;
 		break;
 	case 3:		/* device-TLB */
@@ -146,10 +146,14 @@ static void decode_vtd(const struct esync_ev_vtd_desc *d, struct esync_inv *inv)
 	case 5:		/* invalidation wait */
 		inv->kind = ESYNC_INV_COMPLETION;
 		break;
-	case 6:		/* PASID-based IOTLB */
-		inv->kind = ESYNC_INV_TLB;
+	case 6:		/* PASID-based IOTLB: 2 a PASID's, 3 its pages */
+		/*
+		 * 0 and 1 (every PASID of the domain, before VT-d 3.0) are
+		 * reserved: the IOMMU invalidates nothing (a queue error)
+		 */
+		inv->kind = gran >= 2 ? ESYNC_INV_TLB : ESYNC_INV_OTHER;
 		inv->has_did = true;
-		inv->has_sub = gran != 0;	/* 0: every PASID of the domain */
+		inv->has_sub = true;
 		inv->sub = (uint32_t)BITS(q0, 51, 32);
 		break;
 	case 7:		/* PASID-cache: 0 domain, 1 PASID, 3 global */

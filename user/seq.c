@@ -1184,7 +1184,13 @@ int esync_seq_unflushed_did(const struct esync_seq *s)
 		 * present value other than now's (P and DID share quanta 0).
 		 */
 		esync_quanta_put(s, view, q, esync_win_val(s, k, q));
-		if (!memcmp(view, s->now, s->words * sizeof(uint64_t)) ||
+		/*
+		 * now's value of the DID quanta is stale-capable too when
+		 * another quanta held other values in the window: the cache
+		 * may hold that torn copy under now's DID
+		 */
+		if ((!memcmp(view, s->now, s->words * sizeof(uint64_t)) &&
+		     s->win_nvary <= (s->nwin[q] > 1)) ||
 		    (q == s->fmt->vbit_quanta && !s->fmt->is_valid(view)))
 			continue;
 		for (j = 0; j < s->ndid_flushed && s->did_flushed[j] != did; j++)

@@ -140,6 +140,8 @@ EXPECT=(
 	"clean-smmu-teardown-then-bypass|0|"
 	"h1-smmu-teardown-unfenced-then-bypass|1|H1 0xffff000040001000 sid 0x10"
 	"clean-vtd-other-pasid-cache-before-devtlb|0|"
+	"clean-vtd-sl-to-fl-new-did|0|"
+	"f1-vtd-sl-to-fl-first-step-new-did|1|F1 0xffff888010203000 0000:00:02.0 pasid 0x3;H1 0xffff888010203000 0000:00:02.0 pasid 0x3"
 	"partial-amd-irte-two-segments|3|"
 	"clean-amd-irte-segment1|0|"
 	"a1-amd-irte-segment1|1|A1 0xffff888020100050 0000:02:01.0 irte 5"

@@ -209,6 +209,8 @@ struct gen {
 	 * invalidations, and waits for it
 	 */
 	bool other_pc_between;
+	/* VT-d: the first sync flushes the PASID cache under this DID only (0: as the driver does) */
+	uint32_t pc_did_first;
 	/*
 	 * AMD: iommu_completion_wait() finds need_sync clear (another task
 	 * queued a COMPLETION_WAIT after the write's invalidations; the
@@ -466,6 +468,11 @@ static void vtd_pc_inval(struct gen *g, struct entry *e, uint64_t seq, uint64_t 
 		dids[0] = dids[--n];
 	if (!n)
 		dids[n++] = vtd_did(e);
+	if (g->pc_did_first) {
+		dids[0] = g->pc_did_first;
+		n = 1;
+		g->pc_did_first = 0;
+	}
 	for (unsigned int i = 0; i < n; i++)
 		vtd_desc(g, e, seq, (bugs & BUG_PIOTLB_ONLY ? 6 : 7 | 1u << 4) |
 			 (uint64_t)dids[i] << 16 | (uint64_t)pasid << 32);
@@ -1929,6 +1936,25 @@ static void vtd_other_pc_between(struct gen *g, uint64_t bugs)
 	g->other_pc_between = false;
 }
 
+/*
+ * VT-d: second-stage with DID 1 to first-stage with DID 2, hitless in two
+ * steps: the first-stage pointer (unused before), then the quanta of P,
+ * PGTT and DID.  BUG_NEW_DID_ONLY: the first step's sync flushes under
+ * the target's DID, which no copy of the entry had yet: the copy torn
+ * between the new pointer and the old quanta 0 stays cached under DID 1.
+ */
+static void vtd_sl_to_fl_new_did(struct gen *g, uint64_t bugs)
+{
+	struct entry e = vtd();
+
+	e.val[0] = 1 | 2u << 2 | 2u << 6 | 0x7000;
+	e.val[1] = 1;
+	if (bugs & BUG_NEW_DID_ONLY)
+		g->pc_did_first = 2;
+	write_words(g, &e, bugs & ~BUG_NEW_DID_ONLY, 1 | 2u << 2 | 1u << 6, 2, 0x6000, 0);
+	g->pc_did_first = 0;
+}
+
 struct dump {
 	const char *name;
 	scenario_fn fn;
@@ -2127,6 +2153,9 @@ static const struct dump dumps[] = {
 	{ "f1-amd-own-wait-before-own-flush", irte_own_wait_then_inv, 0, true, ESYNC_MODE_PATCHED },
 	{ "f1-smmu-own-sync-before-own-cfgi", ste_own_wait_then_inv, 0, false, ESYNC_MODE_PATCHED },
 	{ "clean-vtd-other-pasid-cache-before-devtlb", vtd_other_pc_between, 0, false,
+	  ESYNC_MODE_PATCHED },
+	{ "clean-vtd-sl-to-fl-new-did", vtd_sl_to_fl_new_did, 0, false, ESYNC_MODE_PATCHED },
+	{ "f1-vtd-sl-to-fl-first-step-new-did", vtd_sl_to_fl_new_did, BUG_NEW_DID_ONLY, false,
 	  ESYNC_MODE_PATCHED },
 	/* AMD DeviceIDs name no PCI segment */
 	{ "partial-amd-irte-two-segments", irte_affinity, 0, TOPO_TWO_SEGMENTS,

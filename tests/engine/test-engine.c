@@ -133,6 +133,21 @@ static void test_decode(void)
 	ev.vtd.qw[0] = 7 | 2u << 4 | 0x12ull << 16 | 0x5ull << 32;	/* reserved */
 	decode(&ev, &inv);
 	EXPECT_EQ(ESYNC_INV_OTHER, inv.kind);
+	/* IOTLB: domain-selective; granularity 0 is reserved */
+	ev.vtd.qw[0] = 2 | 2u << 4 | 0x12ull << 16;
+	decode(&ev, &inv);
+	EXPECT_EQ(ESYNC_INV_TLB, inv.kind);
+	EXPECT_TRUE(inv.has_did);
+	ev.vtd.qw[0] = 2 | 0x12ull << 16;
+	decode(&ev, &inv);
+	EXPECT_EQ(ESYNC_INV_OTHER, inv.kind);
+	/* PASID-based IOTLB: a PASID's, its pages; 0 and 1 reserved since VT-d 3.0 */
+	for (unsigned int g = 0; g < 4; g++) {
+		ev.vtd.qw[0] = 6 | g << 4 | 0x12ull << 16 | 0x5ull << 32;
+		decode(&ev, &inv);
+		EXPECT_EQ(g >= 2 ? ESYNC_INV_TLB : ESYNC_INV_OTHER, inv.kind);
+		EXPECT_EQ(5, inv.sub);
+	}
 	ev.vtd.qw[0] = 3 | 0x0208ull << 32;				/* device-TLB */
 	decode(&ev, &inv);
 	EXPECT_EQ(ESYNC_INV_DEVTLB, inv.kind);
