@@ -947,6 +947,9 @@ static int check_perf(struct check_ctx *c, const char *perf, uint32_t mask, bool
 		close(fd);
 		return ESYNC_EXIT_NOTHING;
 	}
+	if (st.vtd_writes && !st.vtd_done)
+		esync_err("warning: %s: no intel_iommu:qi_wait events: VT-d waits are taken as completed when queued, and a failed one cannot be seen; record with -e intel_iommu:qi_wait",
+			  label);
 	/* Each line that did not parse is a lost event in the stream */
 	if (st.bad)
 		snprintf(msg, sizeof(msg), "%s: %" PRIu64 " line%s of esync's events did not parse (the first: line %" PRIu64 "); the writes open across %s are reported incomplete",

@@ -67,11 +67,16 @@ enum esync_input_flags {
 	 * (esync_legacy_checks); the reader sets it from a dump's mode.
 	 */
 	ESYNC_IN_LEGACY = 1u << 3,
+	/*
+	 * VT-d: the results of the waits were not recorded (perf without
+	 * intel_iommu:qi_wait): each invalidation counts as completed
+	 */
+	ESYNC_IN_VTD_NO_RESULTS = 1u << 4,
 };
 
 /* Every ESYNC_IN_* this esync knows: a dump with others means something new */
 #define ESYNC_IN_KNOWN (ESYNC_IN_ATTRIBUTED | ESYNC_IN_SMMU_DONE | \
-			ESYNC_IN_AMD_DONE | ESYNC_IN_LEGACY)
+			ESYNC_IN_AMD_DONE | ESYNC_IN_LEGACY | ESYNC_IN_VTD_NO_RESULTS)
 
 /*
  * The checks a stock kernel's collector of entry format 'format' gives the

@@ -531,52 +531,136 @@ int esync_perf_parse_line(const char *line, union esync_event *ev)
 		rc = parse_fault(ev_name, f, ts, (uint32_t)cpu, ev);
 	else if (!strcmp(sys, "iommu") && !strcmp(ev_name, "io_page_fault"))
 		rc = parse_io_page_fault(f, ts, (uint32_t)cpu, ev);
+	/*
+	 * The idle task (pid 0) issues nothing: its lines are interrupts on
+	 * an idle CPU, an issuer of their own as the collectors name it
+	 */
 	if (rc > 0)
-		ev->hdr.tid = tid;
+		ev->hdr.tid = tid ? tid : ESYNC_TID_IRQ | (uint32_t)cpu;
 	return rc;
 }
 
 /*
  * The write each task is in, so that its commands name that write as the
  * BPF collectors make them do: from its write-begin until its next one, or
- * ESYNC_PERF_AFTER_CMDS commands after its write-end.
+ * ESYNC_PERF_AFTER_CMDS commands after its write-end.  perf gives an
+ * interrupt on a busy CPU the interrupted task's pid: a write begun while
+ * the task's own is open is an interrupt's, and at its end the task's
+ * write is the one its commands name again.
  */
-#define ESYNC_PERF_TASKS	1024
+#define ESYNC_PERF_TASKS	4096	/* a power of two */
+#define ESYNC_PERF_PROBE	32
+#define ESYNC_PERF_NEST		4
 #define ESYNC_PERF_AFTER_CMDS	64
 
 static struct task_write {
-	uint32_t tid;
+	uint32_t tid;		/* 0: a free slot */
 	bool ended;
 	uint16_t after;
+	uint8_t depth;		/* writes it interrupted, still open, in outer[] */
 	uint64_t seq;
+	uint64_t outer[ESYNC_PERF_NEST];
 } tasks[ESYNC_PERF_TASKS];
+
+/*
+ * tid's slot, by open addressing (slots are never freed, only taken over):
+ * NULL if it has none and !take; with take, a free one, else one whose
+ * write is over, else its first
+ */
+static struct task_write *task_slot(uint32_t tid, bool take)
+{
+	unsigned int home = (tid * 0x9e3779b1u) >> 20;
+	struct task_write *spare = NULL;
+
+	for (unsigned int i = 0; i < ESYNC_PERF_PROBE; i++) {
+		struct task_write *t = &tasks[(home + i) & (ESYNC_PERF_TASKS - 1)];
+
+		if (t->tid == tid)
+			return t;
+		if (!t->tid) {
+			spare = spare ? spare : t;
+			break;
+		}
+		if (!spare && t->ended && !t->depth)
+			spare = t;
+	}
+	if (!take)
+		return NULL;
+	return spare ? spare : &tasks[home & (ESYNC_PERF_TASKS - 1)];
+}
+
+static void task_begin(uint32_t tid, uint64_t seq)
+{
+	struct task_write *t = task_slot(tid, true);
+	uint8_t depth = 0;
+	uint64_t outer[ESYNC_PERF_NEST];
+
+	if (t->tid == tid) {
+		depth = t->depth;
+		memcpy(outer, t->outer, sizeof(outer));
+		if (t->seq && !t->ended && depth < ESYNC_PERF_NEST)
+			outer[depth++] = t->seq;
+	}
+	*t = (struct task_write){ .tid = tid, .seq = seq, .depth = depth };
+	memcpy(t->outer, outer, depth * sizeof(outer[0]));
+}
+
+static void task_end(uint32_t tid, uint64_t seq)
+{
+	struct task_write *t = task_slot(tid, false);
+
+	if (!t)
+		return;
+	if (t->seq == seq) {
+		if (!t->depth) {
+			t->ended = true;
+			return;
+		}
+		/* An interrupt's write ended: the task's own is open again */
+		t->seq = t->outer[--t->depth];
+		t->ended = false;
+		t->after = 0;
+		return;
+	}
+	for (uint8_t i = 0; i < t->depth; i++)
+		if (t->outer[i] == seq) {
+			memmove(&t->outer[i], &t->outer[i + 1],
+				(size_t)(t->depth - i - 1) * sizeof(t->outer[0]));
+			t->depth--;
+			return;
+		}
+}
 
 static void attribute(union esync_event *ev, struct esync_perf_stats *st)
 {
-	struct task_write *t = &tasks[(ev->hdr.tid * 0x9e3779b1u) >> 22];
+	struct task_write *t;
 
 	switch (ev->hdr.kind) {
 	case ESYNC_EV_WRITE_BEGIN:
-		*t = (struct task_write){ .tid = ev->hdr.tid, .seq = ev->hdr.seq };
+		if (ev->begin.format == ESYNC_FMT_VTD_PASID)
+			st->vtd_writes = true;
+		task_begin(ev->hdr.tid, ev->hdr.seq);
 		return;
 	case ESYNC_EV_WRITE_END:
-		if (t->tid == ev->hdr.tid && t->seq == ev->hdr.seq)
-			t->ended = true;
+		task_end(ev->hdr.tid, ev->hdr.seq);
 		return;
 	case ESYNC_EV_COMPLETION:
 		if (ev->completion.family == ESYNC_FAMILY_SMMU)
 			st->smmu_done = true;
 		if (ev->completion.family == ESYNC_FAMILY_AMD)
 			st->amd_done = true;
+		if (ev->completion.family == ESYNC_FAMILY_VTD)
+			st->vtd_done = true;
 		break;
-	case ESYNC_EV_SMMU_CMD:
 	case ESYNC_EV_VTD_DESC:
+	case ESYNC_EV_SMMU_CMD:
 	case ESYNC_EV_AMD_CMD:
 		break;
 	default:
 		return;
 	}
-	if (ev->hdr.seq || !ev->hdr.tid || t->tid != ev->hdr.tid || !t->seq)
+	t = task_slot(ev->hdr.tid, false);
+	if (ev->hdr.seq || !t || !t->seq)
 		return;
 	if (t->ended && t->after++ >= ESYNC_PERF_AFTER_CMDS)
 		return;
@@ -586,13 +670,14 @@ static void attribute(union esync_event *ev, struct esync_perf_stats *st)
 void esync_perf_import(FILE *in, void (*emit)(void *ctx, const union esync_event *ev),
 		       void *ctx, struct esync_perf_stats *st)
 {
-	char line[4096];
+	char *line = NULL;
+	size_t cap = 0;
 	union esync_event ev;
 	uint64_t last_ts = 0;
 
 	memset(st, 0, sizeof(*st));
 	memset(tasks, 0, sizeof(tasks));
-	while (fgets(line, sizeof(line), in)) {
+	while (getline(&line, &cap, in) >= 0) {
 		int rc;
 
 		st->lines++;
@@ -617,6 +702,10 @@ void esync_perf_import(FILE *in, void (*emit)(void *ctx, const union esync_event
 			st->skipped++;
 		}
 	}
+	/* A read error, or a directory: not the whole input */
+	if (ferror(in))
+		st->read_err = errno ? errno : EIO;
+	free(line);
 }
 
 struct to_dump {
@@ -657,7 +746,11 @@ int esync_perf_to_dump(const char *path, int out_fd,
 		/* Commands name their task's write; waits came with results? */
 		rc = esync_dump_update_flags(t.w, ESYNC_IN_ATTRIBUTED |
 					     (st->smmu_done ? ESYNC_IN_SMMU_DONE : 0) |
-					     (st->amd_done ? ESYNC_IN_AMD_DONE : 0));
+					     (st->amd_done ? ESYNC_IN_AMD_DONE : 0) |
+					     (st->vtd_writes && !st->vtd_done ?
+					      ESYNC_IN_VTD_NO_RESULTS : 0));
+		if (!rc && st->read_err)
+			rc = -st->read_err;
 		if (!rc)
 			rc = esync_dump_finish(t.w);
 		if (t.err)

@@ -8,9 +8,11 @@
  *   perf record ESYNC_PERF_EVENTS -a -- WORKLOAD
  *   perf script | esync check --perf -
  *
- * perf prints no completion of VT-d's invalidation-wait descriptor and no
- * CMD_SYNC of its own, so SMMUv3 completions come from the 'sync=1' of a
- * batch and AMD ones from COMPLETION_WAIT.
+ * The results of waits come from the series' arm_smmu_cmdq_sync_done,
+ * amd_iommu_completion_wait_done and intel_iommu:qi_wait events; a trace
+ * without them has each wait count as completed when it is queued (VT-d:
+ * each invalidation, whose wait qi_submit is not given), and a failed one
+ * cannot be seen then.
  */
 #ifndef ESYNC_PERF_IMPORT_H
 #define ESYNC_PERF_IMPORT_H
@@ -38,6 +40,9 @@ struct esync_perf_stats {
 	uint64_t first_bad;	/* line number of the first of them */
 	bool smmu_done;		/* arm_smmu_cmdq_sync_done events came */
 	bool amd_done;		/* amd_iommu_completion_wait_done events came */
+	bool vtd_writes;	/* writes of VT-d PASID entries came */
+	bool vtd_done;		/* intel_iommu:qi_wait events came */
+	int read_err;		/* errno of a read that failed (the input is not whole) */
 };
 
 /*

@@ -1459,6 +1459,15 @@ static void on_command(struct esync_engine *e, const union esync_event *ev)
 	result_follows = queued_wait && wait_result_follows(e, &inv);
 	/* Where the wait's result comes as its own event, queueing is not completing */
 	completion = ev->hdr.kind == ESYNC_EV_COMPLETION || (queued_wait && !result_follows);
+	/*
+	 * VT-d without the results of its waits (perf without qi_wait, which
+	 * traces no wait descriptor either): qi_submit_sync() waits before
+	 * it returns, so an invalidation is taken as completed (a failed
+	 * wait cannot be seen then)
+	 */
+	if (inv.family == ESYNC_FAMILY_VTD && (e->input & ESYNC_IN_VTD_NO_RESULTS) &&
+	    ev->hdr.kind == ESYNC_EV_VTD_DESC)
+		completion = true;
 	amd_wait = ev->hdr.kind == ESYNC_EV_AMD_CMD && inv.kind == ESYNC_INV_COMPLETION;
 	command = inv.kind != ESYNC_INV_COMPLETION && ev->hdr.kind != ESYNC_EV_COMPLETION;
 	if (ev->hdr.kind == ESYNC_EV_COMPLETION && ev->completion.status) {

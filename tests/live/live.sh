@@ -53,6 +53,40 @@ b=$("$ESYNC" check --perf "$TMP/named.txt" 2>&1 | sed 's/^[^:]*: //')
 [ -n "$a" ] && [ "$a" = "$b" ] && ! grep -q 'format=5' "$TMP/named.txt" &&
 	ok "check --perf reads the format by name (format=amd_irte) as by number" ||
 	not_ok "check --perf: format by name" "numbers: $a" "names: $b"
+# Which write a command names: by the task, whatever slot of the import's
+# table its tid falls in (100 and 1087 share one); the idle task's lines are
+# each CPU's interrupts; a write begun inside a task's open one is an
+# interrupt's, after whose end the task's commands name its own again
+out=$("$ESYNC" check --perf tests/data/perf-vtd-tid-hash-collision.txt 2>&1); rc=$?
+[ $rc = 1 ] && grep -q '^F1 .*seq 8 ' <<< "$out" && ! grep -q '^F1 .*seq 7 ' <<< "$out" &&
+	ok "check --perf: two tasks of one table slot keep their writes apart" ||
+	not_ok "check --perf: two tasks of one table slot" "rc=$rc" "$out"
+out=$("$ESYNC" check --perf tests/data/perf-amd-idle-cpu-irqs.txt 2>&1); rc=$?
+[ $rc = 1 ] && grep -q '^F1 .*seq 20 .*failed with status -110' <<< "$out" &&
+	ok "check --perf: interrupts of two idle CPUs (pid 0) are two issuers" ||
+	not_ok "check --perf: interrupts of two idle CPUs" "rc=$rc" "$out"
+out=$("$ESYNC" check --perf tests/data/perf-amd-irq-inside-task-write.txt 2>&1); rc=$?
+[ $rc = 3 ] && grep -q '2 writes: no finding' <<< "$out" &&
+	ok "check --perf: an interrupt's write inside a task's takes none of the task's commands" ||
+	not_ok "check --perf: an interrupt's write inside a task's" "rc=$rc" "$out"
+# VT-d traced without qi_wait: each invalidation completes, and esync says so
+out=$("$ESYNC" check --perf tests/data/perf-vtd-no-qi-wait.txt 2>&1); rc=$?
+[ $rc = 3 ] && grep -q 'no intel_iommu:qi_wait events' <<< "$out" && ! grep -q '^F1 ' <<< "$out" &&
+	ok "check --perf: VT-d without qi_wait, a warning and no F1" ||
+	not_ok "check --perf: VT-d without qi_wait" "rc=$rc" "$out"
+out=$("$ESYNC" check --perf "$TMP" 2>&1); rc=$?
+[ $rc = 2 ] && grep -q 'cannot read: Is a directory' <<< "$out" &&
+	ok "check --perf on a directory: cannot read, exit 2" ||
+	not_ok "check --perf on a directory" "rc=$rc" "$out"
+# A line longer than any read buffer is one line: the bad line's number holds
+{ head -1 tests/data/perf-vtd-no-qi-wait.txt; printf 'x%.0s' $(seq 6000); echo;
+  echo ' kworker/0:1   42 [000]   100.000002: entry_sync:entry_sync_store: seq=7 garbage';
+  tail -n +2 tests/data/perf-vtd-no-qi-wait.txt; } > "$TMP/long.txt"
+out=$("$ESYNC" check --perf "$TMP/long.txt" 2>&1); rc=$?
+[ $rc = 2 ] && grep -q 'did not parse (the first: line 3)' <<< "$out" &&
+	ok "check --perf: a long line counts as one (the bad line's number)" ||
+	not_ok "check --perf: a long line counts as one" "rc=$rc" "$out"
+
 # qi_wait and the wait results of the series: a timed-out wait is an F1
 cat > "$TMP/qi.txt" <<'PERF'
  kworker/0:1   42 [000]   100.000001: entry_sync:entry_sync_write_begin: seq=7 entry=0xffff888010203000 format=3 iommu=0 dev=0x10 sub=0x3 quanta=4x128 vbit=0 cur={0x109,0x1,0x0,0x0,0x0,0x0,0x0,0x0} target={0x109,0x2,0x0,0x0,0x0,0x0,0x0,0x0}
