@@ -9,6 +9,8 @@
  * first is refilled from the stale cached entry.
  * Only this write's own device-TLB invalidations are judged; an IOTLB
  * invalidation counts if it targets a DID (and PASID) the entry held.
+ * One issued while the entry, fenced, blocks DMA (a teardown's, before
+ * it clears the rest) is neither early nor the new entry's.
  */
 #include "checker.h"
 
@@ -32,6 +34,21 @@ static bool tlb_for_entry(const struct esync_seq *s, const struct esync_inv *inv
 	if (!esync_seq_vtd_tlb_reaches(s, inv))
 		return false;
 	return !inv->has_sub || inv->sub == s->sub;
+}
+
+/*
+ * The entry as it stands, fenced by a completed sync, lets no DMA through:
+ * a device TLB invalidated now has nothing to refill from, whatever is
+ * stored after (a teardown that clears the rest of the entry)
+ */
+static bool fenced_blocking(const struct esync_seq *s)
+{
+	const struct esync_format *f = s->fmt;
+
+	if (s->win_stores || !esync_format_disrupted(f, s->now))
+		return false;
+	return f->is_valid(s->now) || !f->nonvalid_passes_dma ||
+	       !f->nonvalid_passes_dma(s->now);
 }
 
 static void f3_after_store(struct esync_seq *s, unsigned int q)
@@ -104,6 +121,8 @@ static void f3_command(struct esync_seq *s, const struct esync_inv *inv,
 			     "%s was issued with no IOTLB invalidation of the entry's domain (DID/PASID) before it since the last store: the IOTLB must be invalidated first",
 			     cmd);
 	}
+	if (fenced_blocking(s))
+		return;
 	if (!s->devtlb++)
 		s->devtlb_step = s->step;
 }

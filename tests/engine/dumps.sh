@@ -117,6 +117,7 @@ EXPECT=(
 	"legacy-smmu-missing-step-sync|1|F1 0xffff000040001000 sid 0x10;H1 0xffff000040001000 sid 0x10"
 	"legacy-vtd-switch|1|H1 0xffff888010203000 0000:00:02.0 pasid 0x0;H2 0xffff888010203000 0000:00:02.0 pasid 0x0;F1 0xffff888010203000 0000:00:02.0 pasid 0x0"
 	"legacy-vtd-block|3|"
+	"legacy-vtd-block-ats|3|"
 	"legacy-mixed-smmu-amd|3|"
 	"long-smmu|1|H1 0xffff000040001000 sid 0x10"
 	"clean-smmu-other-task-batch-synced|0|"

@@ -209,6 +209,8 @@ struct gen {
 	 * invalidations, and waits for it
 	 */
 	bool other_pc_between;
+	/* Stock VT-d: the device has ATS (the teardown invalidates its TLB) */
+	bool stock_ats;
 	/* VT-d: the first sync flushes the PASID cache under this DID only (0: as the driver does) */
 	uint32_t pc_did_first;
 	/*
@@ -1865,7 +1867,12 @@ static void stock_vtd_attach(struct gen *g, struct entry *e, const uint64_t *set
 	stock_vtd_store(g, e, seq, 0, now);
 	stock_vtd_sync(g, e, seq, 1);
 	stock_vtd_flush(g, e, seq, 7 | 1u << 4 | did << 16 | (uint64_t)e->sub << 32);
-	stock_vtd_flush(g, e, seq, 6 | 1u << 4 | did << 16 | (uint64_t)e->sub << 32);
+	stock_vtd_flush(g, e, seq, 6 | 2u << 4 | did << 16 | (uint64_t)e->sub << 32);
+	/* ... the device TLB, with ATS (devtlb_invalidation_with_pasid()) */
+	if (e->ats)
+		stock_vtd_flush(g, e, seq, e->sub ?
+				8 | (uint64_t)(e->dev & 0xffff) << 16 | (uint64_t)e->sub << 32 :
+				3 | (uint64_t)(e->dev & 0xffff) << 32);
 	memset(now, 0, sizeof(now));
 	for (unsigned int q = 0; q < 4; q++)
 		stock_vtd_store(g, e, seq, q, now);
@@ -1895,7 +1902,7 @@ static void stock_vtd(struct gen *g, uint64_t bugs)
 	const uint64_t first[ESYNC_EV_MAX_WORDS] = { 1 | 2u << 2 | 1u << 6, 2, 0x1b7f000 };
 	const uint64_t pt_stray[ESYNC_EV_MAX_WORDS] = { 1 | 2u << 2 | 4u << 6, 2, 1u << 7 };
 
-	e.ats = false;
+	e.ats = g->stock_ats;
 	e.sub = 0;
 	e.val[0] = 1 | 2u << 2 | 4u << 6;
 	e.val[1] = 1;
@@ -1903,6 +1910,13 @@ static void stock_vtd(struct gen *g, uint64_t bugs)
 		e.val[0] &= ~1ull;
 	stock_vtd_attach(g, &e, bugs & BUG_STOCK_VTD_STRAY ? pt_stray :
 			 bugs & STOCK_VTD_SWITCH ? first : NULL);
+}
+
+static void stock_vtd_ats(struct gen *g, uint64_t bugs)
+{
+	g->stock_ats = true;
+	stock_vtd(g, bugs);
+	g->stock_ats = false;
 }
 
 /* Many clean updates, then a torn view: damage in the middle must not hide it. */
@@ -2199,6 +2213,8 @@ static const struct dump dumps[] = {
 	{ "legacy-vtd-switch", stock_vtd, STOCK_VTD_SWITCH, false,
 	  ESYNC_MODE_LEGACY | GEN_VTD_SNAPSHOTS },
 	{ "legacy-vtd-block", stock_vtd, 0, false, ESYNC_MODE_LEGACY | GEN_VTD_SNAPSHOTS },
+	/* ... of a device with ATS: its TLB invalidated while the entry is non-present */
+	{ "legacy-vtd-block-ats", stock_vtd_ats, 0, false, ESYNC_MODE_LEGACY | GEN_VTD_SNAPSHOTS },
 	/* The entry such a write leaves is its target: H3 judges that one */
 	{ "h3-legacy-vtd-stray-bits", stock_vtd, BUG_STOCK_VTD_STRAY, false,
 	  ESYNC_MODE_LEGACY | GEN_VTD_SNAPSHOTS },
