@@ -758,14 +758,15 @@ static int check_file(struct check_ctx *c, const char *path, const char *label,
 	 * Events lost, or of writes begun before the input: incomplete even
 	 * where no write was open to be reported so
 	 */
-	if (c->mode == OUT_TAP && (st->lost || st->loss_places > r.gaps || st->orphans)) {
+	if (c->mode == OUT_TAP && (st->lost || st->loss_places > r.gaps || st->orphans ||
+				   st->late_cmds)) {
 		uint64_t places = st->loss_places > r.gaps ? st->loss_places - r.gaps : 0;
 
 		tap_point(c, false, false);
 		tap_str(c->out, label);
 		fprintf(c->out, ": input not whole\n");
-		fprintf(c->out, "  # events lost: %" PRIu64 " (at %" PRIu64 " place%s); events of writes begun before the input: %" PRIu64 "\n",
-			st->lost, places, places == 1 ? "" : "s", st->orphans);
+		fprintf(c->out, "  # events lost: %" PRIu64 " (at %" PRIu64 " place%s); events of writes begun before the input: %" PRIu64 "; commands of writes already judged: %" PRIu64 "\n",
+			st->lost, places, places == 1 ? "" : "s", st->orphans, st->late_cmds);
 	}
 
 	/* Each check: ran, skipped (why) or not applicable */
@@ -827,7 +828,7 @@ static int check_file(struct check_ctx *c, const char *path, const char *label,
 		status = ESYNC_EXIT_FINDINGS;
 	else if (rc < 0 || r.gaps || r.info.header_damaged || damage ||
 		 st->findings[ESYNC_CHK_INCOMPLETE] || st->lost || st->loss_places ||
-		 st->orphans)
+		 st->orphans || st->late_cmds)
 		status = ESYNC_EXIT_INCOMPLETE;
 	else if (!nran || !st->events)
 		status = ESYNC_EXIT_NOTHING;
@@ -896,6 +897,9 @@ static int check_file(struct check_ctx *c, const char *path, const char *label,
 		if (st->orphans)
 			fprintf(out, ", %" PRIu64 " events of writes begun before the input",
 				st->orphans);
+		if (st->late_cmds)
+			fprintf(out, ", %" PRIu64 " command%s naming a write already judged (more than a second, or 64 commands, after its end)",
+				st->late_cmds, st->late_cmds == 1 ? "" : "s");
 		if (st->evicted)
 			fprintf(out, ", %" PRIu64 " writes cut by --max-open", st->evicted);
 		if (st->failed_completions)

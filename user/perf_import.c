@@ -543,7 +543,7 @@ int esync_perf_parse_line(const char *line, union esync_event *ev)
 /*
  * The write each task is in, so that its commands name that write as the
  * BPF collectors make them do: from its write-begin until its next one, or
- * ESYNC_PERF_AFTER_CMDS commands after its write-end.  perf gives an
+ * ESYNC_PERF_AFTER_CMDS commands or ESYNC_PERF_AFTER_NS after its write-end.  perf gives an
  * interrupt on a busy CPU the interrupted task's pid: a write begun while
  * the task's own is open is an interrupt's, and at its end the task's
  * write is the one its commands name again.
@@ -552,6 +552,7 @@ int esync_perf_parse_line(const char *line, union esync_event *ev)
 #define ESYNC_PERF_PROBE	32
 #define ESYNC_PERF_NEST		4
 #define ESYNC_PERF_AFTER_CMDS	64
+#define ESYNC_PERF_AFTER_NS	(100ull * 1000 * 1000)
 
 static struct task_write {
 	uint32_t tid;		/* 0: a free slot */
@@ -559,6 +560,7 @@ static struct task_write {
 	uint16_t after;
 	uint8_t depth;		/* writes it interrupted, still open, in outer[] */
 	uint64_t seq;
+	uint64_t end_ns;	/* of its write-end */
 	uint64_t outer[ESYNC_PERF_NEST];
 } tasks[ESYNC_PERF_TASKS];
 
@@ -605,7 +607,7 @@ static void task_begin(uint32_t tid, uint64_t seq)
 	memcpy(t->outer, outer, depth * sizeof(outer[0]));
 }
 
-static void task_end(uint32_t tid, uint64_t seq)
+static void task_end(uint32_t tid, uint64_t seq, uint64_t ts)
 {
 	struct task_write *t = task_slot(tid, false);
 
@@ -614,6 +616,7 @@ static void task_end(uint32_t tid, uint64_t seq)
 	if (t->seq == seq) {
 		if (!t->depth) {
 			t->ended = true;
+			t->end_ns = ts;
 			return;
 		}
 		/* An interrupt's write ended: the task's own is open again */
@@ -642,7 +645,7 @@ static void attribute(union esync_event *ev, struct esync_perf_stats *st)
 		task_begin(ev->hdr.tid, ev->hdr.seq);
 		return;
 	case ESYNC_EV_WRITE_END:
-		task_end(ev->hdr.tid, ev->hdr.seq);
+		task_end(ev->hdr.tid, ev->hdr.seq, ev->hdr.ts_ns);
 		return;
 	case ESYNC_EV_COMPLETION:
 		if (ev->completion.family == ESYNC_FAMILY_SMMU)
@@ -662,7 +665,8 @@ static void attribute(union esync_event *ev, struct esync_perf_stats *st)
 	t = task_slot(ev->hdr.tid, false);
 	if (ev->hdr.seq || !t || !t->seq)
 		return;
-	if (t->ended && t->after++ >= ESYNC_PERF_AFTER_CMDS)
+	if (t->ended && (t->after++ >= ESYNC_PERF_AFTER_CMDS ||
+			 ev->hdr.ts_ns - t->end_ns >= ESYNC_PERF_AFTER_NS))
 		return;
 	ev->hdr.seq = t->seq;
 }

@@ -1393,10 +1393,17 @@ static void unnamed_add(struct esync_engine *e, const union esync_event *ev,
 	};
 }
 
-/* A task with an unnamed wait went on without its result: the wait returned */
+/*
+ * A task with an unnamed wait went on without its result: the wait
+ * returned.  Not an interrupt context (a CPU's, or an idle CPU's): an
+ * event of it may be an interrupt nested in the one that waits, which
+ * only the wait's own result settles.
+ */
 static void unnamed_went_on(struct esync_engine *e, const union esync_event *ev,
 			    uint64_t owner)
 {
+	if ((owner & ESYNC_TID_IRQ) || owner >> 32)
+		return;
 	for (size_t i = 0; i < e->nuw; i++) {
 		if (e->uw[i].owner != owner)
 			continue;

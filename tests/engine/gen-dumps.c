@@ -173,7 +173,7 @@ enum bug {
 /* ... or after its last store, before that store's sync */
 #define BUG_ATC_EARLY		(1ull << 63)
 /* The task of no write that waits: an interrupt on an idle CPU has tid 0 */
-#define OTHER_TID(bugs)		((bugs) & OTHER_IDLE ? 0u : 4444u)
+#define OTHER_TID(bugs)		(g->other_tid ? g->other_tid : (bugs) & OTHER_IDLE ? 0u : 4444u)
 #define BUG_V0_AMONG_MANY (1ull << 37)	/* AMD DTE, disruptive: V=0 for a moment,
 					   among more values than a window keeps */
 
@@ -209,6 +209,13 @@ struct gen {
 	 * invalidations, and waits for it
 	 */
 	bool other_pc_between;
+	/* With OTHER_WAIT: the waiter's tid (0: OTHER_TID's) */
+	uint32_t other_tid;
+	/*
+	 * ... and, between its wait and the wait's result, an interrupt
+	 * nested in it (the same tid) writes an IRTE on IOMMU 2, whole
+	 */
+	bool nested_irq_write;
 	/* Stock VT-d: the device has ATS (the teardown invalidates its TLB) */
 	bool stock_ats;
 	/* VT-d: the first sync flushes the PASID cache under this DID only (0: as the driver does) */
@@ -518,6 +525,10 @@ static void other_wait_result(struct gen *g, const struct entry *e, uint64_t bug
 	g->tid = tid;
 }
 
+static void write_words(struct gen *g, struct entry *e, uint64_t bugs,
+			uint64_t w0, uint64_t w1, uint64_t w2, uint64_t w3);
+static struct entry amd(const struct esync_format *f, uint64_t addr);
+
 /* The writer's invalidations, waited for by another task */
 static void sync_by_other(struct gen *g, struct entry *e, uint64_t seq, uint64_t bugs)
 {
@@ -585,6 +596,20 @@ static void sync_by_other(struct gen *g, struct entry *e, uint64_t seq, uint64_t
 	}
 	if (!(bugs & BUG_OTHER_WAIT_BEFORE))
 		other_wait_issue(g, e, bugs, OTHER_TID(bugs));
+	if (g->nested_irq_write) {
+		struct entry n = amd(&esync_fmt_amd_irte, 0xffff888020200050);
+
+		n.iommu = 2;
+		n.dev = 0x0300;
+		n.nr_alias = 0;
+		n.val[0] = 1 | 0x1u << 8;
+		n.val[1] = 0x41;
+		g->nested_irq_write = false;
+		g->tid = OTHER_TID(bugs);
+		write_words(g, &n, 0, 1 | 0x5u << 8, 0x41, 0, 0);
+		g->tid = tid;
+		g->nested_irq_write = true;
+	}
 	if (bugs & OTHER_WAIT_CUT)
 		return;
 	for (uint32_t i = 0; i < others; i++)
@@ -1969,6 +1994,41 @@ static void vtd_sl_to_fl_new_did(struct gen *g, uint64_t bugs)
 	g->pc_did_first = 0;
 }
 
+/*
+ * AMD IRTE whose invalidations a softirq of CPU 1 (no write) waits for;
+ * between its wait and the wait's result a hardirq nested in it, the same
+ * interrupt context, writes another IRTE whole: that is no sign the wait
+ * returned (only its result says how)
+ */
+static void irte_irq_wait_nested(struct gen *g, uint64_t bugs)
+{
+	g->other_tid = ESYNC_TID_IRQ | 1;
+	g->nested_irq_write = true;
+	irte_affinity(g, bugs);
+	g->nested_irq_write = false;
+	g->other_tid = 0;
+}
+
+/*
+ * A VT-d write, then, more than a second of trace time after its end,
+ * device-TLB and IOTLB invalidations naming it (in the wrong order): esync
+ * judged the write before they came, so the input is not whole for it
+ */
+static void vtd_commands_after_judged(struct gen *g, uint64_t bugs)
+{
+	struct entry e = vtd();
+	uint64_t seq;
+
+	e.val[0] = 1 | 2u << 2 | 2u << 6 | 0x7000;
+	e.val[1] = 1;
+	write_words(g, &e, bugs, 1 | 2u << 2 | 2u << 6 | 0x8000, 1, 0, 0);
+	seq = g->seq;
+	g->ts += 1200000000ull;
+	vtd_desc(g, &e, seq, 8 | (uint64_t)(e.dev & 0xffff) << 16 | (uint64_t)e.sub << 32);
+	vtd_desc(g, &e, seq, 2 | 2u << 4 | 1ull << 16);
+	completion(g, &e, seq, ESYNC_FAMILY_VTD, 5 | 1u << 5, 0);
+}
+
 struct dump {
 	const char *name;
 	scenario_fn fn;
@@ -2170,6 +2230,12 @@ static const struct dump dumps[] = {
 	  ESYNC_MODE_PATCHED },
 	{ "clean-vtd-sl-to-fl-new-did", vtd_sl_to_fl_new_did, 0, false, ESYNC_MODE_PATCHED },
 	{ "f1-vtd-sl-to-fl-first-step-new-did", vtd_sl_to_fl_new_did, BUG_NEW_DID_ONLY, false,
+	  ESYNC_MODE_PATCHED },
+	{ "clean-amd-irq-wait-nested-irq-write", irte_irq_wait_nested, OTHER_WAIT, true,
+	  ESYNC_MODE_PATCHED },
+	{ "f1-amd-irq-wait-fails-nested-irq-write", irte_irq_wait_nested,
+	  OTHER_WAIT | BUG_OTHER_WAIT_FAILS, true, ESYNC_MODE_PATCHED },
+	{ "incomplete-vtd-commands-after-write-judged", vtd_commands_after_judged, 0, false,
 	  ESYNC_MODE_PATCHED },
 	/* AMD DeviceIDs name no PCI segment */
 	{ "partial-amd-irte-two-segments", irte_affinity, 0, TOPO_TWO_SEGMENTS,
