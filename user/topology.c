@@ -758,8 +758,13 @@ const struct esync_alias_set *esync_topology_find_devid(const struct esync_topol
 	unsigned int i = 0;
 
 	*ambiguous = false;
+	if (!t || !t->nr)
+		return NULL;
+	/* One segment (sorted: the first set's and the last's): one lookup */
+	if (t->sets[0].dev >> 16 == t->sets[t->nr - 1].dev >> 16)
+		return esync_topology_find(t, (t->sets[0].dev & ~0xffffu) | devid);
 	/* Segment by segment: a lookup in each (a host has a few) */
-	while (t && i < t->nr) {
+	while (i < t->nr) {
 		uint32_t seg = t->sets[i].dev >> 16;
 		unsigned int at = lower_bound(t, seg << 16 | devid);
 
