@@ -755,8 +755,9 @@ static int check_file(struct check_ctx *c, const char *path, const char *label,
 		nfind += st->findings[k];
 
 	/*
-	 * Events lost, or of writes begun before the input: incomplete even
-	 * where no write was open to be reported so
+	 * Events lost, of writes begun before the input, or naming a write
+	 * already judged: incomplete even where no write was open to be
+	 * reported so
 	 */
 	if (c->mode == OUT_TAP && (st->lost || st->loss_places > r.gaps || st->orphans ||
 				   st->late_cmds)) {

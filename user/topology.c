@@ -717,23 +717,6 @@ out:
 	return ret;
 }
 
-const struct esync_alias_set *esync_topology_find(const struct esync_topology *t,
-						  uint32_t dev)
-{
-	unsigned int lo = 0, hi = t ? t->nr : 0;
-
-	while (lo < hi) {
-		unsigned int mid = lo + (hi - lo) / 2;
-
-		if (t->sets[mid].dev == dev)
-			return &t->sets[mid];
-		if (t->sets[mid].dev < dev)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
-}
 
 /* The first set at or after dev (t->nr if none) */
 static unsigned int lower_bound(const struct esync_topology *t, uint32_t dev)
@@ -749,6 +732,14 @@ static unsigned int lower_bound(const struct esync_topology *t, uint32_t dev)
 			hi = mid;
 	}
 	return lo;
+}
+
+const struct esync_alias_set *esync_topology_find(const struct esync_topology *t,
+						  uint32_t dev)
+{
+	unsigned int at = t ? lower_bound(t, dev) : 0;
+
+	return t && at < t->nr && t->sets[at].dev == dev ? &t->sets[at] : NULL;
 }
 
 const struct esync_alias_set *esync_topology_find_devid(const struct esync_topology *t,
