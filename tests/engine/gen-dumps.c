@@ -1340,6 +1340,18 @@ static void ste_to_s2_fault(struct gen *g, uint64_t bugs)
 	fault(g, &e, 0, true);
 }
 
+/* An S2 STE with SHCFG and EATS set */
+static struct entry ste_s2_shcfg(void)
+{
+	struct entry e = ste();
+
+	e.val[0] = STE_S2;
+	e.val[1] = 1ull << 44 | 1ull << 28;	/* SHCFG=1, EATS=1 */
+	e.val[2] = 0x5 | 0x80ull << 32;
+	e.val[3] = 0x40000000;
+	return e;
+}
+
 /*
  * An S2 STE torn down to zeros (V=0 first, then the other quanta), then
  * made a bypass STE by one store of its first quantum.  BUG_NO_SYNC_LAST:
@@ -1349,12 +1361,8 @@ static void ste_to_s2_fault(struct gen *g, uint64_t bugs)
  */
 static void ste_teardown_then_bypass(struct gen *g, uint64_t bugs)
 {
-	struct entry e = ste();
+	struct entry e = ste_s2_shcfg();
 
-	e.val[0] = STE_S2;
-	e.val[1] = 1ull << 44 | 1ull << 28;	/* SHCFG=1, EATS=1 */
-	e.val[2] = 0x5 | 0x80ull << 32;
-	e.val[3] = 0x40000000;
 	write_words(g, &e, bugs, 0, 0, 0, 0);
 	write_words(g, &e, 0, STE_BYPASS, 0, 0, 0);
 }
@@ -1362,12 +1370,8 @@ static void ste_teardown_then_bypass(struct gen *g, uint64_t bugs)
 /* ... with, in between, a write of the entry that changes nothing */
 static void ste_teardown_noop_then_bypass(struct gen *g, uint64_t bugs)
 {
-	struct entry e = ste();
+	struct entry e = ste_s2_shcfg();
 
-	e.val[0] = STE_S2;
-	e.val[1] = 1ull << 44 | 1ull << 28;
-	e.val[2] = 0x5 | 0x80ull << 32;
-	e.val[3] = 0x40000000;
 	write_words(g, &e, bugs, 0, 0, 0, 0);
 	write_words(g, &e, 0, 0, 0, 0, 0);
 	write_words(g, &e, 0, STE_BYPASS, 0, 0, 0);
@@ -1380,13 +1384,9 @@ static void ste_teardown_noop_then_bypass(struct gen *g, uint64_t bugs)
  */
 static void ste_teardown_then_bypass_other_task(struct gen *g, uint64_t bugs)
 {
-	struct entry e = ste();
+	struct entry e = ste_s2_shcfg();
 	uint32_t tid = g->tid;
 
-	e.val[0] = STE_S2;
-	e.val[1] = 1ull << 44 | 1ull << 28;
-	e.val[2] = 0x5 | 0x80ull << 32;
-	e.val[3] = 0x40000000;
 	write_words(g, &e, bugs, 0, 0, 0, 0);
 	g->tid = 4444;
 	write_words(g, &e, 0, STE_BYPASS, 0, 0, 0);
