@@ -594,17 +594,16 @@ static struct task_write *task_slot(uint32_t tid, bool take)
 static void task_begin(uint32_t tid, uint64_t seq)
 {
 	struct task_write *t = task_slot(tid, true);
-	uint8_t depth = 0;
-	uint64_t outer[ESYNC_PERF_NEST];
 
-	if (t->tid == tid) {
-		depth = t->depth;
-		memcpy(outer, t->outer, sizeof(outer));
-		if (t->seq && !t->ended && depth < ESYNC_PERF_NEST)
-			outer[depth++] = t->seq;
+	if (t->tid != tid) {
+		*t = (struct task_write){ .tid = tid };
+	} else if (t->seq && !t->ended && t->depth < ESYNC_PERF_NEST) {
+		/* The task's own write stays open under the interrupt's */
+		t->outer[t->depth++] = t->seq;
 	}
-	*t = (struct task_write){ .tid = tid, .seq = seq, .depth = depth };
-	memcpy(t->outer, outer, depth * sizeof(outer[0]));
+	t->seq = seq;
+	t->ended = false;
+	t->after = 0;
 }
 
 static void task_end(uint32_t tid, uint64_t seq, uint64_t ts)
